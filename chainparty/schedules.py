@@ -1,0 +1,24 @@
+"""Every periodic job, in one table. `manage.py setup_schedules` writes it into django-celery-beat's
+tables (idempotently), where staff can then pause or re-time a job in the admin. Each job is also a
+management command, so cron or an operator can run it by hand (design §6)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    # crontab fields, in Asia/Shanghai
+    minute: str = "*"
+    hour: str = "*"
+    day_of_week: str = "*"
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+
+
+SCHEDULES = [
+    Schedule(
+        "清理过期会话 clear expired sessions", "accounts.tasks.clear_expired_sessions_task", minute="17", hour="3"
+    ),
+]

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real PostgreSQL and Redis (DEVELOPERS.md: no mocks of our own
+database or broker). Override with DATABASE_URL / REDIS_URL."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chainparty")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+from chainparty.settings import *  # noqa: E402,F403
+from chainparty.settings import STORAGES  # noqa: E402
+
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+CELERY_TASK_DEFAULT_QUEUE = "chainparty-test"

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts import views as account_views
+from accounts.api import UnitViewSet
+from chains.api import ChainMasterViewSet, ChainViewSet, EnterpriseViewSet, ParkViewSet
+
+router = DefaultRouter()
+router.register("chains", ChainViewSet, basename="chain")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("parks", ParkViewSet, basename="park")
+router.register("units", UnitViewSet, basename="unit")
+router.register("chain-masters", ChainMasterViewSet, basename="chain-master")
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("health/", account_views.health, name="health"),
+    path("accounts/", include("accounts.urls")),
+    path("chains/", include("chains.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

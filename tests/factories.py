@@ -1,0 +1,157 @@
+"""factory_boy factories: the one place tests build data."""
+
+import itertools
+from datetime import date
+
+import factory
+
+from accounts.models import Unit, UnitKind, User
+from accounts.roles import Role
+from accounts.services import assign_roles
+from chains.credit_code import make_credit_code
+from chains.models import (
+    Chain,
+    ChainLeadership,
+    ChainMaster,
+    ChainMembership,
+    ChainSegment,
+    CultivationMeasure,
+    Enterprise,
+    EnterpriseHonour,
+    Honour,
+    MeasureKind,
+    MemberSource,
+    Park,
+    ParkKind,
+    SegmentPosition,
+    SizeClass,
+    TaskForceMember,
+)
+from secretaries.models import Dispatch
+
+_codes = itertools.count(1)
+
+
+def next_credit_code() -> str:
+    # 9144011 + a 10-digit serial = 17 characters; the check character is computed.
+    return make_credit_code(f"9144011{next(_codes):010d}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    kind = UnitKind.ECONOMIC_DEPARTMENT
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.django.Password("Correct-Horse-42")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            assign_roles(user=self, roles=list(extracted))
+
+
+class ParkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Park
+
+    name = factory.Sequence(lambda n: f"园区{n}")
+    kind = ParkKind.INDUSTRIAL_PARK
+
+
+class ChainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chain
+
+    name = factory.Sequence(lambda n: f"产业链{n}")
+    code = factory.Sequence(lambda n: f"chain-{n}")
+    lead_unit = factory.SubFactory(UnitFactory)
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChainSegment
+
+    chain = factory.SubFactory(ChainFactory)
+    position = SegmentPosition.MIDSTREAM
+    name = factory.Sequence(lambda n: f"环节{n}")
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"测试企业{n:06d}有限公司")
+    credit_code = factory.LazyFunction(next_credit_code)
+    size_class = SizeClass.SMALL
+    employees = 50
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChainMembership
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    segment = factory.SubFactory(SegmentFactory)
+    chain = factory.SelfAttribute("segment.chain")
+
+
+class HonourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EnterpriseHonour
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    honour = Honour.HIGH_TECH
+    year = 2024
+
+
+class LeadershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChainLeadership
+
+    chain = factory.SubFactory(ChainFactory)
+    user = factory.SubFactory(UserFactory, roles=[Role.CHAIN_LEADER])
+
+
+class ChainMasterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChainMaster
+
+    chain = factory.SubFactory(ChainFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+class TaskForceMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskForceMember
+
+    chain_master = factory.SubFactory(ChainMasterFactory)
+    name = factory.Sequence(lambda n: f"专班成员{n}")
+    source = MemberSource.INTERNAL
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CultivationMeasure
+
+    chain_master = factory.SubFactory(ChainMasterFactory)
+    kind = MeasureKind.FISCAL
+    title = factory.Sequence(lambda n: f"培育措施{n}")
+
+
+class DispatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dispatch
+
+    cadre = factory.SubFactory(UserFactory, roles=[Role.FIRST_SECRETARY])
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    start_date = date(2026, 1, 1)
