@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "chains",
     "secretaries",
+    "workdays",
 ]
 
 MIDDLEWARE = [
