@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chains",
     "secretaries",
     "workdays",
+    "issues",
 ]
 
 MIDDLEWARE = [

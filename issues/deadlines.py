@@ -1,0 +1,43 @@
+"""Deadline arithmetic on the working-day calendar (design §4.6). Each function sets the instants of
+one clock on the issue; the sweep later compares them with "now" in SQL."""
+
+from datetime import datetime
+
+from issues.models import Issue
+from workdays.calendar import add_working_days, subtract_working_days
+
+WARN_DAYS_BEFORE = 1
+LADDER_LEVEL_2_AFTER = 2  # working days after the breach
+LADDER_LEVEL_3_AFTER = 5  # working days after level 2
+
+
+def start_accept_clock(issue: Issue, at: datetime) -> None:
+    issue.accept_due_at = add_working_days(at, issue.category.accept_days)
+    issue.accept_warn_at = subtract_working_days(issue.accept_due_at, WARN_DAYS_BEFORE)
+
+
+def start_handling_clocks(issue: Issue, at: datetime) -> None:
+    """Dispatch starts both the sign-for clock and the resolve clock."""
+    issue.sign_due_at = add_working_days(at, issue.category.sign_days)
+    issue.sign_warn_at = subtract_working_days(issue.sign_due_at, WARN_DAYS_BEFORE)
+    set_resolve_deadline(issue, add_working_days(at, issue.category.resolve_days))
+
+
+def set_resolve_deadline(issue: Issue, due: datetime) -> None:
+    issue.resolve_due_at = due
+    issue.resolve_warn_at = subtract_working_days(due, WARN_DAYS_BEFORE)
+    issue.escalate_2_at = add_working_days(due, LADDER_LEVEL_2_AFTER)
+    issue.escalate_3_at = add_working_days(issue.escalate_2_at, LADDER_LEVEL_3_AFTER)
+
+
+def clear_handling_clocks(issue: Issue) -> None:
+    for name in HANDLING_FIELDS:
+        setattr(issue, name, None)
+
+
+def start_rating_clock(issue: Issue, at: datetime) -> None:
+    issue.rate_due_at = add_working_days(at, issue.category.rate_days)
+
+
+HANDLING_FIELDS = ["sign_due_at", "sign_warn_at", "resolve_due_at", "resolve_warn_at", "escalate_2_at", "escalate_3_at"]
+ACCEPT_FIELDS = ["accept_due_at", "accept_warn_at"]

@@ -1,0 +1,436 @@
+"""Issue tickets (问题诉求): 吐槽 intake → 转办/会办 → 办结 → 评价 (design §4.6).
+
+Deadlines are stored as instants, computed on the working-day calendar when the issue enters a
+state; the sweep then only compares columns with "now", set-based, so it does not slow down with
+the number of issues. The workflow (which action moves which state) lives in issues/workflow.py.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+
+class CategoryKind(models.TextChoices):
+    INQUIRY = "inquiry", _("Inquiry")
+    REQUEST = "request", _("Request")
+    SUGGESTION = "suggestion", _("Suggestion")
+    COMPLAINT = "complaint", _("Complaint")
+
+
+# Working days to resolve, by kind, after the Guangdong 12345 rules (§4.6); editable per category.
+DEFAULT_RESOLVE_DAYS = {
+    CategoryKind.INQUIRY: 2,
+    CategoryKind.REQUEST: 10,
+    CategoryKind.SUGGESTION: 10,
+    CategoryKind.COMPLAINT: 15,
+}
+
+
+class IssueCategory(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=12, choices=CategoryKind.choices)
+    accept_days = models.PositiveSmallIntegerField(_("working days to accept"), default=1)
+    sign_days = models.PositiveSmallIntegerField(_("working days to sign for"), default=1)
+    resolve_days = models.PositiveSmallIntegerField(_("working days to resolve"))
+    rate_days = models.PositiveSmallIntegerField(_("working days to rate"), default=5)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("issue category")
+        verbose_name_plural = _("issue categories")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Category × chain → the unit suggested as lead; a person confirms (§4.6). A rule without a
+    chain applies to every chain that has no rule of its own for the category."""
+
+    category = models.ForeignKey(
+        IssueCategory, verbose_name=_("category"), on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("suggested lead unit"), on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "chain"], name="routing_rule_unique"),
+            models.UniqueConstraint(
+                fields=["category"], condition=Q(chain__isnull=True), name="routing_rule_unique_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} · {self.chain or '*'} → {self.unit}"
+
+
+class ComplaintSession(models.Model):
+    """吐槽大会: a collection event where enterprises raise problems."""
+
+    title = models.CharField(_("title"), max_length=200)
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    industry_committee = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name=_("industry party committee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    host_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("host unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complaint session")
+        verbose_name_plural = _("complaint sessions")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(chain__isnull=False) | Q(industry_committee__isnull=False),
+                name="complaint_session_has_chain_or_committee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    DISPATCHED = "dispatched", _("Dispatched")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RESOLVED)
+
+
+class DispatchMode(models.TextChoices):
+    TRANSFER = "transfer", _("Transfer (转办)")
+    JOINT = "joint", _("Joint handling (会办)")
+
+
+class IssueQuerySet(models.QuerySet):
+    def open(self) -> "IssueQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, at) -> "IssueQuerySet":
+        return self.filter(status__in=HANDLING_STATUSES, resolve_due_at__lt=at)
+
+    def visible_to(self, user) -> "IssueQuerySet":
+        """Scope (design §5): staff everything; a unit the issues dispatched to it (lead or co-unit);
+        a chain leader their chains' issues; a park chief their parks'; a first secretary the
+        enterprises they are dispatched to; an enterprise its own."""
+        from chains.models import Chain, Enterprise
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_role(Role.DISTRICT_STAFF):
+            return self
+        scope = Q(pk__in=[])
+        if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+            scope |= Q(pk__in=IssueAssignment.objects.filter(unit_id=user.unit_id).values("issue_id"))
+            # The level-1 rung: the lead unit's industry party committee sees what escalated to it.
+            scope |= Q(escalation_level__gte=1, lead_unit__industry_committee_id=user.unit_id)
+        if user.has_role(Role.CHAIN_LEADER):
+            scope |= Q(chain__in=Chain.objects.filter(leaderships__user=user).values("pk"))
+        if user.has_role(Role.PARK_CHIEF, Role.FIRST_SECRETARY, Role.ENTERPRISE_CONTACT):
+            own = Enterprise.objects.visible_to(user).values("pk")
+            scope |= Q(enterprise__in=own)
+        return self.filter(scope)
+
+
+class Issue(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True, null=True, editable=False)
+    enterprise = models.ForeignKey(
+        "chains.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="issues"
+    )
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, null=True, blank=True, related_name="issues"
+    )
+    category = models.ForeignKey(IssueCategory, verbose_name=_("category"), on_delete=models.PROTECT)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10_000)
+    session = models.ForeignKey(
+        ComplaintSession,
+        verbose_name=_("complaint session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+
+    dispatch_mode = models.CharField(_("dispatch mode"), max_length=8, choices=DispatchMode.choices, blank=True)
+    lead_unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name=_("lead unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues_led",
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    # Deadlines (instants), each set when its clock starts; warnings one working day before.
+    accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True)
+    sign_due_at = models.DateTimeField(_("sign for by"), null=True, blank=True)
+    resolve_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    rate_due_at = models.DateTimeField(_("rate by"), null=True, blank=True)
+    accept_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sign_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolve_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The escalation ladder's rungs, computed with the resolve deadline (§4.6): 1 at the breach,
+    # 2 two working days later, 3 five working days after that.
+    escalate_2_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalate_3_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    supervised_at = models.DateTimeField(_("supervised at"), null=True, blank=True)
+
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="issue_idempotency_key_unique",
+            ),
+            models.CheckConstraint(condition=Q(escalation_level__lte=3), name="issue_escalation_level_max"),
+        ]
+        indexes = [
+            # The sweep's scans: open issues by each deadline.
+            models.Index(fields=["status", "resolve_due_at"], name="issue_status_resolve_due"),
+            models.Index(fields=["status", "accept_due_at"], name="issue_status_accept_due"),
+            models.Index(fields=["status", "rate_due_at"], name="issue_status_rate_due"),
+            models.Index(fields=["lead_unit", "status"], name="issue_lead_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or '—'} {self.title}"
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead unit")
+    CO = "co", _("Co-handling unit")
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting signature")
+    SIGNED = "signed", _("Signed for")
+    REPLIED = "replied", _("Replied")
+    RETURNED = "returned", _("Returned")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class IssueAssignment(models.Model):
+    """A unit's share of an issue: the lead unit's, and in joint handling each co-unit's part."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=4, choices=AssignmentRole.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            # One live share per unit and issue; cancelled/returned rows are history.
+            models.UniqueConstraint(
+                fields=["issue", "unit"],
+                condition=Q(status__in=["pending", "signed", "replied"]),
+                name="assignment_one_live_per_unit",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_role_display()} · {self.get_status_display()}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied")
+
+
+class ExtensionRequest(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="extension_requests")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    days = models.PositiveSmallIntegerField(_("extra working days"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=8, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue"], condition=Q(status="pending"), name="extension_one_pending_per_issue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.days} · {self.get_status_display()}"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class Rating(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="ratings")
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices)
+    reason_codes = models.JSONField(_("reasons"), default=list, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.get_satisfaction_display()
+
+
+class IssueEvent(models.Model):
+    """The append-only timeline: every transition, comment, reassignment and escalation."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("visible to the enterprise"), default=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["issue", "created_at"], name="event_issue_created")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} · {self.action}"
+
+
+class AlertKind(models.TextChoices):
+    WARN_ACCEPT = "warn_accept", _("Accept deadline near")
+    WARN_SIGN = "warn_sign", _("Sign-for deadline near")
+    WARN_RESOLVE = "warn_resolve", _("Resolve deadline near")
+    ESCALATE_1 = "escalate_1", _("Escalated to the industry party committee")
+    ESCALATE_2 = "escalate_2", _("Escalated to the chain leader")
+    ESCALATE_3 = "escalate_3", _("Escalated to the district committee")
+    CLOSE_UNRATED = "close_unrated", _("Closed without rating")
+
+
+class IssueAlert(models.Model):
+    """What the sweep did, once: the unique constraint makes each warning and escalation level
+    happen exactly once per issue and handling cycle, even when two sweeps race (§4.6)."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    cycle = models.PositiveSmallIntegerField(default=0)  # the issue's reopen_count at the time
+    due_at = models.DateTimeField()
+    sweep = models.UUIDField(db_index=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issue", "kind", "cycle"], name="alert_once_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} · {self.kind} · {self.cycle}"
+
+
+class Notification(models.Model):
+    """Inbox and outbox in one: written in the same transaction as the event it reports, so nothing
+    is lost if Redis or the workers are down; e-mail goes out later, and `emailed_at` is claimed
+    with a conditional update so nothing is sent twice."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="notifications", null=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_due = models.BooleanField(default=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["email_due", "emailed_at"], name="notification_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"issues/{instance.issue_id}/{instance.stored_name}"
+
+
+class Attachment(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name

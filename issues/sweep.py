@@ -1,0 +1,163 @@
+"""The deadline sweep (design §4.6): warnings, the escalation ladder and unrated closing, as of an
+instant. Set-based: a fixed number of statements whatever the number of issues. Exactly once: each
+step inserts IssueAlert rows with ON CONFLICT DO NOTHING against the (issue, kind, cycle) unique
+constraint, and only the rows this sweep inserted (marked with its id) produce events, level changes
+and notifications. Two sweeps racing, or one re-run, therefore add nothing; a sweep after downtime
+catches up on every rung reached."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Unit, UnitKind, User
+from accounts.roles import Role
+from chains.models import ChainLeadership
+from issues.models import (
+    HANDLING_STATUSES,
+    AlertKind,
+    AssignmentStatus,
+    Issue,
+    IssueAlert,
+    IssueAssignment,
+    IssueEvent,
+    Notification,
+    Status,
+)
+from issues.workflow import Action
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    statuses: tuple[str, ...]
+    due_column: str
+    action: str
+    level: int = 0  # the escalation level this step reaches
+    closes: bool = False
+
+
+STEPS = [
+    Step(AlertKind.WARN_ACCEPT, (Status.SUBMITTED,), "accept_warn_at", Action.WARN),
+    Step(AlertKind.WARN_SIGN, (Status.DISPATCHED,), "sign_warn_at", Action.WARN),
+    Step(AlertKind.WARN_RESOLVE, HANDLING_STATUSES, "resolve_warn_at", Action.WARN),
+    Step(AlertKind.ESCALATE_1, HANDLING_STATUSES, "resolve_due_at", Action.ESCALATE, level=1),
+    Step(AlertKind.ESCALATE_2, HANDLING_STATUSES, "escalate_2_at", Action.ESCALATE, level=2),
+    Step(AlertKind.ESCALATE_3, HANDLING_STATUSES, "escalate_3_at", Action.ESCALATE, level=3),
+    Step(AlertKind.CLOSE_UNRATED, (Status.RESOLVED,), "rate_due_at", Action.CLOSE, closes=True),
+]
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+def _prep(model, field: str, value):
+    return model._meta.get_field(field).get_db_prep_value(value, connection)
+
+
+def _recipients(step: Step) -> tuple[str, list] | None:
+    """SQL condition on u (user), g (group), i (issue) selecting who hears of this step."""
+    assignment, unit = _table(IssueAssignment), _table(Unit)
+    if step.kind == AlertKind.WARN_ACCEPT:
+        return "g.name = %s", [Role.DISTRICT_STAFF.value]
+    if step.kind == AlertKind.WARN_SIGN:
+        return (
+            f"u.unit_id IN (SELECT s.unit_id FROM {assignment} s WHERE s.issue_id = i.id AND s.status = %s) "
+            "AND g.name = %s",
+            [AssignmentStatus.PENDING.value, Role.UNIT_HANDLER.value],
+        )
+    if step.kind == AlertKind.WARN_RESOLVE:
+        return "u.unit_id = i.lead_unit_id AND g.name = %s", [Role.UNIT_HANDLER.value]
+    if step.kind == AlertKind.ESCALATE_1:
+        return (
+            f"u.unit_id IN (SELECT x.industry_committee_id FROM {unit} x WHERE x.id = i.lead_unit_id) AND g.name = %s",
+            [Role.UNIT_HANDLER.value],
+        )
+    if step.kind == AlertKind.ESCALATE_2:
+        leadership = _table(ChainLeadership)
+        return (
+            f"u.id IN (SELECT l.user_id FROM {leadership} l WHERE l.chain_id = i.chain_id) AND g.name = %s",
+            [Role.CHAIN_LEADER.value],
+        )
+    if step.kind == AlertKind.ESCALATE_3:
+        return (
+            f"(g.name = %s OR u.unit_id IN (SELECT d.id FROM {unit} d WHERE d.kind = %s))",
+            [Role.DISTRICT_STAFF.value, UnitKind.DISTRICT_COMMITTEE.value],
+        )
+    return None
+
+
+@transaction.atomic
+def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
+    at = at or timezone.now()
+    sweep_id = uuid.uuid4()
+    issue, alert, event, note = _table(Issue), _table(IssueAlert), _table(IssueEvent), _table(Notification)
+    sweep_param = _prep(IssueAlert, "sweep", sweep_id)
+    at_param = _prep(Issue, "created_at", at)
+    counts = {}
+    with connection.cursor() as cursor:
+        for step in STEPS:
+            due = _col(Issue, step.due_column)
+            statuses = ", ".join(["%s"] * len(step.statuses))
+            cursor.execute(
+                f"INSERT INTO {alert} (issue_id, kind, cycle, due_at, sweep, created_at) "
+                f"SELECT i.id, %s, i.reopen_count, i.{due}, %s, %s FROM {issue} i "
+                f"WHERE i.status IN ({statuses}) AND i.{due} IS NOT NULL AND i.{due} <= %s "
+                f"ON CONFLICT (issue_id, kind, cycle) DO NOTHING",
+                [step.kind, sweep_param, at_param, *step.statuses, at_param],
+            )
+            counts[step.kind] = cursor.rowcount
+            if not cursor.rowcount:
+                continue
+            mine = IssueAlert.objects.filter(sweep=sweep_id, kind=step.kind).values("issue_id")
+            if step.level:
+                Issue.objects.filter(pk__in=mine, escalation_level__lt=step.level).update(
+                    escalation_level=step.level, updated_at=at
+                )
+            if step.closes:
+                Issue.objects.filter(pk__in=mine, status=Status.RESOLVED).update(
+                    status=Status.CLOSED, closed_at=at, updated_at=at
+                )
+            label = str(AlertKind(step.kind).label)
+            from_status = step.statuses[0] if len(step.statuses) == 1 else ""
+            cursor.execute(
+                f"INSERT INTO {event} (issue_id, actor_id, action, from_status, to_status, note, public, data, "
+                f"created_at) SELECT a.issue_id, NULL, %s, %s, i.status, %s, %s, %s, %s FROM {alert} a "
+                f"JOIN {issue} i ON i.id = a.issue_id WHERE a.sweep = %s AND a.kind = %s",
+                [
+                    step.action,
+                    from_status,
+                    label,
+                    _prep(IssueEvent, "public", step.closes),
+                    _prep(IssueEvent, "data", {"alert": step.kind, "level": step.level}),
+                    at_param,
+                    sweep_param,
+                    step.kind,
+                ],
+            )
+            recipients = _recipients(step)
+            if recipients is None:
+                continue
+            condition, params = recipients
+            cursor.execute(
+                f"INSERT INTO {note} (recipient_id, issue_id, subject, body, email_due, created_at) "
+                f"SELECT DISTINCT u.id, i.id, %s || i.number || %s, '', %s, %s "
+                f"FROM {alert} a JOIN {issue} i ON i.id = a.issue_id "
+                f"CROSS JOIN {_table(User)} u "
+                f"JOIN {_table(User.groups.through)} ug ON ug.user_id = u.id "
+                f"JOIN {_table(User.groups.field.related_model)} g ON g.id = ug.group_id "
+                f"WHERE a.sweep = %s AND a.kind = %s AND u.is_active = %s AND {condition}",
+                ["[", "] " + label, True, at_param, sweep_param, step.kind, True, *params],
+            )
+    if any(counts.values()):
+        from issues.notifications import request_email_delivery
+
+        request_email_delivery()
+    return counts

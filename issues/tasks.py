@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from issues.notifications import send_pending_emails
+from issues.sweep import sweep_deadlines
+
+
+@shared_task
+def sweep_deadlines_task() -> dict:
+    """Beat runs this every minute. It also sends the mail that piled up while the broker was down."""
+    counts = sweep_deadlines()
+    counts["emails"] = send_pending_emails()
+    return counts
+
+
+@shared_task
+def send_pending_emails_task() -> int:
+    return send_pending_emails()

@@ -1,0 +1,168 @@
+"""The declared transition table of an issue (design §4.6): which action moves which state to
+which, and who may take it. One source for the services' checks, the API's `allowed_actions` and the
+buttons a page shows. Order of checks: first *who* (403 when the user may never take this action on
+this issue), then *when* (409 with the actions allowed now)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from issues.models import AssignmentRole, AssignmentStatus, Issue, Status
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    ACCEPT = "accept", _("Accept")
+    REJECT = "reject", _("Reject")
+    DISPATCH = "dispatch", _("Dispatch")
+    SIGN = "sign", _("Sign for")
+    RETURN = "return", _("Return")
+    REQUEST_EXTENSION = "request-extension", _("Request an extension")
+    DECIDE_EXTENSION = "decide-extension", _("Decide the extension")
+    REPLY_PART = "reply-part", _("Reply (co-handling part)")
+    RESOLVE = "resolve", _("Resolve")
+    RATE = "rate", _("Rate")
+    COMMENT = "comment", _("Comment")
+    SUPERVISE = "supervise", _("Supervise")
+    # Done by the sweep, not offered to people; recorded in the timeline.
+    WARN = "warn", _("Deadline warning")
+    ESCALATE = "escalate", _("Escalate")
+    CLOSE = "close", _("Close")
+
+
+class InvalidTransition(Exception):
+    def __init__(self, issue: Issue, action: str, allowed: list[str]):
+        self.issue, self.action, self.allowed_actions = issue, action, allowed
+        super().__init__(
+            _("“%(action)s” is not possible while the issue is %(status)s.")
+            % {"action": Action(action).label, "status": Status(issue.status).label}
+        )
+
+
+# --- who ------------------------------------------------------------------------------------
+def _staff(issue: Issue, user) -> bool:
+    return user.has_role(Role.DISTRICT_STAFF)
+
+
+def _live_assignments(issue: Issue, user):
+    if not (user.has_role(Role.UNIT_HANDLER) and user.unit_id):
+        return []
+    return [
+        a
+        for a in issue.assignments.all()
+        if a.unit_id == user.unit_id
+        and a.status in (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
+    ]
+
+
+def _lead_handler(issue: Issue, user) -> bool:
+    return any(a.role == AssignmentRole.LEAD for a in _live_assignments(issue, user))
+
+
+def _any_handler(issue: Issue, user) -> bool:
+    return bool(_live_assignments(issue, user))
+
+
+def _co_handler(issue: Issue, user) -> bool:
+    return any(a.role == AssignmentRole.CO for a in _live_assignments(issue, user))
+
+
+def _pending_signer(issue: Issue, user) -> bool:
+    return any(a.status == AssignmentStatus.PENDING for a in _live_assignments(issue, user))
+
+
+def _rater(issue: Issue, user) -> bool:
+    """The enterprise rates: its contact, or whoever submitted on its behalf (a first secretary)."""
+    if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id == issue.enterprise_id:
+        return True
+    return user.pk == issue.submitted_by_id
+
+
+def _anyone(issue: Issue, user) -> bool:
+    return True  # visibility is checked before the workflow is asked
+
+
+# --- when, beyond the status: a failed guard is a 409 like a wrong status ---------------------
+def _co_parts_replied(issue: Issue, user) -> bool:
+    """In joint handling the lead writes the final answer once every co-unit has written its part."""
+    return not any(
+        a.role == AssignmentRole.CO and a.status in (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)
+        for a in issue.assignments.all()
+    )
+
+
+def _signed_co_part(issue: Issue, user) -> bool:
+    return any(
+        a.role == AssignmentRole.CO and a.status == AssignmentStatus.SIGNED for a in _live_assignments(issue, user)
+    )
+
+
+def _no_pending_extension(issue: Issue, user) -> bool:
+    return not _pending_extensions(issue)
+
+
+def _pending_extension(issue: Issue, user) -> bool:
+    return bool(_pending_extensions(issue))
+
+
+def _pending_extensions(issue: Issue):
+    return [e for e in issue.extension_requests.all() if e.status == "pending"]
+
+
+def _escalated(issue: Issue, user) -> bool:
+    return issue.escalation_level >= 1
+
+
+def _always(issue: Issue, user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[str, ...]
+    target: str | None  # None: the status does not change (or the service decides, e.g. rate)
+    who: Callable[[Issue, object], bool]
+    guard: Callable[[Issue, object], bool] = _always
+
+
+HANDLING = (Status.DISPATCHED, Status.IN_PROGRESS)
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.ACCEPT: Transition((Status.SUBMITTED,), Status.ACCEPTED, _staff),
+    Action.REJECT: Transition((Status.SUBMITTED,), Status.REJECTED, _staff),
+    Action.DISPATCH: Transition((Status.ACCEPTED,), Status.DISPATCHED, _staff),
+    Action.SIGN: Transition(HANDLING, None, _any_handler, _pending_signer),
+    Action.RETURN: Transition(HANDLING, None, _any_handler),
+    Action.REQUEST_EXTENSION: Transition(HANDLING, None, _lead_handler, _no_pending_extension),
+    Action.DECIDE_EXTENSION: Transition(HANDLING, None, _staff, _pending_extension),
+    Action.REPLY_PART: Transition(HANDLING, None, _co_handler, _signed_co_part),
+    Action.RESOLVE: Transition((Status.IN_PROGRESS,), Status.RESOLVED, _lead_handler, _co_parts_replied),
+    Action.RATE: Transition((Status.RESOLVED,), None, _rater),
+    Action.COMMENT: Transition(tuple(Status), None, _anyone),
+    Action.SUPERVISE: Transition(HANDLING, None, _staff, _escalated),
+}
+
+# The order buttons are shown in.
+PEOPLE_ACTIONS = list(TRANSITIONS)
+
+
+def allowed_actions(issue: Issue, user) -> list[str]:
+    return [
+        str(action)
+        for action, transition in TRANSITIONS.items()
+        if issue.status in transition.sources and transition.who(issue, user) and transition.guard(issue, user)
+    ]
+
+
+def require(issue: Issue, action: str, user) -> Transition:
+    """Raise PermissionDenied (403) or InvalidTransition (409), or return the transition."""
+    transition = TRANSITIONS[action]
+    if not transition.who(issue, user):
+        raise PermissionDenied(_("You may not take this action on this issue."))
+    if issue.status not in transition.sources or not transition.guard(issue, user):
+        raise InvalidTransition(issue, action, allowed_actions(issue, user))
+    return transition
