@@ -21,6 +21,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: $(VENV)/.installed
 	@mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_holidays
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py setup_schedules
 	@DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A chainparty worker --beat --concurrency 1 --loglevel INFO \

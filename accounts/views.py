@@ -5,6 +5,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from accounts.forms import LoginForm
+from accounts.roles import BUSINESS_ROLES, Role
+
+HOME_CHAIN_CARDS = 12
 
 
 class LoginView(auth_views.LoginView):
@@ -21,8 +24,17 @@ class LogoutView(auth_views.LogoutView):
 def home(request):
     from chains.selectors import list_chains_for_user
 
-    chains = list_chains_for_user(request.user)[:12]
-    return render(request, "home.html", {"chains": chains})
+    user = request.user
+    roles = [Role(code).label for code in Role.values if code in user.roles]
+    has_business_role = user.is_superuser or bool(user.roles & BUSINESS_ROLES)
+    chains = list(list_chains_for_user(user)[: HOME_CHAIN_CARDS + 1]) if has_business_role else []
+    context = {
+        "roles": roles,
+        "has_business_role": has_business_role,
+        "chains": chains[:HOME_CHAIN_CARDS],
+        "more_chains": len(chains) > HOME_CHAIN_CARDS,
+    }
+    return render(request, "home.html", context)
 
 
 def health(request):

@@ -148,9 +148,10 @@ STORAGES = {
 
 # --- REST ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an anonymous call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -168,7 +169,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `kind` field with their own choices; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "accounts.models.UnitKind",
+        "ParkKindEnum": "chains.models.ParkKind",
+        "FacilityKindEnum": "chains.models.FacilityKind",
+        "EnterpriseKindEnum": "chains.models.EnterpriseKind",
+        "MeasureKindEnum": "chains.models.MeasureKind",
+    },
 }
+
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # --- background jobs -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -179,10 +190,13 @@ else:
     # Embedded default: kombu's filesystem transport, so `make run` needs no Redis and the worker
     # (with embedded beat) really runs the scheduled jobs.
     CELERY_BROKER_URL = "filesystem://"
+    for _folder in ("processed", "control"):
+        (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -368,12 +368,6 @@ class ChainMasterQuerySet(models.QuerySet):
             chain__in=Chain.objects.visible_to(user).values("pk"),
             enterprise__in=Enterprise.objects.visible_to(user).values("pk"),
         )
-
-    def with_total(self) -> "ChainMasterQuerySet":
-        total = F(SCORE_FIELDS[0])
-        for name in SCORE_FIELDS[1:]:
-            total = total + F(name)
-        return self.annotate(total_score=total)
 
 
 class ChainMaster(models.Model):

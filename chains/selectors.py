@@ -1,6 +1,7 @@
 """Reads shared by pages, API and (later) dashboards. Every list starts from .visible_to(user)."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from chains.models import (
@@ -12,7 +13,11 @@ from chains.models import (
     Enterprise,
     EnterpriseHonour,
     Park,
+    SegmentPosition,
 )
+
+# Upstream, midstream, downstream: the order of the chain map (not the alphabetical order of the codes).
+_POSITION_ORDER = {position: index for index, position in enumerate(SegmentPosition.values)}
 
 
 def list_chains_for_user(user) -> QuerySet[Chain]:
@@ -36,12 +41,20 @@ def list_chains_for_user(user) -> QuerySet[Chain]:
 
 
 def list_enterprises_for_user(user) -> QuerySet[Enterprise]:
+    # An enterprise may also sit on a chain the user does not see (a chain leader sees the
+    # enterprises of their chains only); such memberships are left out, so nothing names a chain
+    # outside the user's scope.
+    visible_memberships = (
+        ChainMembership.objects.filter(chain__in=Chain.objects.visible_to(user).values("pk"))
+        .select_related("chain", "segment")
+        .order_by("chain__name")
+    )
     return (
         Enterprise.objects.visible_to(user)
         .select_related("park")
         .prefetch_related(
             Prefetch("honours", queryset=EnterpriseHonour.objects.order_by("honour")),
-            Prefetch("memberships", queryset=ChainMembership.objects.select_related("chain", "segment")),
+            Prefetch("memberships", queryset=visible_memberships),
         )
         .order_by("name", "pk")
     )
@@ -49,15 +62,6 @@ def list_enterprises_for_user(user) -> QuerySet[Enterprise]:
 
 def list_parks_for_user(user) -> QuerySet[Park]:
     return Park.objects.visible_to(user).select_related("management_unit").prefetch_related("chiefs", "facilities")
-
-
-def list_chain_masters_for_user(user) -> QuerySet[ChainMaster]:
-    return (
-        ChainMaster.objects.visible_to(user)
-        .with_total()
-        .select_related("chain", "enterprise")
-        .prefetch_related("task_force", "measures")
-    )
 
 
 def get_visible_or_404(queryset: QuerySet, **lookup):
@@ -68,15 +72,54 @@ def get_visible_or_404(queryset: QuerySet, **lookup):
         raise Http404 from exc
 
 
-def segment_map(*, chain: Chain, user) -> list[dict]:
-    """The chain's segments in order, each with the enterprises on it that the user may see."""
+def segment_map(*, chain: Chain, user, limit: int | None = None) -> list[dict]:
+    """The chain's segments, upstream to downstream, each with the enterprises on it that the user may see.
+
+    Each entry: ``segment``, ``count`` (visible enterprises on it) and ``enterprises`` (by name; at most
+    ``limit`` of them when given). A chain can hold thousands of enterprises, so the limit is applied in
+    SQL with a window function; two queries whatever the size.
+    """
     visible = Enterprise.objects.visible_to(user).values("pk")
+    on_segment = Q(memberships__enterprise__in=visible)
+    segments = sorted(
+        chain.segments.annotate(visible_count=Count("memberships", filter=on_segment)),
+        key=lambda segment: (_POSITION_ORDER[segment.position], segment.order, segment.name),
+    )
     memberships = (
         ChainMembership.objects.filter(chain=chain, enterprise__in=visible)
         .select_related("enterprise")
-        .order_by("enterprise__name")
+        .order_by("segment_id", "enterprise__name", "enterprise_id")
     )
+    if limit is not None:
+        rank = Window(RowNumber(), partition_by=[F("segment_id")], order_by=[F("enterprise__name"), F("enterprise_id")])
+        memberships = memberships.annotate(rank=rank).filter(rank__lte=limit)
     by_segment: dict[int, list[Enterprise]] = {}
     for membership in memberships:
         by_segment.setdefault(membership.segment_id, []).append(membership.enterprise)
-    return [{"segment": segment, "enterprises": by_segment.get(segment.pk, [])} for segment in chain.segments.all()]
+    return [
+        {"segment": segment, "count": segment.visible_count, "enterprises": by_segment.get(segment.pk, [])}
+        for segment in segments
+    ]
+
+
+def list_parks_with_counts_for_user(user) -> QuerySet[Park]:
+    """Parks in scope, each with `enterprise_count`: the enterprises in it that the user may see."""
+    visible = Enterprise.objects.visible_to(user).values("pk")
+    # distinct: Park.visible_to joins the chiefs, which would multiply the count for a park with
+    # several chiefs.
+    # order_by again: Meta.ordering is dropped from queries with GROUP BY.
+    return (
+        list_parks_for_user(user)
+        .annotate(enterprise_count=Count("enterprises", filter=Q(enterprises__in=visible), distinct=True))
+        .order_by("name")
+    )
+
+
+def list_chain_masters_for_user(user) -> QuerySet[ChainMaster]:
+    """Chain masters in scope with their chain, enterprise, task force and measures loaded (the total
+    score is the model's property, summed from the loaded scores)."""
+    return (
+        ChainMaster.objects.visible_to(user)
+        .select_related("chain", "enterprise")
+        .prefetch_related("task_force", "measures")
+    )

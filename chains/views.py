@@ -1,13 +1,155 @@
-from django.http import HttpResponse
+"""Pages for chains, enterprises and parks: parse, fetch through the selectors (scope is theirs), render."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.roles import BUSINESS_ROLES
+from chains.filters import EnterpriseFilter
+from chains.models import (
+    Chain,
+    ChainMasterStatus,
+    ChainMembership,
+    Enterprise,
+    FacilityKind,
+    Park,
+    SegmentPosition,
+    TaskForceMember,
+)
+from chains.selectors import (
+    get_visible_or_404,
+    list_chain_masters_for_user,
+    list_chains_for_user,
+    list_enterprises_for_user,
+    list_parks_with_counts_for_user,
+    segment_map,
+)
+
+ENTERPRISES_PER_PAGE = 25
+ENTERPRISES_PER_SEGMENT = 12
+ENTERPRISES_ON_PARK_PAGE = 25
 
 
+def business_page(view):
+    """A logged-in page with business data. 三员分立: the security and audit administrators hold no
+    business role, so for them these pages do not exist (404), as for any object outside scope."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_superuser or user.roles & BUSINESS_ROLES):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _chains_by_park(user, park_ids) -> dict[int, list[Chain]]:
+    """The visible chains that have visible enterprises in each park, in one query."""
+    rows = (
+        ChainMembership.objects.filter(
+            enterprise__park_id__in=park_ids,
+            enterprise__in=Enterprise.objects.visible_to(user).values("pk"),
+            chain__in=Chain.objects.visible_to(user).values("pk"),
+        )
+        .values_list("enterprise__park_id", "chain_id", "chain__name", "chain__code")
+        .distinct()
+        .order_by("enterprise__park_id", "chain__name")
+    )
+    by_park: dict[int, list[Chain]] = {}
+    for park_id, chain_id, name, code in rows:
+        by_park.setdefault(park_id, []).append(Chain(pk=chain_id, name=name, code=code))
+    return by_park
+
+
+# --- chains -----------------------------------------------------------------------------------
+@business_page
 def chain_list(request):
-    return HttpResponse("")
+    return render(request, "chains/chain_list.html", {"chains": list_chains_for_user(request.user)})
 
 
+@business_page
+def chain_detail(request, code):
+    user = request.user
+    chain = get_visible_or_404(list_chains_for_user(user), code=code)
+    segments = segment_map(chain=chain, user=user, limit=ENTERPRISES_PER_SEGMENT)
+    columns = [
+        {"position": position, "label": label, "segments": [s for s in segments if s["segment"].position == position]}
+        for position, label in SegmentPosition.choices
+    ]
+    masters = (
+        list_chain_masters_for_user(user)
+        .filter(chain=chain)
+        .exclude(status=ChainMasterStatus.REVOKED)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("task_force", queryset=TaskForceMember.objects.select_related("from_enterprise")), "measures"
+        )
+        # The designated chain master first, then the candidates ("designated" sorts after "candidate").
+        .order_by("-status", "enterprise__name")
+    )
+    context = {
+        "chain": chain,
+        "columns": columns,
+        "masters": masters,
+        "cooperating_units": chain.cooperating_units.all(),
+        "parks": chain.parks.filter(pk__in=Park.objects.visible_to(user).values("pk")),
+        "per_segment": ENTERPRISES_PER_SEGMENT,
+    }
+    return render(request, "chains/chain_detail.html", context)
+
+
+# --- enterprises ------------------------------------------------------------------------------
+@business_page
 def enterprise_list(request):
-    return HttpResponse("")
+    user = request.user
+    filterset = EnterpriseFilter(request.GET or None, queryset=list_enterprises_for_user(user), user=user)
+    # An invalid filter (e.g. a chain outside scope) shows its error and no rows, never the unfiltered list.
+    rows = filterset.queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
+    page = Paginator(rows, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "querystring": query.urlencode()}
+    return render(request, "chains/enterprise_list.html", context)
 
 
+@business_page
+def enterprise_detail(request, pk):
+    user = request.user
+    enterprise = get_visible_or_404(list_enterprises_for_user(user), pk=pk)
+    designations = list_chain_masters_for_user(user).filter(enterprise=enterprise).prefetch_related(None)
+    context = {"enterprise": enterprise, "designations": designations}
+    return render(request, "chains/enterprise_detail.html", context)
+
+
+# --- parks ------------------------------------------------------------------------------------
+@business_page
 def park_list(request):
-    return HttpResponse("")
+    user = request.user
+    parks = list(list_parks_with_counts_for_user(user).order_by("name"))
+    chains = _chains_by_park(user, [park.pk for park in parks])
+    rows = [{"park": park, "chains": chains.get(park.pk, [])} for park in parks]
+    return render(request, "chains/park_list.html", {"rows": rows})
+
+
+@business_page
+def park_detail(request, pk):
+    user = request.user
+    park = get_visible_or_404(list_parks_with_counts_for_user(user), pk=pk)
+    facilities = list(park.facilities.all())
+    context = {
+        "park": park,
+        "chains": _chains_by_park(user, [park.pk]).get(park.pk, []),
+        "venues": [f for f in facilities if f.kind == FacilityKind.VENUE],
+        "platforms": [f for f in facilities if f.kind == FacilityKind.PLATFORM],
+        "enterprises": Enterprise.objects.visible_to(user)
+        .filter(park=park)
+        .order_by("name", "pk")[:ENTERPRISES_ON_PARK_PAGE],
+        "enterprises_shown": ENTERPRISES_ON_PARK_PAGE,
+    }
+    return render(request, "chains/park_detail.html", context)

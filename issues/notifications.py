@@ -72,7 +72,11 @@ def enqueue(task, *args) -> bool:
     """Hand a task to the broker without ever failing the request that asked for it: if Redis is
     down the work stays in the database and the next sweep (beat, or the command) picks it up."""
     try:
-        task.apply_async(args=args, retry=False)
+        with task.app.producer_or_acquire() as producer:
+            # Connect with no retry: kombu's default retries for broker_connection_timeout (about 6 s
+            # with Redis down), which every request that writes a notification would wait out.
+            producer.connection.ensure_connection(max_retries=0)
+            task.apply_async(args=args, producer=producer, retry=False)
     except Exception:  # noqa: BLE001 - any broker failure means "later", never "lost"
         log.warning("broker unavailable; %s left for the next sweep", task.name, exc_info=True)
         return False

@@ -34,6 +34,7 @@ from issues.models import (
     Status,
 )
 from issues.notifications import chain_leaders, district_staff, enterprise_people, notify, unit_handlers
+from issues.selectors import sees_internal
 from issues.workflow import Action
 
 SUBMITTER_ROLES = (Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY, Role.DISTRICT_STAFF)
@@ -638,7 +639,7 @@ def comment_on_issue(*, issue_id: int, actor, text: str, public: bool = True) ->
     issue = _lock(issue_id)
     workflow.require(issue, Action.COMMENT, actor)
     text = _require_text("text", text, max_length=5000)
-    if not public and (actor.enterprise_id or not actor.unit_id):
+    if not public and not sees_internal(actor):
         raise ValidationError({"public": _("Internal comments are for government users only.")})
     event = _event(issue, actor, Action.COMMENT, from_status=issue.status, note=text, public=public)
     units = list(issue.assignments.exclude(status=AssignmentStatus.CANCELLED).values_list("unit_id", flat=True))

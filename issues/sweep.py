@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Unit, UnitKind, User
+from accounts.models import Unit, User
 from accounts.roles import Role
 from chains.models import ChainLeadership
 from issues.models import (
@@ -87,10 +87,9 @@ def _recipients(step: Step) -> tuple[str, list] | None:
             [Role.CHAIN_LEADER.value],
         )
     if step.kind == AlertKind.ESCALATE_3:
-        return (
-            f"(g.name = %s OR u.unit_id IN (SELECT d.id FROM {unit} d WHERE d.kind = %s))",
-            [Role.DISTRICT_STAFF.value, UnitKind.DISTRICT_COMMITTEE.value],
-        )
+        # The district supervises (督办) through its staff, who see every issue. Not every member of
+        # the district committee unit: chain leaders sit there too and must not hear of other chains.
+        return "g.name = %s", [Role.DISTRICT_STAFF.value]
     return None
 
 

@@ -91,3 +91,13 @@ def world(db):
 def api():
     """An API client; `api.force_authenticate(user)` picks who calls."""
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_workday_calendar():
+    """Test rows roll back without delete signals; never let one test see another's holidays."""
+    from workdays import calendar
+
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()

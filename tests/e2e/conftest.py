@@ -49,7 +49,7 @@ def login(page, live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        page.click("main form button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         return page
 

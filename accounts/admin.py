@@ -1,0 +1,266 @@
+"""Django admin for accounts, and the role gate every admin of the project uses.
+
+Who may do what in /admin/ follows the roles (design §5: roles are groups), not Django's per-model
+permissions, so there is one source of truth and nothing to keep in sync:
+
+- district staff (区委两新工委) edit the business data: units, parks, chains, enterprises, chain
+  masters, dispatches. They do not manage accounts; they may look people up (autocomplete) to name
+  a chain leader, a park chief or a dispatched cadre.
+- the security administrator manages accounts: users, their unit or enterprise, their roles, and
+  sign-in lockouts. They may look units and enterprises up by name to attach an account, and see no
+  other business data (三员分立).
+- the audit administrator reads the sign-in logs, read-only.
+- a superuser (an operator's break-glass account) may do everything.
+
+Everyone needs is_staff to enter /admin/ at all; the demo gives it to staff, security and auditor.
+"""
+
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit, User
+from accounts.roles import Role
+
+DISTRICT_STAFF = frozenset({Role.DISTRICT_STAFF})
+SECURITY = frozenset({Role.SECURITY_ADMIN})
+ADMINISTRATORS = frozenset({Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+def _is_autocomplete(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.url_name == "autocomplete")
+
+
+class RoleGate:
+    """Admin permissions by role. Mix in before ModelAdmin / InlineModelAdmin.
+
+    edit_roles may view, add, change and delete; view_roles may view; lookup_roles may only search
+    this model from another model's autocomplete field (the admin's autocomplete view asks for view
+    permission on the target model; nothing else opens to them).
+    """
+
+    edit_roles: frozenset = frozenset()
+    view_roles: frozenset = frozenset()
+    lookup_roles: frozenset = frozenset()
+
+    @staticmethod
+    def _allowed(request, roles) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff and (user.is_superuser or user.has_role(*roles)))
+
+    def has_module_permission(self, request) -> bool:
+        return self._allowed(request, self.edit_roles | self.view_roles)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if self._allowed(request, self.edit_roles | self.view_roles):
+            return True
+        return _is_autocomplete(request) and self._allowed(request, self.lookup_roles)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._allowed(request, self.edit_roles)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._allowed(request, self.edit_roles)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._allowed(request, self.edit_roles)
+
+
+class BusinessAdmin(RoleGate, admin.ModelAdmin):
+    """Business data: district staff edit it; the administrators never see it (三员分立)."""
+
+    edit_roles = DISTRICT_STAFF
+    # Large tables: skip the second COUNT(*) of the unfiltered table on every filtered page.
+    show_full_result_count = False
+
+
+class BusinessTabularInline(RoleGate, admin.TabularInline):
+    edit_roles = DISTRICT_STAFF
+    extra = 0
+
+
+# --- units ------------------------------------------------------------------------------------
+@admin.register(Unit)
+class UnitAdmin(BusinessAdmin):
+    list_display = ("name", "short_name", "kind", "industry_committee", "is_active")
+    list_select_related = ("industry_committee",)
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "short_name")
+    autocomplete_fields = ("industry_committee",)
+    # The security administrator attaches accounts to units.
+    lookup_roles = SECURITY
+
+
+# --- users ------------------------------------------------------------------------------------
+def _role_label(group: Group) -> str:
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+class UnitOrEnterpriseMixin:
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("unit") and cleaned.get("enterprise"):
+            raise ValidationError(
+                {"enterprise": _("A user belongs to a government unit or to an enterprise, not both.")}
+            )
+        return cleaned
+
+
+class UserCreationForm(UnitOrEnterpriseMixin, auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name", "unit", "enterprise", "groups")
+
+
+class UserChangeForm(UnitOrEnterpriseMixin, auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(RoleGate, auth_admin.UserAdmin):
+    edit_roles = SECURITY
+    # District staff name chain leaders, park chiefs and dispatched cadres through autocomplete.
+    lookup_roles = DISTRICT_STAFF
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = ("username", "full_name", "unit", "enterprise", "role_list", "is_active", "is_staff", "last_login")
+    list_select_related = ("unit", "enterprise")
+    list_filter = ("is_active", "is_staff", "groups", "unit__kind")
+    search_fields = ("username", "full_name", "email", "unit__name", "enterprise__name")
+    autocomplete_fields = ("unit", "enterprise")
+    ordering = ("username",)
+    filter_horizontal = ()
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("full_name", "phone", "email")}),
+        (_("Unit or enterprise"), {"fields": ("unit", "enterprise")}),
+        (_("Roles and access"), {"fields": ("groups", "is_active", "is_staff", "is_superuser")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2", "full_name", "unit", "enterprise"),
+            },
+        ),
+        (_("Roles and access"), {"fields": ("groups",)}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+            # Separation of duties: an administrator does not widen their own access.
+            if obj is not None and obj.pk == request.user.pk:
+                readonly += ["groups", "is_staff", "is_active"]
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "groups":
+            # Roles are the groups named after accounts.roles.Role; show them by their labels.
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label = _("roles")
+            field.help_text = ""
+            field.label_from_instance = _role_label
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj: User) -> str:
+        return "、".join(_role_label(group) for group in obj.groups.all())
+
+
+# --- roles (groups) ---------------------------------------------------------------------------
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(RoleGate, admin.ModelAdmin):
+    """The role groups, read-only: the roles are declared in code (accounts.roles); who holds a
+    role is edited on the user."""
+
+    view_roles = SECURITY
+    list_display = ("name", "role_label", "member_count")
+    search_fields = ("name",)
+    ordering = ("name",)
+    fields = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("user"))
+
+    @admin.display(description=_("role"))
+    def role_label(self, obj: Group) -> str:
+        return _role_label(obj)
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj: Group) -> int:
+        return obj.member_count
+
+
+# --- sign-in protection and logs (django-axes) ---------------------------------------------------
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(RoleGate, axes_admin.AccessAttemptAdmin):
+    """Failed sign-ins and lockouts. Deleting an attempt lifts the lockout: the security admin's job."""
+
+    view_roles = ADMINISTRATORS
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._allowed(request, SECURITY)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_delete_permission(request):
+            actions.pop("cleanup_expired_attempts", None)
+        return actions
+
+
+class _ReadOnlyLog(RoleGate):
+    view_roles = ADMINISTRATORS
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(_ReadOnlyLog, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(_ReadOnlyLog, axes_admin.AccessFailureLogAdmin):
+    pass

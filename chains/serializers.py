@@ -1,0 +1,282 @@
+"""REST shapes of the chains app. Output serializers read only what the selectors loaded (no query
+per row); input serializers parse types only — the rules live in chains.services.
+
+Personal data: users appear as {id, full_name}; phone numbers are never serialized.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Unit, User
+from chains.models import (
+    SCORE_FIELDS,
+    Chain,
+    ChainLeadership,
+    ChainMaster,
+    ChainMembership,
+    ChainSegment,
+    CultivationMeasure,
+    Enterprise,
+    EnterpriseHonour,
+    EnterpriseKind,
+    Honour,
+    Park,
+    ParkFacility,
+    SizeClass,
+    TaskForceMember,
+)
+
+
+# --- small references --------------------------------------------------------------------------
+class UnitRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name"]
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "full_name"]
+
+
+class ChainRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Chain
+        fields = ["id", "name"]
+
+
+class EnterpriseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = ["id", "name"]
+
+
+class ParkRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Park
+        fields = ["id", "name"]
+
+
+# --- chains ------------------------------------------------------------------------------------
+class LeaderSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="user_id", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+
+    class Meta:
+        model = ChainLeadership
+        fields = ["id", "full_name", "role"]
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChainSegment
+        fields = ["id", "position", "name", "order"]
+
+
+class DesignatedMasterSerializer(serializers.ModelSerializer):
+    enterprise = EnterpriseRefSerializer(read_only=True)
+
+    class Meta:
+        model = ChainMaster
+        fields = ["id", "enterprise"]
+
+
+class ChainSerializer(serializers.ModelSerializer):
+    coverage_paths = serializers.ListField(child=serializers.CharField(), read_only=True)
+    lead_unit = UnitRefSerializer(read_only=True)
+    cooperating_units = UnitRefSerializer(many=True, read_only=True)
+    industry_committee_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    leaders = LeaderSerializer(source="leaderships", many=True, read_only=True)
+    segments = SegmentSerializer(many=True, read_only=True)
+    chain_master = serializers.SerializerMethodField()
+    enterprise_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Chain
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "path_industry_committee",
+            "path_department",
+            "path_park",
+            "coverage_paths",
+            "lead_unit",
+            "cooperating_units",
+            "industry_committee_unit",
+            "leaders",
+            "segments",
+            "chain_master",
+            "enterprise_count",
+        ]
+
+    @staticmethod
+    def _designated(chain: Chain) -> ChainMaster | None:
+        # list_chains_for_user prefetches the designated master whose enterprise the user may see.
+        masters = getattr(chain, "designated_masters", [])
+        return masters[0] if masters else None
+
+    @extend_schema_field(DesignatedMasterSerializer(allow_null=True))
+    def get_chain_master(self, chain: Chain) -> dict | None:
+        master = self._designated(chain)
+        return DesignatedMasterSerializer(master).data if master else None
+
+
+# --- enterprises -------------------------------------------------------------------------------
+class HonourSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EnterpriseHonour
+        fields = ["honour", "year"]
+
+
+class MembershipSegmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChainSegment
+        fields = ["id", "name", "position"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    chain = ChainRefSerializer(read_only=True)
+    segment = MembershipSegmentSerializer(read_only=True)
+
+    class Meta:
+        model = ChainMembership
+        fields = ["chain", "segment"]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    park = ParkRefSerializer(read_only=True, allow_null=True)
+    is_sme = serializers.BooleanField(read_only=True)
+    honours = HonourSerializer(many=True, read_only=True)
+    memberships = MembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "kind",
+            "size_class",
+            "is_sme",
+            "park",
+            "employees",
+            "annual_output",
+            "address",
+            "honours",
+            "memberships",
+        ]
+        read_only_fields = fields
+
+
+class HonourInputSerializer(serializers.Serializer):
+    honour = serializers.ChoiceField(choices=Honour.choices)
+    year = serializers.IntegerField()
+
+
+class MembershipInputSerializer(serializers.Serializer):
+    segment = serializers.IntegerField(help_text="Id of a chain segment; the chain is the segment's.")
+
+
+class EnterpriseInputSerializer(serializers.Serializer):
+    """Create (POST), replace (PUT) or change (PATCH) an enterprise.
+
+    `honours` and `memberships`, when given, replace the enterprise's lists; when left out they stay
+    as they are (on create: none).
+    """
+
+    name = serializers.CharField(max_length=200)
+    # No format rule here: chains.services explains what is wrong with a code (length, characters,
+    # check digit). The length cap only keeps absurd input out.
+    credit_code = serializers.CharField(max_length=64)
+    kind = serializers.ChoiceField(choices=EnterpriseKind.choices, default=EnterpriseKind.ENTERPRISE)
+    size_class = serializers.ChoiceField(choices=SizeClass.choices)
+    park = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), allow_null=True, required=False)
+    employees = serializers.IntegerField(required=False)
+    annual_output = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    address = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    honours = HonourInputSerializer(many=True, required=False)
+    memberships = MembershipInputSerializer(many=True, required=False)
+
+
+# --- parks -------------------------------------------------------------------------------------
+class FacilitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ParkFacility
+        fields = ["kind", "name", "description"]
+
+
+class ParkSerializer(serializers.ModelSerializer):
+    management_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    chiefs = PersonRefSerializer(many=True, read_only=True)
+    facilities = FacilitySerializer(many=True, read_only=True)
+    enterprise_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Park
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "address",
+            "description",
+            "management_unit",
+            "chiefs",
+            "facilities",
+            "enterprise_count",
+        ]
+
+
+# --- chain masters -----------------------------------------------------------------------------
+class TaskForceMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskForceMember
+        fields = ["name", "title", "source", "from_enterprise"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CultivationMeasure
+        fields = ["kind", "title", "status", "due_date"]
+
+
+class ChainMasterSerializer(serializers.ModelSerializer):
+    chain = ChainRefSerializer(read_only=True)
+    enterprise = EnterpriseRefSerializer(read_only=True)
+    total_score = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    task_force = TaskForceMemberSerializer(many=True, read_only=True)
+    measures = MeasureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChainMaster
+        fields = [
+            "id",
+            "chain",
+            "enterprise",
+            "status",
+            *SCORE_FIELDS,
+            "total_score",
+            "designated_on",
+            "revoked_on",
+            "note",
+            "task_force",
+            "measures",
+        ]
+        read_only_fields = fields
+
+
+class ChainMasterInputSerializer(serializers.Serializer):
+    """Put an enterprise of a chain forward as chain-master candidate."""
+
+    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all())
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    # The six criteria of §4.2, each 0–100 (the range is checked by the service).
+    score_social_responsibility = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    score_industry_influence = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    score_system_integration = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    score_chain_driving = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    score_local_rootedness = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    score_output_rank = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    note = serializers.CharField(allow_blank=True, required=False, default="")

@@ -1,0 +1,180 @@
+"""Unit KPIs for the ranking of design §4.6 ("units are ranked on response, on-time resolution and
+satisfaction rates"), computed in SQL with conditional aggregation: one query for the figures of
+every unit asked for, one for the units themselves, whatever their number.
+
+The cohort of a period is the shares (IssueAssignment rows) created in it, by local date in
+Asia/Shanghai, both ends included. For each unit:
+
+- dispatched: its shares, lead and co-handling, whatever became of them;
+- response rate: shares signed for (签收) by the issue's sign-for deadline, among the shares that are
+  due to be judged — signed, or past the deadline unsigned — so a share still within its window
+  does not count against the unit; shares cancelled because the lead unit returned the issue are
+  left out (the unit lost them through no act of its own);
+- on-time rate: among the issues it leads that are resolved or closed, those resolved by the
+  resolve deadline (extensions granted included);
+- satisfaction rate: satisfied and basically satisfied among every rating of the issues it leads
+  (a reopened issue is rated again, and each rating counts);
+- returns: its shares returned (退单); extensions: the extension requests it made on the cohort's
+  issues; overdue: the issues it leads still in handling past their resolve deadline, now.
+
+A lead share counts only while it is live (pending, signed or replied): once returned, the issue's
+resolution and ratings belong to the next lead unit.
+
+Rates are Decimals from 0 to 1 (four places), or None when nothing is there to divide by. A
+multi-valued join (ratings, extension requests) would multiply rows, so every count is DISTINCT
+on the row it counts.
+"""
+
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from accounts.models import Unit
+from accounts.roles import Role
+from chains.models import Chain
+from issues.models import (
+    HANDLING_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    IssueAssignment,
+    Satisfaction,
+    Status,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LIVE = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
+FOUR_PLACES = Decimal("0.0001")
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in Asia/Shanghai."""
+    return (
+        datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
+    )
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = None) -> list[dict]:
+    """The KPIs of each unit in `unit_ids` (every active unit when None) for shares created from
+    `start` to `end`, as of `at` (now). One dict per unit, in the units' order."""
+    now = at or timezone.now()
+    since, until = period_bounds(start, end)
+    units = Unit.objects.filter(is_active=True) if unit_ids is None else Unit.objects.filter(pk__in=list(unit_ids))
+    units = list(units.order_by("kind", "name"))
+
+    lead = Q(role=AssignmentRole.LEAD, status__in=LIVE)
+    not_cancelled = Q()
+    done = Q(issue__status__in=[Status.RESOLVED, Status.CLOSED], issue__resolved_at__isnull=False)
+    figures = (
+        IssueAssignment.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=[u.pk for u in units])
+        .values("unit_id")
+        .order_by()
+        .annotate(
+            dispatched=Count("pk", distinct=True),
+            response_due=Count(
+                "pk",
+                distinct=True,
+                filter=not_cancelled & (Q(signed_at__isnull=False) | Q(issue__sign_due_at__lt=now)),
+            ),
+            responded_on_time=Count(
+                "pk", distinct=True, filter=not_cancelled & Q(signed_at__lte=F("issue__sign_due_at"))
+            ),
+            resolved=Count("pk", distinct=True, filter=lead & done),
+            resolved_on_time=Count(
+                "pk", distinct=True, filter=lead & done & Q(issue__resolved_at__lte=F("issue__resolve_due_at"))
+            ),
+            rated=Count("issue__ratings", distinct=True, filter=lead),
+            satisfied=Count(
+                "issue__ratings",
+                distinct=True,
+                filter=lead & Q(issue__ratings__satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY]),
+            ),
+            returns=Count("pk", distinct=True, filter=Q(status=AssignmentStatus.RETURNED)),
+            extensions=Count(
+                "issue__extension_requests",
+                distinct=True,
+                filter=Q(issue__extension_requests__unit_id=F("unit_id")),
+            ),
+            overdue=Count(
+                "pk",
+                distinct=True,
+                filter=lead & Q(issue__status__in=HANDLING_STATUSES, issue__resolve_due_at__lt=now),
+            ),
+        )
+    )
+    by_unit = {row.pop("unit_id"): row for row in figures}
+    zero = dict.fromkeys(
+        (
+            "dispatched",
+            "response_due",
+            "responded_on_time",
+            "resolved",
+            "resolved_on_time",
+            "rated",
+            "satisfied",
+            "returns",
+            "extensions",
+            "overdue",
+        ),
+        0,
+    )
+    result = []
+    for unit in units:
+        row = {**zero, **by_unit.get(unit.pk, {})}
+        result.append(
+            {
+                "unit": unit,
+                "start": start,
+                "end": end,
+                **row,
+                "response_rate": rate(row["responded_on_time"], row["response_due"]),
+                "on_time_rate": rate(row["resolved_on_time"], row["resolved"]),
+                "satisfaction_rate": rate(row["satisfied"], row["rated"]),
+            }
+        )
+    return result
+
+
+def unit_ranking(start: date, end: date, *, at: datetime | None = None) -> list[dict]:
+    """The units that had shares in the period, best first: on-time rate, then satisfaction, then
+    response rate (a unit with no figure for a rate comes after those that have one), then name.
+    Each row is a unit_kpis dict with its `rank` (1-based; equal figures share a rank)."""
+    rows = [row for row in unit_kpis(start=start, end=end, at=at) if row["dispatched"]]
+
+    def key(row):
+        figures = tuple(row[name] for name in ("on_time_rate", "satisfaction_rate", "response_rate"))
+        return tuple((value is None, -(value or 0)) for value in figures)
+
+    rows.sort(key=lambda row: (key(row), row["unit"].name))
+    previous, rank = None, 0
+    for position, row in enumerate(rows, start=1):
+        if key(row) != previous:
+            rank, previous = position, key(row)
+        row["rank"] = rank
+    return rows
+
+
+def kpi_units_for_user(user):
+    """Whose KPIs a user may read: district staff any unit's; a unit handler their own unit's; a
+    chain leader those of the units leading or cooperating on their chains. Others none."""
+    if not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    if user.has_role(Role.DISTRICT_STAFF):
+        return Unit.objects.all()
+    scope = Q(pk__in=[])
+    if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+        scope |= Q(pk=user.unit_id)
+    if user.has_role(Role.CHAIN_LEADER):
+        led = Chain.objects.filter(leaderships__user=user)
+        scope |= Q(pk__in=led.values("lead_unit_id"))
+        scope |= Q(pk__in=Chain.cooperating_units.through.objects.filter(chain__in=led).values("unit_id"))
+    return Unit.objects.filter(scope)

@@ -1,0 +1,404 @@
+"""REST shapes of issue tickets. Output serializers read only what the selectors loaded (no query per
+row); input serializers parse and shape types only — every rule lives in issues.services and the
+workflow table. Users appear as {id, full_name}; phone numbers are never serialized."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Unit, User
+from chains.models import Chain
+from chains.serializers import ChainRefSerializer, EnterpriseRefSerializer, PersonRefSerializer, UnitRefSerializer
+from issues import workflow
+from issues.models import (
+    AssignmentRole,
+    Attachment,
+    ComplaintSession,
+    ExtensionRequest,
+    Issue,
+    IssueAssignment,
+    IssueCategory,
+    IssueEvent,
+    Rating,
+    RoutingRule,
+)
+
+# The download view belongs to the issue pages; its URL is fixed by the contract, so the API falls
+# back to the literal path while (or wherever) that view is not installed.
+ATTACHMENT_URL_NAME = "issues:attachment-download"
+
+
+def _viewer(serializer) -> User | None:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+# --- small references (the people, units, chains and enterprises shapes are the chains app's) ---
+class CategoryRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IssueCategory
+        fields = ["code", "name", "kind"]
+
+
+# --- categories, routing rules, sessions --------------------------------------------------------
+class IssueCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IssueCategory
+        fields = ["code", "name", "kind", "accept_days", "sign_days", "resolve_days", "rate_days"]
+
+
+class RoutingRuleSerializer(serializers.ModelSerializer):
+    """Category × chain → suggested lead unit. A rule without a chain is the category's default."""
+
+    category = serializers.SlugRelatedField(slug_field="code", queryset=IssueCategory.objects.all())
+    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), allow_null=True, required=False)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    chain_name = serializers.CharField(source="chain.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = RoutingRule
+        fields = ["id", "category", "category_name", "chain", "chain_name", "unit", "unit_name"]
+        # The uniqueness check is done in validate() with a message that names the field; the
+        # generated validator would miss the conditional constraint on the default rule.
+        validators = []
+
+    def validate(self, attrs):
+        instance = self.instance
+        category = attrs["category"] if "category" in attrs else getattr(instance, "category", None)
+        chain = attrs["chain"] if "chain" in attrs else getattr(instance, "chain", None)
+        clash = RoutingRule.objects.filter(category=category, chain=chain)
+        if instance is not None:
+            clash = clash.exclude(pk=instance.pk)
+        if clash.exists():
+            if chain is not None:
+                raise serializers.ValidationError(
+                    {"chain": [_("There is already a rule for this category and chain.")]}
+                )
+            raise serializers.ValidationError(
+                {"category": [_("This category already has a default rule (one without a chain).")]}
+            )
+        return attrs
+
+
+class ComplaintSessionSerializer(serializers.ModelSerializer):
+    chain = ChainRefSerializer(read_only=True, allow_null=True)
+    industry_committee = UnitRefSerializer(read_only=True, allow_null=True)
+    host_unit = UnitRefSerializer(read_only=True)
+    issue_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ComplaintSession
+        fields = [
+            "id",
+            "title",
+            "chain",
+            "industry_committee",
+            "held_on",
+            "place",
+            "host_unit",
+            "issue_count",
+            "created_at",
+        ]
+
+
+class ComplaintSessionInputSerializer(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=200)
+    held_on = serializers.DateField(allow_null=True, required=False)
+    place = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=200)
+    host_unit = serializers.IntegerField(allow_null=True, required=False)
+    # References are resolved here so that an unknown id is a 400 on its field, not a failed insert.
+    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), allow_null=True, required=False)
+    industry_committee = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), allow_null=True, required=False
+    )
+
+
+ROW_INT_FIELDS = ("enterprise", "chain")
+ROW_TEXT_FIELDS = ("category", "title", "description")
+
+
+class SessionIssuesInputSerializer(serializers.Serializer):
+    """{"rows": [{"enterprise", "category", "title", "description", "chain"?}, ...]}. Types are
+    checked here (an id that is not a whole number cannot reach the database); everything else is
+    the service's, which names each error `rows[i].field`, as this does."""
+
+    rows = serializers.ListField(child=serializers.DictField(), allow_empty=True)
+
+    def validate_rows(self, rows):
+        errors, shaped = {}, []
+        for index, row in enumerate(rows):
+            clean = {}
+            for field in ROW_INT_FIELDS:
+                value = row.get(field)
+                if value in (None, ""):
+                    clean[field] = None
+                    continue
+                try:
+                    if isinstance(value, bool) or str(int(value)) != str(value).strip():
+                        raise ValueError
+                    clean[field] = int(value)
+                except (TypeError, ValueError):
+                    errors[f"rows[{index}].{field}"] = [_("A whole number is required.")]
+            for field in ROW_TEXT_FIELDS:
+                value = row.get(field)
+                if value is None:
+                    clean[field] = ""
+                elif isinstance(value, str):
+                    clean[field] = value
+                else:
+                    errors[f"rows[{index}].{field}"] = [_("Not a valid string.")]
+            shaped.append(clean)
+        if errors:
+            # Raised from validate() so the keys stay as they are (not nested under "rows").
+            self._row_errors = errors
+        return shaped
+
+    def validate(self, attrs):
+        if getattr(self, "_row_errors", None):
+            raise serializers.ValidationError(self._row_errors)
+        return attrs
+
+
+# --- issues: output ------------------------------------------------------------------------------
+class IssueListSerializer(serializers.ModelSerializer):
+    """One row of the list; reads only the select_related of list_issues_for_user."""
+
+    category = CategoryRefSerializer(read_only=True)
+    enterprise = EnterpriseRefSerializer(read_only=True)
+    chain = ChainRefSerializer(read_only=True, allow_null=True)
+    lead_unit = UnitRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Issue
+        fields = [
+            "id",
+            "number",
+            "title",
+            "status",
+            "category",
+            "enterprise",
+            "chain",
+            "dispatch_mode",
+            "lead_unit",
+            "escalation_level",
+            "resolve_due_at",
+            "reopen_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    accept_due_at = serializers.DateTimeField(allow_null=True)
+    sign_due_at = serializers.DateTimeField(allow_null=True)
+    resolve_due_at = serializers.DateTimeField(allow_null=True)
+    rate_due_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    unit = UnitRefSerializer(read_only=True)
+    reply = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssueAssignment
+        fields = ["id", "unit", "role", "status", "due_at", "signed_at", "reply", "replied_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_reply(self, assignment) -> str:
+        # A co-unit's part is internal working material; the lead's reply is the public answer.
+        if assignment.role == AssignmentRole.CO and not self.context.get("sees_internal"):
+            return ""
+        return assignment.reply
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "download_url", "created_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_download_url(self, attachment) -> str:
+        try:
+            return reverse(ATTACHMENT_URL_NAME, args=[attachment.pk])
+        except NoReverseMatch:
+            return f"/issues/attachments/{attachment.pk}/"
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ["id", "satisfaction", "reason_codes", "comment", "created_at"]
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtensionRequest
+        fields = ["id", "unit", "days", "reason", "status", "decision_note", "decided_at", "created_at"]
+
+
+class IssueDetailSerializer(IssueListSerializer):
+    """The whole issue as the requesting user may see it. Context: `request` and, from the view,
+    `sees_internal` and `suggested_lead_unit` (computed once, not per field)."""
+
+    submitted_by = PersonRefSerializer(read_only=True)
+    deadlines = serializers.SerializerMethodField()
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    ratings = RatingSerializer(many=True, read_only=True)
+    extension_requests = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+    suggested_lead_unit = serializers.SerializerMethodField()
+
+    class Meta(IssueListSerializer.Meta):
+        fields = [
+            *IssueListSerializer.Meta.fields,
+            "description",
+            "session",
+            "submitted_by",
+            "answer",
+            "reject_reason",
+            "deadlines",
+            "supervised_at",
+            "accepted_at",
+            "dispatched_at",
+            "signed_at",
+            "resolved_at",
+            "closed_at",
+            "assignments",
+            "attachments",
+            "ratings",
+            "extension_requests",
+            "allowed_actions",
+            "suggested_lead_unit",
+        ]
+
+    @extend_schema_field(DeadlinesSerializer)
+    def get_deadlines(self, issue) -> dict:
+        return DeadlinesSerializer(issue).data
+
+    @extend_schema_field(ExtensionRequestSerializer(many=True))
+    def get_extension_requests(self, issue) -> list:
+        if not self.context.get("sees_internal"):
+            return []
+        return ExtensionRequestSerializer(issue.extension_requests.all(), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=workflow.PEOPLE_ACTIONS)))
+    def get_allowed_actions(self, issue) -> list[str]:
+        user = _viewer(self)
+        return workflow.allowed_actions(issue, user) if user is not None else []
+
+    @extend_schema_field(UnitRefSerializer(allow_null=True))
+    def get_suggested_lead_unit(self, issue):
+        unit = self.context.get("suggested_lead_unit")
+        return UnitRefSerializer(unit).data if unit is not None else None
+
+
+class IssueEventSerializer(serializers.ModelSerializer):
+    actor = PersonRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = IssueEvent
+        fields = ["id", "action", "from_status", "to_status", "actor", "note", "public", "data", "created_at"]
+
+
+# --- issues: input -------------------------------------------------------------------------------
+# Text arrives as it was typed (no trimming, no length limit here): the service trims, checks and
+# names the field, so a page form and the API say the same thing.
+def _text(**kwargs):
+    return serializers.CharField(allow_blank=True, trim_whitespace=False, **kwargs)
+
+
+class IssueCreateInputSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    category = _text(help_text="The category's code (GET /api/v1/issue-categories/).")
+    title = _text()
+    description = _text()
+    chain = serializers.IntegerField(allow_null=True, required=False)
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        required=False,
+        help_text="multipart/form-data only: repeat the field for each file.",
+    )
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = _text(required=False, default="")
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = _text(required=False, default="")
+
+
+class DispatchInputSerializer(serializers.Serializer):
+    mode = _text(help_text="transfer (转办) or joint (会办).")
+    lead_unit = serializers.IntegerField(allow_null=True)
+    co_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    note = _text(required=False, default="")
+    co_due_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
+
+
+class ExtensionRequestInputSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    reason = _text(required=False, default="")
+
+
+class ExtensionDecisionInputSerializer(serializers.Serializer):
+    grant = serializers.BooleanField()
+    note = _text(required=False, default="")
+
+
+class ReplyPartInputSerializer(serializers.Serializer):
+    reply = _text(required=False, default="")
+
+
+class ResolveInputSerializer(serializers.Serializer):
+    answer = _text(required=False, default="")
+
+
+class RateInputSerializer(serializers.Serializer):
+    satisfaction = _text(help_text="satisfied, basically or unsatisfied.")
+    reason_codes = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    comment = _text(required=False, default="")
+
+
+class CommentInputSerializer(serializers.Serializer):
+    text = _text(required=False, default="")
+    public = serializers.BooleanField(required=False, default=True)
+
+
+class SuperviseInputSerializer(serializers.Serializer):
+    note = _text(required=False, default="")
+    report = serializers.BooleanField(required=False, default=False)
+
+
+# --- unit KPIs -------------------------------------------------------------------------------------
+def _rate(**kwargs):
+    return serializers.DecimalField(
+        max_digits=5, decimal_places=4, coerce_to_string=False, allow_null=True, read_only=True, **kwargs
+    )
+
+
+class UnitKpiSerializer(serializers.Serializer):
+    unit = UnitRefSerializer(read_only=True)
+    start = serializers.DateField(read_only=True)
+    end = serializers.DateField(read_only=True)
+    dispatched = serializers.IntegerField(read_only=True)
+    responded_on_time = serializers.IntegerField(read_only=True)
+    response_due = serializers.IntegerField(read_only=True)
+    response_rate = _rate()
+    resolved = serializers.IntegerField(read_only=True)
+    resolved_on_time = serializers.IntegerField(read_only=True)
+    on_time_rate = _rate()
+    rated = serializers.IntegerField(read_only=True)
+    satisfied = serializers.IntegerField(read_only=True)
+    satisfaction_rate = _rate()
+    returns = serializers.IntegerField(read_only=True)
+    extensions = serializers.IntegerField(read_only=True)
+    overdue = serializers.IntegerField(read_only=True)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from issues import views
+
+app_name = "issues"
+urlpatterns = [
+    path("", views.issue_list, name="issue-list"),
+    path("queue/", views.queue, name="queue"),
+    path("new/", views.issue_submit, name="issue-submit"),
+    path("<int:pk>/", views.issue_detail, name="issue-detail"),
+    path("<int:pk>/<slug:action>/", views.issue_action, name="issue-action"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("sessions/", views.session_list, name="session-list"),
+    path("sessions/new/", views.session_create, name="session-create"),
+    path("sessions/<int:pk>/entry/", views.session_entry, name="session-entry"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
+    path("inbox/<int:pk>/read/", views.inbox_read, name="inbox-read"),
+    path("ranking/", views.ranking, name="ranking"),
+]

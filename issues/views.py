@@ -1,0 +1,483 @@
+"""Pages for the work on issues (design §4.6), one per role's task. Thin: parse a form, fetch through
+the selectors (scope is theirs: an issue outside it is a 404 on every route), ask the workflow what
+the user may do, call a service, render. Every rule is in issues/services.py and issues/workflow.py."""
+
+import re
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from chains.selectors import get_visible_or_404
+from chains.views import business_page
+from issues import forms as issue_forms
+from issues import services, workflow
+from issues.models import (
+    HANDLING_STATUSES,
+    AlertKind,
+    AssignmentStatus,
+    Attachment,
+    ComplaintSession,
+    Issue,
+    IssueAssignment,
+    IssueCategory,
+    Notification,
+    Satisfaction,
+    Status,
+)
+from issues.selectors import get_issue_for_user, list_events_for_user, list_issues_for_user, sees_internal
+from issues.workflow import Action, InvalidTransition
+
+PER_PAGE = 25
+SESSION_GRID_ROWS = 5
+
+SERVICES = {
+    Action.ACCEPT: services.accept_issue,
+    Action.REJECT: services.reject_issue,
+    Action.DISPATCH: services.dispatch_issue,
+    Action.SIGN: services.sign_issue,
+    Action.RETURN: services.return_issue,
+    Action.REQUEST_EXTENSION: services.request_extension,
+    Action.DECIDE_EXTENSION: services.decide_extension,
+    Action.REPLY_PART: services.reply_part,
+    Action.RESOLVE: services.resolve_issue,
+    Action.RATE: services.rate_issue,
+    Action.COMMENT: services.comment_on_issue,
+    Action.SUPERVISE: services.supervise_issue,
+}
+
+
+def _done_message(action: str) -> str:
+    return {
+        Action.ACCEPT: _("The issue was accepted."),
+        Action.REJECT: _("The issue was not accepted; the enterprise is told why."),
+        Action.DISPATCH: _("The issue was dispatched."),
+        Action.SIGN: _("Signed for."),
+        Action.RETURN: _("The issue was returned to the dispatcher."),
+        Action.REQUEST_EXTENSION: _("The extension was requested."),
+        Action.DECIDE_EXTENSION: _("The extension request was decided."),
+        Action.REPLY_PART: _("Your unit's part was recorded."),
+        Action.RESOLVE: _("The issue was resolved; the enterprise is asked to rate the answer."),
+        Action.RATE: _("Thank you for your rating."),
+        Action.COMMENT: _("Your comment was added."),
+        Action.SUPERVISE: _("The supervision was recorded."),
+    }[action]
+
+
+def role_page(*roles: Role):
+    """A business page for some roles only: the others get a 403 (the page exists, not for them)."""
+
+    def decorator(view):
+        @wraps(view)
+        @business_page
+        def wrapper(request, *args, **kwargs):
+            if not (request.user.is_superuser or request.user.has_role(*roles)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _page(request, rows):
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+# --- lists -------------------------------------------------------------------------------------------
+@business_page
+def issue_list(request):
+    user = request.user
+    form = issue_forms.IssueFilterForm(request.GET or None, user=user)
+    issues = list_issues_for_user(user)
+    now = timezone.now()
+    if form.is_bound:
+        # An invalid filter (e.g. a chain outside scope) shows its error and no rows, never everything.
+        issues = form.filter(issues, now=now) if form.is_valid() else issues.none()
+    page, querystring = _page(request, issues)
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": querystring,
+        "now": now,
+        "handling": list(HANDLING_STATUSES),
+        "is_chain_leader": user.has_role(Role.CHAIN_LEADER),
+        "escalated_view": request.GET.get("escalation") == "2" and len(request.GET.keys() - {"page"}) == 1,
+    }
+    return render(request, "issues/issue_list.html", context)
+
+
+@role_page(Role.UNIT_HANDLER)
+def queue(request):
+    """我的待办: the unit's shares waiting for a signature or an answer, the nearest deadline first."""
+    user = request.user
+    if not user.unit_id:
+        raise PermissionDenied
+    shares = (
+        IssueAssignment.objects.filter(
+            unit_id=user.unit_id,
+            status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED],
+            issue__in=Issue.objects.visible_to(user).filter(status__in=HANDLING_STATUSES).values("pk"),
+        )
+        .select_related("issue__enterprise", "issue__category", "issue__chain")
+        .order_by("due_at", "pk")
+    )
+    page, querystring = _page(request, shares)
+    now = timezone.now()
+    rows = []
+    for share in page.object_list:
+        pending = share.status == AssignmentStatus.PENDING
+        # A share waiting for its signature runs on the sign-for clock, a signed one on its own due date.
+        due = share.issue.sign_due_at if pending else share.due_at
+        rows.append(
+            {"share": share, "issue": share.issue, "pending": pending, "due": due, "overdue": due and due < now}
+        )
+    context = {"page": page, "rows": rows, "querystring": querystring, "unit": user.unit}
+    return render(request, "issues/queue.html", context)
+
+
+# --- submit ------------------------------------------------------------------------------------------
+@role_page(*services.SUBMITTER_ROLES)
+def issue_submit(request):
+    user = request.user
+    if request.method == "POST":
+        form = issue_forms.IssueSubmitForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            uploads = [services.Upload(name=f.name, content=f, size=f.size) for f in data["attachments"]]
+            try:
+                issue = services.submit_issue(
+                    actor=user,
+                    enterprise_id=data["enterprise"].pk,
+                    category_code=data["category"].code,
+                    title=data["title"],
+                    description=data["description"],
+                    chain_id=data["chain"].pk if data["chain"] else None,
+                    uploads=uploads,
+                    idempotency_key=data["idempotency_key"] or None,
+                )
+            except ValidationError as exc:
+                issue_forms.apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your issue %(number)s was submitted.") % {"number": issue.number})
+                return redirect("issues:issue-detail", pk=issue.pk)
+        status = 400
+    else:
+        form = issue_forms.IssueSubmitForm(user=user)
+        status = 200
+    return render(request, "issues/issue_submit.html", {"form": form}, status=status)
+
+
+# --- detail and actions -----------------------------------------------------------------------------
+def _timeline(user, issue):
+    entries = []
+    for event in list_events_for_user(user, issue):
+        data = event.data or {}
+        if data.get("alert") in AlertKind.values:
+            label = AlertKind(data["alert"]).label
+        elif event.action in Action.values:
+            label = Action(event.action).label
+        else:
+            label = event.action
+        entries.append(
+            {
+                "event": event,
+                "label": label,
+                "status": Status(event.to_status).label if event.to_status in Status.values else "",
+                "status_code": event.to_status,
+                "satisfaction": Satisfaction(data["satisfaction"]).label
+                if data.get("satisfaction") in Satisfaction.values
+                else "",
+                "reasons": [services.REASON_CODES.get(code, code) for code in data.get("reason_codes", [])],
+                # The sweep writes its own label as the note, and a submission the title: both said already.
+                "note": "" if data.get("alert") or event.action == Action.SUBMIT else event.note,
+                "system": event.actor_id is None,
+            }
+        )
+    return entries
+
+
+def _render_detail(request, issue, *, bound=None, status=200):
+    user = request.user
+    bound = bound or {}
+    allowed = workflow.allowed_actions(issue, user)
+    action_forms = []
+    for index, action in enumerate(allowed):
+        form = bound.get(action)
+        if form is None:
+            initial = None
+            if action == Action.DISPATCH:
+                lead = services.suggest_lead_unit(category=issue.category, chain=issue.chain)
+                initial = {"lead_unit": lead.pk if lead else None}
+            form = issue_forms.action_form(action, user=user, initial=initial)
+        action_forms.append(
+            {
+                "action": action,
+                "label": Action(action).label,
+                "form": form,
+                "url": reverse("issues:issue-action", args=[issue.pk, action]),
+                # The form with errors is unfolded; otherwise the first thing to do.
+                "open": action in bound or (not bound and index == 0 and action != Action.COMMENT),
+            }
+        )
+    internal = sees_internal(user)
+    context = {
+        "issue": issue,
+        "assignments": issue.assignments.all(),
+        "attachments": issue.attachments.all(),
+        "extensions": issue.extension_requests.all() if internal else [],
+        "timeline": _timeline(user, issue),
+        "has_deadlines": bool(
+            (issue.status == Status.SUBMITTED and issue.accept_due_at)
+            or issue.sign_due_at
+            or issue.resolve_due_at
+            or issue.rate_due_at
+            or issue.closed_at
+        ),
+        "action_forms": action_forms,
+        "internal": internal,
+        "now": timezone.now(),
+        "handling": list(HANDLING_STATUSES),
+    }
+    return render(request, "issues/issue_detail.html", context, status=status)
+
+
+@business_page
+def issue_detail(request, pk):
+    return _render_detail(request, get_issue_for_user(request.user, pk))
+
+
+@require_POST
+@business_page
+def issue_action(request, pk, action):
+    user = request.user
+    issue = get_issue_for_user(user, pk)  # first: outside scope every action is a 404
+    if action not in SERVICES:
+        raise Http404
+    detail = reverse("issues:issue-detail", args=[issue.pk])
+    try:
+        workflow.require(issue, action, user)  # PermissionDenied → 403
+    except InvalidTransition as exc:
+        messages.error(request, str(exc))
+        return redirect(detail)
+    form = issue_forms.action_form(action, user=user, data=request.POST)
+    if form.is_valid():
+        try:
+            SERVICES[action](issue_id=issue.pk, actor=user, **form.service_kwargs())
+        except InvalidTransition as exc:
+            # Someone else moved the issue between the page and the click.
+            messages.error(request, str(exc))
+            return redirect(detail)
+        except ValidationError as exc:
+            issue_forms.apply_service_errors(form, exc)
+        else:
+            messages.success(request, _done_message(action))
+            return redirect(detail)
+    return _render_detail(request, issue, bound={action: form}, status=400)
+
+
+@business_page
+def attachment_download(request, pk):
+    visible = Issue.objects.visible_to(request.user).values("pk")
+    attachment = get_visible_or_404(Attachment.objects.filter(issue__in=visible), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+# --- complaint sessions (吐槽大会) -------------------------------------------------------------------
+@role_page(Role.DISTRICT_STAFF)
+def session_list(request):
+    sessions = ComplaintSession.objects.select_related("chain", "industry_committee", "host_unit").annotate(
+        issue_count=Count("issues")
+    )
+    page, querystring = _page(request, sessions.order_by("-held_on", "-pk"))
+    return render(request, "issues/session_list.html", {"page": page, "querystring": querystring})
+
+
+@role_page(Role.DISTRICT_STAFF)
+def session_create(request):
+    if request.method == "POST":
+        form = issue_forms.ComplaintSessionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session = services.create_complaint_session(
+                    actor=request.user,
+                    title=data["title"],
+                    held_on=data["held_on"],
+                    place=data["place"],
+                    host_unit_id=data["host_unit"].pk if data["host_unit"] else None,
+                    chain_id=data["chain"].pk if data["chain"] else None,
+                    industry_committee_id=data["industry_committee"].pk if data["industry_committee"] else None,
+                )
+            except ValidationError as exc:
+                issue_forms.apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("The session was created. Enter the issues raised at it."))
+                return redirect("issues:session-entry", pk=session.pk)
+        status = 400
+    else:
+        form = issue_forms.ComplaintSessionForm(initial={"held_on": timezone.localdate()})
+        status = 200
+    return render(request, "issues/session_create.html", {"form": form}, status=status)
+
+
+_ROW_KEY = re.compile(r"^rows\[(\d+)\]\.(\w+)$")
+
+
+def _apply_grid_errors(formset, row_forms, exc: ValidationError) -> list[str]:
+    """Map the service's `rows[i].field` keys back to the grid's forms; return what names no row."""
+    grid_errors = []
+    for key, messages_ in exc.message_dict.items():
+        match = _ROW_KEY.match(key)
+        if match and int(match.group(1)) < len(row_forms):
+            form, field = row_forms[int(match.group(1))], match.group(2)
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            grid_errors.extend(messages_)
+    return grid_errors
+
+
+@role_page(Role.DISTRICT_STAFF)
+def session_entry(request, pk):
+    """Many issues in one form, row by row; nothing saved until every row is valid."""
+    user = request.user
+    session = get_visible_or_404(
+        ComplaintSession.objects.select_related("chain", "industry_committee", "host_unit"), pk=pk
+    )
+    form_kwargs = {
+        "enterprise_choices": list(services.submitter_enterprises(user).order_by("name").values_list("pk", "name")),
+        "category_choices": list(
+            IssueCategory.objects.filter(is_active=True).order_by("kind", "name").values_list("code", "name")
+        ),
+    }
+    grid_errors = []
+    status = 200
+    if request.method == "POST":
+        data = request.POST.copy()
+        if "add_row" in data:
+            # Without JavaScript: the same grid back, one empty row longer, nothing checked yet.
+            shown = data.get("rows-TOTAL_FORMS", "")
+            total = min((int(shown) if shown.isdigit() else 0) + 1, issue_forms.SESSION_GRID_MAX_ROWS)
+            data["rows-TOTAL_FORMS"] = str(total)
+            formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs)
+            return _render_session_entry(request, session, formset, grid_errors, status)
+        formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs)
+        if formset.is_valid():
+            row_forms = [form for form in formset.forms if form.has_changed()]
+            rows = [
+                {
+                    "enterprise": form.cleaned_data["enterprise"],
+                    "category": form.cleaned_data["category"],
+                    "title": form.cleaned_data["title"],
+                    "description": form.cleaned_data["description"],
+                }
+                for form in row_forms
+            ]
+            try:
+                issues = services.submit_session_issues(actor=user, session=session, rows=rows)
+            except ValidationError as exc:
+                grid_errors = _apply_grid_errors(formset, row_forms, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)d issues were entered: %(numbers)s")
+                    % {"count": len(issues), "numbers": ", ".join(issue.number for issue in issues)},
+                )
+                return redirect("issues:session-entry", pk=session.pk)
+        else:
+            grid_errors = list(formset.non_form_errors())
+        status = 400
+    else:
+        formset = issue_forms.session_grid(SESSION_GRID_ROWS)(prefix="rows", form_kwargs=form_kwargs)
+    return _render_session_entry(request, session, formset, grid_errors, status)
+
+
+def _render_session_entry(request, session, formset, grid_errors, status):
+    entered = (
+        list_issues_for_user(request.user).filter(session=session).select_related(None).select_related("enterprise")
+    )
+    context = {"session": session, "formset": formset, "grid_errors": grid_errors, "entered": entered}
+    return render(request, "issues/session_entry.html", context, status=status)
+
+
+# --- inbox -------------------------------------------------------------------------------------------
+@business_page
+def inbox(request):
+    notifications = Notification.objects.filter(recipient=request.user).select_related("issue")
+    page, querystring = _page(request, notifications.order_by("-created_at", "-pk"))
+    return render(request, "issues/inbox.html", {"page": page, "querystring": querystring})
+
+
+@require_POST
+@business_page
+def inbox_read(request, pk):
+    """Mark one notification read; with `open`, go on to its issue."""
+    notification = get_visible_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if "open" in request.POST and notification.issue_id:
+        return redirect("issues:issue-detail", pk=notification.issue_id)
+    return redirect(_inbox_back(request))
+
+
+@require_POST
+@business_page
+def inbox_read_all(request):
+    count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("%(count)d messages marked read.") % {"count": count})
+    return redirect(_inbox_back(request))
+
+
+def _inbox_back(request) -> str:
+    page = request.POST.get("page", "")
+    url = reverse("issues:inbox")
+    return f"{url}?page={int(page)}" if page.isdigit() else url
+
+
+# --- unit ranking -----------------------------------------------------------------------------------
+RATES = ("response_rate", "on_time_rate", "satisfaction_rate")
+
+
+@role_page(Role.DISTRICT_STAFF, Role.CHAIN_LEADER)
+def ranking(request):
+    """The district's ranking of units (§4.6). District staff see every unit; a chain leader sees the
+    units of their chains (kpis.kpi_units_for_user, as the API), each with its district-wide rank."""
+    from issues import kpis
+
+    user = request.user
+    form = issue_forms.PeriodForm(request.GET or {})
+    rows = []
+    if form.is_valid():
+        rows = kpis.unit_ranking(form.cleaned_data["start"], form.cleaned_data["end"])
+        if not (user.is_superuser or user.has_role(Role.DISTRICT_STAFF)):
+            mine = set(kpis.kpi_units_for_user(user).values_list("pk", flat=True))
+            rows = [row for row in rows if row["unit"].pk in mine]
+        for row in rows:
+            row["percent"] = {name: None if row[name] is None else row[name] * 100 for name in RATES}
+    context = {
+        "form": form,
+        "rows": rows,
+        "start": form.cleaned_data.get("start"),
+        "end": form.cleaned_data.get("end"),
+        "whole_district": user.is_superuser or user.has_role(Role.DISTRICT_STAFF),
+    }
+    return render(request, "issues/ranking.html", context, status=200 if form.is_valid() else 400)

@@ -1,0 +1,1027 @@
+"""The issues REST contract (issue 3): the transfer and joint flows over HTTP, refused transitions
+(409, nothing written), 403 on a visible issue, 404 outside scope on every route, bad input (400
+naming the field, nothing stored), idempotent creation, list filters and query counts, and the
+categories, complaint-session and routing-rule endpoints."""
+
+import json
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from issues import services
+from issues.models import (
+    Attachment,
+    ComplaintSession,
+    ExtensionRequest,
+    Issue,
+    IssueAssignment,
+    IssueEvent,
+    Notification,
+    Rating,
+    RoutingRule,
+)
+from workdays.calendar import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+SH = ZoneInfo("Asia/Shanghai")
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}  # messages are asserted in English; zh is the default
+ACTIONS = [
+    "accept",
+    "reject",
+    "dispatch",
+    "sign",
+    "return",
+    "request-extension",
+    "decide-extension",
+    "reply-part",
+    "resolve",
+    "rate",
+    "comment",
+    "supervise",
+]
+
+
+@pytest.fixture(autouse=True)
+def _issue_setup(world, categories, calendar_2026, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def as_user(api, user):
+    # A fresh instance each time: User.roles is cached per instance, as it is per request in real use.
+    api.force_authenticate(User.objects.get(pk=user.pk))
+    return api
+
+
+def detail_url(issue) -> str:
+    return reverse("issue-detail", args=[issue.pk])
+
+
+def action_url(issue, action: str) -> str:
+    return reverse(f"issue-{action}", args=[issue.pk])
+
+
+def act(api, user, issue, action: str, data=None):
+    return as_user(api, user).post(action_url(issue, action), data or {}, format="json", **EN)
+
+
+def ok(response, code: int = 200) -> dict:
+    assert response.status_code == code, response.content
+    return response.json()
+
+
+def submit(world, *, actor=None, enterprise=None, category="request", title="用地审批慢") -> Issue:
+    return services.submit_issue(
+        actor=actor or world.contact_a,
+        enterprise_id=(enterprise or world.ent_a1).pk,
+        category_code=category,
+        title=title,
+        description="厂房扩建用地审批超过三个月",
+    )
+
+
+def arrange(world, state: str, *, mode: str = "transfer") -> Issue:
+    """An issue of ent_a1 brought to `state` through the services; joint handling is led by dept_a
+    with dept_b and the town as co-handling units."""
+    issue = submit(world)
+    if state == "submitted":
+        return issue
+    services.accept_issue(issue_id=issue.pk, actor=world.staff)
+    if state == "accepted":
+        return issue
+    co = [world.dept_b.pk, world.town.pk] if mode == "joint" else []
+    services.dispatch_issue(
+        issue_id=issue.pk, actor=world.staff, mode=mode, lead_unit_id=world.dept_a.pk, co_unit_ids=co
+    )
+    if state == "dispatched":
+        return issue
+    services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+    if state == "in_progress":
+        return issue
+    if state == "in_progress_extension":
+        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要协调")
+        return issue
+    services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已协调")
+    if state == "resolved":
+        return issue
+    services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="satisfied")
+    assert state == "closed"
+    return issue
+
+
+def snapshot(issue) -> tuple:
+    """Everything an action could write."""
+    return (
+        Issue.objects.filter(pk=issue.pk).values().get(),
+        list(IssueAssignment.objects.filter(issue=issue).order_by("pk").values()),
+        list(ExtensionRequest.objects.filter(issue=issue).order_by("pk").values()),
+        IssueEvent.objects.filter(issue=issue).count(),
+        Rating.objects.filter(issue=issue).count(),
+        Notification.objects.count(),
+    )
+
+
+def stored_files(settings) -> list:
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def event_actions(api, user, issue) -> list[str]:
+    body = ok(as_user(api, user).get(reverse("issue-events", args=[issue.pk])))
+    return [event["action"] for event in body["results"]]
+
+
+# --- the whole flows -----------------------------------------------------------------------------
+def test_transfer_flow_over_http(api, world):
+    created = ok(
+        as_user(api, world.contact_a).post(
+            reverse("issue-list"),
+            {"enterprise": world.ent_a1.pk, "category": "request", "title": "用地审批慢", "description": "超过三个月"},
+            format="json",
+        ),
+        201,
+    )
+    issue = Issue.objects.get(pk=created["id"])
+    assert re.fullmatch(r"LZ-\d{4}-\d{6}", created["number"])
+    assert created["status"] == "submitted"
+    assert created["chain"] == {"id": world.chain_a.pk, "name": world.chain_a.name}
+    assert created["allowed_actions"] == ["comment"]
+    assert created["deadlines"]["accept_due_at"] is not None
+    assert created["suggested_lead_unit"] is None  # for staff only
+
+    seen = ok(as_user(api, world.staff).get(detail_url(issue)))
+    assert seen["allowed_actions"] == ["accept", "reject", "comment"]
+    # No routing rule yet: the chain's lead unit is suggested.
+    assert seen["suggested_lead_unit"] == {"id": world.dept_a.pk, "name": world.dept_a.name}
+
+    assert ok(act(api, world.staff, issue, "accept", {"note": "受理"}))["status"] == "accepted"
+    body = ok(
+        act(api, world.staff, issue, "dispatch", {"mode": "transfer", "lead_unit": world.dept_a.pk, "note": "请办理"})
+    )
+    assert body["status"] == "dispatched"
+    assert body["dispatch_mode"] == "transfer"
+    assert [(a["unit"]["id"], a["role"], a["status"]) for a in body["assignments"]] == [
+        (world.dept_a.pk, "lead", "pending")
+    ]
+    assert body["deadlines"]["sign_due_at"] and body["deadlines"]["resolve_due_at"]
+
+    queue = ok(as_user(api, world.handler_a).get(reverse("issue-list"), {"unit": world.dept_a.pk}))
+    assert [row["id"] for row in queue["results"]] == [issue.pk]
+    assert ok(as_user(api, world.handler_a).get(detail_url(issue)))["allowed_actions"] == [
+        "sign",
+        "return",
+        "request-extension",
+        "comment",
+    ]
+    assert ok(act(api, world.handler_a, issue, "sign"))["status"] == "in_progress"
+
+    due_before = Issue.objects.get(pk=issue.pk).resolve_due_at
+    body = ok(act(api, world.handler_a, issue, "request-extension", {"days": 3, "reason": "需协调国土部门"}))
+    assert [(e["days"], e["status"]) for e in body["extension_requests"]] == [(3, "pending")]
+    body = ok(act(api, world.staff, issue, "decide-extension", {"grant": True, "note": "同意"}))
+    assert [e["status"] for e in body["extension_requests"]] == ["granted"]
+    assert Issue.objects.get(pk=issue.pk).resolve_due_at == add_working_days(due_before, 3)
+
+    ok(act(api, world.contact_a, issue, "comment", {"text": "请尽快", "public": True}))
+    body = ok(act(api, world.handler_a, issue, "resolve", {"answer": "已协调自然资源部门加快审批"}))
+    assert body["status"] == "resolved"
+    assert body["answer"] == "已协调自然资源部门加快审批"
+    assert body["deadlines"]["rate_due_at"] is not None
+    assert ok(as_user(api, world.contact_a).get(detail_url(issue)))["allowed_actions"] == ["rate", "comment"]
+
+    # 不满意 reopens it, counted; the lead answers again; 满意 closes it.
+    body = ok(
+        act(
+            api,
+            world.contact_a,
+            issue,
+            "rate",
+            {"satisfaction": "unsatisfied", "reason_codes": ["not_solved"], "comment": "仍未批复"},
+        )
+    )
+    assert (body["status"], body["reopen_count"]) == ("in_progress", 1)
+    ok(act(api, world.handler_a, issue, "resolve", {"answer": "已取得批复"}))
+    body = ok(act(api, world.contact_a, issue, "rate", {"satisfaction": "satisfied"}))
+    assert body["status"] == "closed"
+    assert [r["satisfaction"] for r in body["ratings"]] == ["unsatisfied", "satisfied"]
+    assert body["allowed_actions"] == ["comment"]
+
+    everything = [
+        "submit",
+        "accept",
+        "dispatch",
+        "sign",
+        "request-extension",
+        "decide-extension",
+        "comment",
+        "resolve",
+        "rate",
+        "resolve",
+        "rate",
+    ]
+    assert event_actions(api, world.staff, issue) == everything
+    # The enterprise does not see the internal entries (extension request and decision).
+    assert event_actions(api, world.contact_a, issue) == [
+        a for a in everything if a not in ("request-extension", "decide-extension")
+    ]
+
+
+def test_joint_flow_over_http(api, world):
+    created = ok(
+        as_user(api, world.secretary_a).post(
+            reverse("issue-list"),
+            {
+                "enterprise": world.ent_a1.pk,
+                "category": "complaint",
+                "title": "多头检查",
+                "description": "一月三次检查",
+            },
+            format="json",
+        ),
+        201,
+    )
+    issue = Issue.objects.get(pk=created["id"])
+    ok(act(api, world.staff, issue, "accept"))
+    body = ok(
+        act(
+            api,
+            world.staff,
+            issue,
+            "dispatch",
+            {"mode": "joint", "lead_unit": world.dept_a.pk, "co_units": [world.dept_b.pk, world.town.pk]},
+        )
+    )
+    assert sorted((a["unit"]["id"], a["role"]) for a in body["assignments"]) == sorted(
+        [(world.dept_a.pk, "lead"), (world.dept_b.pk, "co"), (world.town.pk, "co")]
+    )
+    # The co-handling units sign and write their parts; the lead signs.
+    assert ok(as_user(api, world.handler_b).get(detail_url(issue)))["allowed_actions"] == ["sign", "return", "comment"]
+    ok(act(api, world.handler_b, issue, "sign"))
+    assert ok(as_user(api, world.handler_b).get(detail_url(issue)))["allowed_actions"] == [
+        "return",
+        "reply-part",
+        "comment",
+    ]
+    ok(act(api, world.handler_b, issue, "reply-part", {"reply": "B部门：已排查"}))
+    body = ok(act(api, world.handler_a, issue, "sign"))
+    assert body["status"] == "in_progress"
+    assert "resolve" not in body["allowed_actions"]  # the town has not written its part yet
+    ok(act(api, world.handler_town, issue, "sign"))
+    ok(act(api, world.handler_town, issue, "reply-part", {"reply": "镇街：合并检查"}))
+    assert "resolve" in ok(as_user(api, world.handler_a).get(detail_url(issue)))["allowed_actions"]
+    body = ok(act(api, world.handler_a, issue, "resolve", {"answer": "已合并为每季一次联合检查"}))
+    assert body["status"] == "resolved"
+
+    # The co-units' parts are internal: staff read them, the enterprise side does not.
+    def replies(user):
+        body = ok(as_user(api, user).get(detail_url(issue)))
+        return {(a["unit"]["id"], a["role"]): a["reply"] for a in body["assignments"]}
+
+    assert replies(world.staff) == {
+        (world.dept_a.pk, "lead"): "已合并为每季一次联合检查",
+        (world.dept_b.pk, "co"): "B部门：已排查",
+        (world.town.pk, "co"): "镇街：合并检查",
+    }
+    assert replies(world.contact_a) == {
+        (world.dept_a.pk, "lead"): "已合并为每季一次联合检查",
+        (world.dept_b.pk, "co"): "",
+        (world.town.pk, "co"): "",
+    }
+    # The first secretary submitted it and rates it.
+    body = ok(act(api, world.secretary_a, issue, "rate", {"satisfaction": "basically"}))
+    assert body["status"] == "closed"
+    assert event_actions(api, world.staff, issue) == [
+        "submit",
+        "accept",
+        "dispatch",
+        "sign",
+        "reply-part",
+        "sign",
+        "sign",
+        "reply-part",
+        "resolve",
+        "rate",
+    ]
+    assert "reply-part" not in event_actions(api, world.contact_a, issue)
+
+
+def test_a_co_unit_return_drops_only_its_part_and_the_lead_return_goes_back_to_the_dispatcher(api, world):
+    issue = arrange(world, "dispatched", mode="joint")
+    body = ok(act(api, world.handler_town, issue, "return", {"reason": "不属于本镇街职责"}))
+    assert body["status"] == "dispatched"
+    assert {(a["unit"]["id"], a["status"]) for a in body["assignments"]} >= {(world.town.pk, "returned")}
+    body = ok(act(api, world.handler_a, issue, "return", {"reason": "应由B部门牵头"}))
+    assert body["status"] == "accepted"
+    assert body["lead_unit"] is None
+    assert ok(as_user(api, world.staff).get(detail_url(issue)))["allowed_actions"] == ["dispatch", "comment"]
+
+
+def test_supervise_an_escalated_issue(api, world):
+    issue = arrange(world, "in_progress")
+    Issue.objects.filter(pk=issue.pk).update(escalation_level=3)
+    body = ok(act(api, world.staff, issue, "supervise", {"note": "请三日内办结", "report": True}))
+    assert body["supervised_at"] is not None
+    event = IssueEvent.objects.filter(issue=issue, action="supervise").get()
+    assert (event.public, event.data["report"]) == (False, True)
+
+
+# --- refused transitions: 409, nothing written -----------------------------------------------------
+REFUSED = [
+    # (case, state, mode, who, action, body, allowed now)
+    ("accept twice", "accepted", "transfer", "staff", "accept", {}, ["dispatch", "comment"]),
+    ("dispatch before accept", "submitted", "transfer", "staff", "dispatch", {}, ["accept", "reject", "comment"]),
+    ("reject once accepted", "accepted", "transfer", "staff", "reject", {"reason": "重复"}, ["dispatch", "comment"]),
+    ("dispatch twice", "dispatched", "transfer", "staff", "dispatch", {"mode": "transfer"}, ["comment"]),
+    (
+        "resolve before sign",
+        "dispatched",
+        "transfer",
+        "handler_a",
+        "resolve",
+        {"answer": "已办"},
+        ["sign", "return", "request-extension", "comment"],
+    ),
+    (
+        "sign twice",
+        "in_progress",
+        "transfer",
+        "handler_a",
+        "sign",
+        {},
+        ["return", "request-extension", "resolve", "comment"],
+    ),
+    (
+        "rate while in progress",
+        "in_progress",
+        "transfer",
+        "contact_a",
+        "rate",
+        {"satisfaction": "satisfied"},
+        ["comment"],
+    ),
+    (
+        "decide-extension with none pending",
+        "in_progress",
+        "transfer",
+        "staff",
+        "decide-extension",
+        {"grant": True},
+        ["comment"],
+    ),
+    ("supervise before escalation", "in_progress", "transfer", "staff", "supervise", {"note": "督办"}, ["comment"]),
+    (
+        "second extension request while one is pending",
+        "in_progress_extension",
+        "transfer",
+        "handler_a",
+        "request-extension",
+        {"days": 2, "reason": "再延"},
+        ["return", "resolve", "comment"],
+    ),
+    (
+        "resolve in joint handling before the co-units replied",
+        "in_progress",
+        "joint",
+        "handler_a",
+        "resolve",
+        {"answer": "已办"},
+        ["return", "request-extension", "comment"],
+    ),
+    (
+        "co-unit replies before signing its part",
+        "in_progress",
+        "joint",
+        "handler_b",
+        "reply-part",
+        {"reply": "已办"},
+        ["sign", "return", "comment"],
+    ),
+    ("rate a closed issue", "closed", "transfer", "contact_a", "rate", {"satisfaction": "satisfied"}, ["comment"]),
+    ("sign a closed issue", "closed", "transfer", "handler_a", "sign", {}, ["comment"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("state", "mode", "who", "action", "body", "allowed"),
+    [case[1:] for case in REFUSED],
+    ids=[case[0] for case in REFUSED],
+)
+def test_refused_transition_is_409_with_allowed_actions_and_writes_nothing(
+    api, world, state, mode, who, action, body, allowed
+):
+    issue = arrange(world, state, mode=mode)
+    before = snapshot(issue)
+    response = act(api, getattr(world, who), issue, action, body)
+    assert response.status_code == 409, response.content
+    answer = response.json()
+    assert answer["code"] == "invalid_transition"
+    assert answer["allowed_actions"] == allowed
+    assert "is not possible while the issue is" in answer["detail"]
+    assert snapshot(issue) == before
+
+
+def test_the_state_is_checked_before_the_body(api, world):
+    """A 409 does not depend on what was sent: an empty dispatch of a dispatched issue is a 409."""
+    issue = arrange(world, "dispatched")
+    assert act(api, world.staff, issue, "dispatch", {}).status_code == 409
+    assert act(api, world.staff, issue, "dispatch", "not json").status_code == 409
+
+
+# --- 403 on a visible issue ------------------------------------------------------------------------
+FORBIDDEN = [
+    ("contact trying to dispatch", "accepted", "transfer", "contact_a", "dispatch", {"mode": "transfer"}),
+    ("chain leader trying to accept", "submitted", "transfer", "leader_a", "accept", {}),
+    # The lead unit has no co-handling part: reply-part is never its action (403, not 409).
+    ("reply-part by the lead", "in_progress", "joint", "handler_a", "reply-part", {"reply": "已办"}),
+    ("staff trying to sign", "dispatched", "transfer", "staff", "sign", {}),
+    ("first secretary trying to resolve", "in_progress", "transfer", "secretary_a", "resolve", {"answer": "x"}),
+    ("park chief trying to rate", "resolved", "transfer", "chief_a", "rate", {"satisfaction": "satisfied"}),
+    ("co-unit trying to request an extension", "in_progress", "joint", "handler_b", "request-extension", {"days": 2}),
+]
+
+
+@pytest.mark.parametrize(
+    ("state", "mode", "who", "action", "body"), [case[1:] for case in FORBIDDEN], ids=[case[0] for case in FORBIDDEN]
+)
+def test_action_not_permitted_on_a_visible_issue_is_403_and_writes_nothing(api, world, state, mode, who, action, body):
+    issue = arrange(world, state, mode=mode)
+    user = getattr(world, who)
+    assert as_user(api, user).get(detail_url(issue)).status_code == 200  # it is visible
+    before = snapshot(issue)
+    response = act(api, user, issue, action, body)
+    assert response.status_code == 403, response.content
+    assert response.json()["code"] == "permission_denied"
+    assert snapshot(issue) == before
+
+
+def test_sign_before_dispatch_is_refused_and_writes_nothing(api, world):
+    """Before dispatch no unit has a share: the unit cannot see the issue (404); once the lead has
+    returned it, the unit still sees it but signing is not its action any more (403)."""
+    issue = arrange(world, "accepted")
+    before = snapshot(issue)
+    assert act(api, world.handler_a, issue, "sign").status_code == 404
+    assert act(api, world.staff, issue, "sign").status_code == 403
+    assert snapshot(issue) == before
+    services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk)
+    services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="非本单位职责")
+    before = snapshot(issue)
+    response = act(api, world.handler_a, issue, "sign")
+    assert response.status_code == 403
+    assert snapshot(issue) == before
+
+
+def test_anonymous_requests_are_refused(api, world):
+    issue = arrange(world, "submitted")
+    client = api
+    assert client.get(reverse("issue-list")).status_code == 401
+    assert client.get(detail_url(issue)).status_code == 401
+    assert client.post(action_url(issue, "accept"), {}, format="json").status_code == 401
+    assert client.get(reverse("routing-rule-list")).status_code == 401
+    assert client.get(reverse("unit-kpis", args=[world.dept_a.pk])).status_code == 401
+    assert Issue.objects.get(pk=issue.pk).status == "submitted"
+
+
+def test_internal_comment_from_the_enterprise_side_is_refused(api, world):
+    issue = arrange(world, "in_progress")
+    before = snapshot(issue)
+    response = act(api, world.contact_a, issue, "comment", {"text": "内部", "public": False})
+    assert response.status_code == 400
+    assert "public" in response.json()["errors"]
+    assert snapshot(issue) == before
+
+
+# --- 404 outside scope, on every route ------------------------------------------------------------
+OUTSIDERS = ["contact_a", "secretary_a", "chief_a", "leader_a", "handler_a", "handler_town", "security", "auditor"]
+
+
+@pytest.fixture
+def issue_b(world):
+    """ent_b1's issue (chain_b), transferred to dept_b and signed for."""
+    issue = submit(world, actor=world.contact_b, enterprise=world.ent_b1)
+    services.accept_issue(issue_id=issue.pk, actor=world.staff)
+    services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)
+    services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
+    return issue
+
+
+@pytest.mark.parametrize("who", [*OUTSIDERS, "outsider"])
+def test_issue_outside_scope_is_404_on_every_route(api, world, issue_b, who):
+    user = getattr(world, who)
+    client = as_user(api, user)
+    before = snapshot(issue_b)
+    assert client.get(detail_url(issue_b)).status_code == 404
+    assert client.get(reverse("issue-events", args=[issue_b.pk])).status_code == 404
+    for action in ACTIONS:
+        response = client.post(action_url(issue_b, action), {"note": "x", "reason": "x"}, format="json")
+        assert response.status_code == 404, (action, response.content)
+        assert response.json() == {"code": "not_found", "detail": response.json()["detail"]}
+    assert client.get(reverse("issue-list")).json()["results"] == []
+    assert snapshot(issue_b) == before
+
+
+@pytest.mark.parametrize("who", ["staff", "contact_b", "leader_b", "handler_b"])
+def test_issue_in_scope_is_visible(api, world, issue_b, who):
+    client = as_user(api, getattr(world, who))
+    assert ok(client.get(detail_url(issue_b)))["id"] == issue_b.pk
+    assert [row["id"] for row in ok(client.get(reverse("issue-list")))["results"]] == [issue_b.pk]
+
+
+def test_escalation_opens_the_issue_to_the_industry_committee(api, world):
+    issue = arrange(world, "in_progress")
+    committee = User.objects.create(username="handler_ic", unit=world.ic_a)
+    committee.groups.add(*User.objects.get(pk=world.handler_a.pk).groups.all())
+    assert as_user(api, committee).get(detail_url(issue)).status_code == 404
+    Issue.objects.filter(pk=issue.pk).update(escalation_level=1)
+    assert ok(as_user(api, committee).get(detail_url(issue)))["escalation_level"] == 1
+
+
+# --- creation: bad input, attachments, idempotency -------------------------------------------------
+def payload(world, **overrides) -> dict:
+    return {
+        "enterprise": world.ent_a1.pk,
+        "category": "request",
+        "title": "用地审批慢",
+        "description": "厂房扩建用地审批超过三个月",
+        **overrides,
+    }
+
+
+def pdf(name: str = "说明.pdf", size: int = 100) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4" + b"0" * (size - 8), content_type="application/pdf")
+
+
+def post_issue(api, user, data, *, multipart=False, **headers):
+    client = as_user(api, user)
+    if multipart:
+        return client.post(reverse("issue-list"), data, format="multipart", **EN, **headers)
+    return client.post(reverse("issue-list"), data, format="json", **EN, **headers)
+
+
+BAD_JSON = [
+    ("unknown category", {"category": "no-such"}, "category", "Unknown category"),
+    ("enterprise outside scope", {"enterprise": "ent_b1"}, "enterprise", "Choose an enterprise you may submit for"),
+    ("enterprise not a number", {"enterprise": "abc"}, "enterprise", "A valid integer is required"),
+    ("empty title", {"title": "   "}, "title", "This field is required"),
+    ("title of 201 characters", {"title": "题" * 201}, "title", "At most 200 characters"),
+    ("description of 10,001 characters", {"description": "述" * 10_001}, "description", "At most 10000 characters"),
+    ("chain the enterprise is not on", {"chain": "chain_b"}, "chain", "The enterprise is not on this chain"),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"), [case[1:] for case in BAD_JSON], ids=[case[0] for case in BAD_JSON]
+)
+def test_bad_submission_is_400_naming_the_field_and_stores_nothing(api, world, settings, overrides, field, message):
+    overrides = {
+        key: (getattr(world, value).pk if isinstance(value, str) and hasattr(world, value) else value)
+        for key, value in overrides.items()
+    }
+    response = post_issue(api, world.contact_a, payload(world, **overrides))
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert message in " ".join(body["errors"][field])
+    assert (Issue.objects.count(), IssueEvent.objects.count(), Notification.objects.count()) == (0, 0, 0)
+
+
+BAD_FILES = [
+    ("disallowed type", lambda: [SimpleUploadedFile("setup.exe", b"MZ" * 10)], "this file type is not allowed"),
+    ("file over 20 MB", lambda: [pdf("big.pdf", 20 * 1024 * 1024 + 1)], "a file may be at most 20 MB"),
+    ("eleven files", lambda: [pdf(f"f{i}.pdf") for i in range(11)], "At most 10 files"),
+]
+
+
+@pytest.mark.parametrize(("files", "message"), [case[1:] for case in BAD_FILES], ids=[case[0] for case in BAD_FILES])
+def test_bad_attachments_are_400_and_nothing_is_stored(api, world, settings, files, message):
+    response = post_issue(api, world.contact_a, {**payload(world), "attachments": files()}, multipart=True)
+    assert response.status_code == 400, response.content
+    assert message in " ".join(response.json()["errors"]["attachments"])
+    assert (Issue.objects.count(), Attachment.objects.count()) == (0, 0)
+    assert stored_files(settings) == []
+
+
+def test_malformed_json_is_400_and_stores_nothing(api, world):
+    client = as_user(api, world.contact_a)
+    response = client.post(reverse("issue-list"), '{"title": "未闭合', content_type="application/json", **EN)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "malformed_request"
+    assert "JSON parse error" in body["detail"]
+    assert Issue.objects.count() == 0
+
+
+def test_a_user_without_a_submitting_role_cannot_submit(api, world):
+    assert post_issue(api, world.handler_a, payload(world)).status_code == 403
+    assert post_issue(api, world.leader_a, payload(world)).status_code == 403
+    assert Issue.objects.count() == 0
+
+
+def test_attachments_are_stored_under_random_names_and_listed(api, world, settings):
+    response = post_issue(
+        api,
+        world.contact_a,
+        {**payload(world), "attachments": [pdf("../../etc/passwd.pdf"), pdf("现场照片.pdf", 300)]},
+        multipart=True,
+    )
+    body = ok(response, 201)
+    stored = {a.original_name: a for a in Attachment.objects.filter(issue_id=body["id"])}
+    assert set(stored) == {"passwd.pdf", "现场照片.pdf"}
+    for attachment in stored.values():
+        assert "/" not in attachment.original_name and ".." not in attachment.original_name
+        assert re.fullmatch(r"[0-9a-f]{32}\.pdf", attachment.stored_name)
+        assert attachment.file.name == f"issues/{body['id']}/{attachment.stored_name}"
+    root = settings.MEDIA_ROOT
+    assert sorted(str(p.relative_to(root)) for p in stored_files(settings)) == sorted(
+        f"issues/{body['id']}/{a.stored_name}" for a in stored.values()
+    )
+    assert sorted((a["name"], a["size"], a["download_url"]) for a in body["attachments"]) == sorted(
+        (a.original_name, a.size, f"/issues/attachments/{a.pk}/") for a in stored.values()
+    )
+
+
+def test_idempotency_key_returns_the_same_issue(api, world):
+    first = post_issue(api, world.contact_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = post_issue(api, world.contact_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert (Issue.objects.count(), IssueEvent.objects.count()) == (1, 1)
+    # The key is the user's: another user with the same key, or no key at all, is a new issue.
+    other = post_issue(api, world.secretary_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
+    assert post_issue(api, world.contact_a, payload(world)).status_code == 201
+    assert Issue.objects.count() == 3
+
+
+def test_idempotency_key_over_100_characters_is_refused(api, world):
+    response = post_issue(api, world.contact_a, payload(world), HTTP_IDEMPOTENCY_KEY="k" * 101)
+    assert response.status_code == 400
+    assert "idempotency_key" in response.json()["errors"]
+    assert Issue.objects.count() == 0
+
+
+def test_action_bad_input_is_400_naming_the_field(api, world):
+    issue = arrange(world, "accepted")
+    before = snapshot(issue)
+    response = act(api, world.staff, issue, "dispatch", {"mode": "joint", "lead_unit": world.dept_a.pk})
+    assert response.status_code == 400
+    assert "co_units" in response.json()["errors"]
+    response = act(api, world.staff, issue, "dispatch", {"mode": "transfer", "lead_unit": "dept"})
+    assert response.status_code == 400
+    assert "lead_unit" in response.json()["errors"]
+    assert snapshot(issue) == before
+    fresh = arrange(world, "submitted")
+    before = snapshot(fresh)
+    response = act(api, world.staff, fresh, "reject", {"reason": " "})
+    assert response.json()["errors"] == {"reason": ["This field is required."]}
+    assert snapshot(fresh) == before
+
+
+# --- the list: filters, bad values, query counts ---------------------------------------------------
+@pytest.fixture
+def spread(world):
+    """Issues spread over every filter, named by what sets them apart."""
+    now = timezone.now()
+    issues = {
+        "new_a": submit(world, title="新"),
+        "b": submit(world, actor=world.contact_b, enterprise=world.ent_b1, category="inquiry", title="乙"),
+        "transfer": arrange(world, "in_progress"),
+        "joint": arrange(world, "dispatched", mode="joint"),
+        "a2": submit(world, actor=world.staff, enterprise=world.ent_a2, category="complaint", title="甲二"),
+    }
+    Issue.objects.filter(pk=issues["transfer"].pk).update(resolve_due_at=now - timedelta(hours=1), escalation_level=1)
+    Issue.objects.filter(pk=issues["a2"].pk).update(created_at=datetime(2026, 3, 1, 0, 30, tzinfo=SH))
+    Issue.objects.filter(pk=issues["b"].pk).update(created_at=datetime(2026, 2, 28, 23, 30, tzinfo=SH))
+    return issues
+
+
+def listed(api, user, **params) -> set[int]:
+    body = ok(as_user(api, user).get(reverse("issue-list"), params))
+    return {row["id"] for row in body["results"]}
+
+
+def test_list_filters(api, world, spread):
+    ids = {name: issue.pk for name, issue in spread.items()}
+
+    def names(**params):
+        return {name for name, pk in ids.items() if pk in listed(api, world.staff, **params)}
+
+    assert names() == set(ids)
+    assert names(status="submitted") == {"new_a", "b", "a2"}
+    assert names(status="in_progress") == {"transfer"}
+    assert names(chain=world.chain_b.pk) == {"b"}
+    assert names(category="inquiry") == {"b"}
+    assert names(category="complaint") == {"a2"}
+    assert names(unit=world.dept_a.pk) == {"transfer", "joint"}
+    assert names(unit=world.town.pk) == {"joint"}
+    assert names(enterprise=world.ent_a2.pk) == {"a2"}
+    assert names(overdue="true") == {"transfer"}
+    assert names(overdue="false") == set(ids) - {"transfer"}
+    assert names(escalation_level=1) == {"transfer"}
+    assert names(escalation_level=0) == set(ids) - {"transfer"}
+    # Dates are Asia/Shanghai days, both ends included.
+    assert names(created_before="2026-02-28") == {"b"}
+    assert names(created_after="2026-03-01", created_before="2026-03-01") == {"a2"}
+    assert names(created_after="2026-03-02") == {"new_a", "transfer", "joint"}
+    # The unit's handler sees only what was dispatched to it, whatever it asks for.
+    assert listed(api, world.handler_b) == {ids["joint"]}
+    assert listed(api, world.handler_b, unit=world.dept_a.pk) == {ids["joint"]}
+
+
+BAD_FILTERS = [
+    ("status", "open"),
+    ("chain", "abc"),
+    ("chain", "1.5"),
+    ("category", "no-such"),
+    ("unit", "x"),
+    ("enterprise", "-"),
+    ("overdue", "maybe"),
+    ("escalation_level", "7"),
+    ("created_after", "2026-13-01"),
+    ("created_before", "yesterday"),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), BAD_FILTERS)
+def test_bad_filter_value_is_400_naming_the_filter(api, world, field, value):
+    response = as_user(api, world.staff).get(reverse("issue-list"), {field: value}, **EN)
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == [field]
+
+
+def _many_issues(world, category, count: int) -> None:
+    """`count` issues for ent_a1, each transferred to dept_a with a co-unit share for the town."""
+    for index in range(count):
+        issue = Issue.objects.create(
+            enterprise=world.ent_a1,
+            chain=world.chain_a,
+            category=category,
+            title=f"问题{index}",
+            description="说明",
+            submitted_by=world.contact_a,
+            status="dispatched",
+            lead_unit=world.dept_a,
+        )
+        IssueAssignment.objects.create(issue=issue, unit=world.dept_a, role="lead")
+        IssueAssignment.objects.create(issue=issue, unit=world.town, role="co")
+
+
+@pytest.mark.parametrize("who", ["staff", "handler_a", "contact_a", "leader_a"])
+def test_list_query_count_does_not_grow_with_rows(api, world, categories, who):
+    request_category = next(c for c in categories.values() if c.code == "request")
+    user = getattr(world, who)
+
+    def run(expected_rows):
+        client = as_user(api, user)
+        with CaptureQueriesContext(connection) as captured:
+            body = ok(client.get(reverse("issue-list"), {"unit": world.dept_a.pk, "category": "request"}))
+        assert body["count"] == expected_rows
+        return len(captured)
+
+    _many_issues(world, request_category, 4)
+    small = run(4)
+    _many_issues(world, request_category, 8)
+    assert run(12) == small
+    # roles, the category filter's check, count, page
+    assert small == 4
+
+
+def test_events_query_count_does_not_grow(api, world, django_assert_num_queries):
+    issue = arrange(world, "in_progress")
+    client = as_user(api, world.staff)
+    with CaptureQueriesContext(connection) as few:
+        ok(client.get(reverse("issue-events", args=[issue.pk])))
+    for index in range(10):
+        services.comment_on_issue(issue_id=issue.pk, actor=world.staff, text=f"意见{index}")
+    client = as_user(api, world.staff)
+    with django_assert_num_queries(len(few)):
+        ok(client.get(reverse("issue-events", args=[issue.pk])))
+
+
+def test_detail_query_count_does_not_grow_with_shares_and_files(api, world, django_assert_num_queries):
+    issue = arrange(world, "in_progress", mode="joint")
+    client = as_user(api, world.handler_a)
+    with CaptureQueriesContext(connection) as few:
+        ok(client.get(detail_url(issue)))
+    for index in range(5):
+        Attachment.objects.create(
+            issue=issue,
+            file=f"issues/{issue.pk}/x{index}.pdf",
+            original_name=f"x{index}.pdf",
+            stored_name=f"x{index}.pdf",
+            content_type="application/pdf",
+            size=1,
+            uploaded_by=world.contact_a,
+        )
+        Rating.objects.create(issue=issue, rated_by=world.contact_a, satisfaction="unsatisfied")
+    client = as_user(api, world.handler_a)
+    with django_assert_num_queries(len(few)):
+        ok(client.get(detail_url(issue)))
+
+
+# --- categories, complaint sessions, routing rules ------------------------------------------------
+def test_issue_categories(api, world, categories):
+    body = ok(as_user(api, world.contact_a).get(reverse("issue-category-list")))
+    rows = {row["code"]: row for row in body["results"]}
+    assert set(rows) == {"inquiry", "request", "complaint"}
+    assert rows["complaint"] == {
+        "code": "complaint",
+        "name": str(categories[next(k for k in categories if k.value == "complaint")].name),
+        "kind": "complaint",
+        "accept_days": 1,
+        "sign_days": 1,
+        "resolve_days": 15,
+        "rate_days": 5,
+    }
+    assert ok(as_user(api, world.staff).get(reverse("issue-category-detail", args=["inquiry"])))["resolve_days"] == 2
+
+
+def session_payload(world, **overrides) -> dict:
+    return {
+        "title": "生物医药链吐槽大会",
+        "held_on": "2026-11-20",
+        "place": "科学城会议中心",
+        "host_unit": world.dept_a.pk,
+        "chain": world.chain_a.pk,
+        **overrides,
+    }
+
+
+def test_staff_create_a_complaint_session_and_others_cannot(api, world):
+    body = ok(
+        as_user(api, world.staff).post(reverse("complaint-session-list"), session_payload(world), format="json"), 201
+    )
+    assert (body["title"], body["host_unit"]["id"], body["chain"]["id"], body["issue_count"]) == (
+        "生物医药链吐槽大会",
+        world.dept_a.pk,
+        world.chain_a.pk,
+        0,
+    )
+    response = as_user(api, world.handler_a).post(
+        reverse("complaint-session-list"), session_payload(world), format="json"
+    )
+    assert response.status_code == 403
+    assert ComplaintSession.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"place": " "}, "place"),
+        ({"held_on": "2026-02-30"}, "held_on"),
+        ({"host_unit": None}, "host_unit"),
+        ({"chain": None}, "chain"),
+        ({"chain": 999_999}, "chain"),
+        ({"industry_committee": 999_999}, "industry_committee"),
+    ],
+)
+def test_bad_complaint_session_is_400_naming_the_field(api, world, overrides, field):
+    response = as_user(api, world.staff).post(
+        reverse("complaint-session-list"), session_payload(world, **overrides), format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+    assert ComplaintSession.objects.count() == 0
+
+
+@pytest.fixture
+def session(world):
+    return services.create_complaint_session(
+        actor=world.staff,
+        title="吐槽大会",
+        held_on=datetime(2026, 11, 20).date(),
+        place="会议室",
+        host_unit_id=world.dept_a.pk,
+        chain_id=world.chain_a.pk,
+    )
+
+
+@pytest.mark.parametrize(("who", "sees"), [("staff", True), ("handler_a", True), ("handler_b", False)])
+def test_complaint_sessions_are_for_staff_and_the_units_involved(api, world, session, who, sees):
+    client = as_user(api, getattr(world, who))
+    rows = ok(client.get(reverse("complaint-session-list")))["results"]
+    assert [row["id"] for row in rows] == ([session.pk] if sees else [])
+    assert client.get(reverse("complaint-session-detail", args=[session.pk])).status_code == (200 if sees else 404)
+
+
+@pytest.mark.parametrize("who", ["contact_a", "leader_a", "secretary_a", "outsider"])
+def test_complaint_session_is_404_for_others(api, world, session, who):
+    client = as_user(api, getattr(world, who))
+    assert client.get(reverse("complaint-session-detail", args=[session.pk])).status_code == 404
+    response = client.post(reverse("complaint-session-issues", args=[session.pk]), {"rows": []}, format="json")
+    assert response.status_code == 404
+
+
+def test_a_dispatched_session_issue_opens_the_session_to_its_unit(api, world, session):
+    (issue,) = services.submit_session_issues(
+        actor=world.staff,
+        session=session,
+        rows=[{"enterprise": world.ent_a1.pk, "category": "request", "title": "题", "description": "述"}],
+    )
+    assert as_user(api, world.handler_b).get(reverse("complaint-session-detail", args=[session.pk])).status_code == 404
+    services.accept_issue(issue_id=issue.pk, actor=world.staff)
+    services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)
+    body = ok(as_user(api, world.handler_b).get(reverse("complaint-session-detail", args=[session.pk])))
+    assert body["issue_count"] == 1
+
+
+def row(world, **overrides) -> dict:
+    return {"enterprise": world.ent_a1.pk, "category": "request", "title": "审批慢", "description": "说明", **overrides}
+
+
+def test_session_rows_are_all_saved(api, world, session):
+    rows = [row(world), row(world, enterprise=world.ent_b1.pk, category="inquiry", title="咨询政策")]
+    body = ok(
+        as_user(api, world.staff).post(
+            reverse("complaint-session-issues", args=[session.pk]), {"rows": rows}, format="json"
+        ),
+        201,
+    )
+    assert sorted(r["title"] for r in body) == ["咨询政策", "审批慢"]
+    assert Issue.objects.filter(session=session).count() == 2
+
+
+def test_one_bad_session_row_saves_nothing_and_names_the_row(api, world, session):
+    rows = [
+        row(world),
+        row(world, title=""),
+        row(world, category="no-such", enterprise="abc"),
+        row(world, description="述" * 10_001),
+    ]
+    response = as_user(api, world.staff).post(
+        reverse("complaint-session-issues", args=[session.pk]), {"rows": rows}, format="json", **EN
+    )
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert set(errors) == {"rows[2].enterprise"}  # types first: a row that cannot be read at all
+    rows[2]["enterprise"] = world.ent_a1.pk
+    response = as_user(api, world.staff).post(
+        reverse("complaint-session-issues", args=[session.pk]), {"rows": rows}, format="json", **EN
+    )
+    assert set(response.json()["errors"]) == {"rows[1].title", "rows[2].category", "rows[3].description"}
+    assert Issue.objects.count() == 0
+    assert IssueEvent.objects.count() == 0
+
+
+def test_session_rows_must_be_a_list(api, world, session):
+    url = reverse("complaint-session-issues", args=[session.pk])
+    client = as_user(api, world.staff)
+    assert "rows" in client.post(url, {"rows": "x"}, format="json").json()["errors"]
+    assert "rows" in client.post(url, {"rows": []}, format="json").json()["errors"]
+    assert client.post(url, json.dumps({"rows": [1]}), content_type="application/json").status_code == 400
+
+
+def test_routing_rules_are_kept_by_staff_and_drive_the_suggestion(api, world):
+    client = as_user(api, world.staff)
+    url = reverse("routing-rule-list")
+    body = ok(
+        client.post(url, {"category": "request", "chain": world.chain_a.pk, "unit": world.town.pk}, format="json"), 201
+    )
+    assert (body["category"], body["chain"], body["unit"], body["unit_name"]) == (
+        "request",
+        world.chain_a.pk,
+        world.town.pk,
+        world.town.name,
+    )
+    issue = submit(world)
+    assert ok(client.get(detail_url(issue)))["suggested_lead_unit"]["id"] == world.town.pk
+
+    duplicate = client.post(
+        url, {"category": "request", "chain": world.chain_a.pk, "unit": world.dept_b.pk}, format="json"
+    )
+    assert duplicate.status_code == 400 and "chain" in duplicate.json()["errors"]
+    ok(client.post(url, {"category": "request", "unit": world.dept_b.pk}, format="json"), 201)
+    second_default = client.post(url, {"category": "request", "chain": None, "unit": world.dept_a.pk}, format="json")
+    assert second_default.status_code == 400 and "category" in second_default.json()["errors"]
+    unknown = client.post(url, {"category": "no-such", "unit": 999_999}, format="json")
+    assert set(unknown.json()["errors"]) == {"category", "unit"}
+    assert RoutingRule.objects.count() == 2
+
+    rule = RoutingRule.objects.get(chain=world.chain_a)
+    ok(client.patch(reverse("routing-rule-detail", args=[rule.pk]), {"unit": world.dept_a.pk}, format="json"))
+    assert ok(client.get(detail_url(issue)))["suggested_lead_unit"]["id"] == world.dept_a.pk
+    assert client.delete(reverse("routing-rule-detail", args=[rule.pk])).status_code == 204
+    # Without the chain's own rule the category's default applies.
+    assert ok(client.get(detail_url(issue)))["suggested_lead_unit"]["id"] == world.dept_b.pk
+
+
+@pytest.mark.parametrize("who", ["handler_a", "leader_a", "contact_a", "security"])
+def test_routing_rules_are_for_staff_only(api, world, who):
+    client = as_user(api, getattr(world, who))
+    assert client.get(reverse("routing-rule-list")).status_code == 403
+    response = client.post(
+        reverse("routing-rule-list"), {"category": "request", "unit": world.dept_a.pk}, format="json"
+    )
+    assert response.status_code == 403
+    assert RoutingRule.objects.count() == 0

@@ -1,0 +1,711 @@
+"""The server-rendered issue pages: each role's page, scope (404 outside it on every route), refused
+transitions, form errors, the complaint-session grid, query counts and the inbox count."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.context_processors import navigation
+from issues import services
+from issues.models import (
+    Attachment,
+    ComplaintSession,
+    Issue,
+    IssueAssignment,
+    IssueEvent,
+    Notification,
+    Rating,
+    Status,
+)
+from issues.workflow import Action
+from tests import factories as f
+
+SH = ZoneInfo("Asia/Shanghai")
+ACTIONS = [
+    str(action) for action in Action if action not in (Action.SUBMIT, Action.WARN, Action.ESCALATE, Action.CLOSE)
+]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def submit(world, enterprise, *, by=None, title="用地审批慢", at=None, uploads=()):
+    by = by or (world.contact_a if enterprise == world.ent_a1 else world.contact_b)
+    return services.submit_issue(
+        actor=by,
+        enterprise_id=enterprise.pk,
+        category_code="request",
+        title=title,
+        description="厂房扩建用地审批超过三个月",
+        uploads=list(uploads),
+        at=at,
+    )
+
+
+def dispatched(world, enterprise, unit, **kwargs) -> Issue:
+    issue = submit(world, enterprise, **kwargs)
+    services.accept_issue(issue_id=issue.pk, actor=world.staff)
+    services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=unit.pk)
+    return Issue.objects.get(pk=issue.pk)
+
+
+def upload(name="现场照片.pdf", content=b"%PDF-1.4 test"):
+    return services.Upload(name=name, content=SimpleUploadedFile(name, content), size=len(content))
+
+
+def detail_url(issue):
+    return reverse("issues:issue-detail", args=[issue.pk])
+
+
+def action_url(issue, action):
+    return reverse("issues:issue-action", args=[issue.pk, action])
+
+
+def get(client, user, url, **params):
+    client.force_login(user)
+    return client.get(url, params)
+
+
+def post(client, user, url, data=None, **extra):
+    client.force_login(user)
+    return client.post(url, data or {}, **extra)
+
+
+def writes(issue):
+    """What a refused action must leave untouched."""
+    issue.refresh_from_db()
+    return (
+        issue.status,
+        issue.updated_at,
+        IssueEvent.objects.filter(issue=issue).count(),
+        IssueAssignment.objects.filter(issue=issue).count(),
+        Rating.objects.filter(issue=issue).count(),
+        Notification.objects.filter(issue=issue).count(),
+    )
+
+
+# --- each page renders for its role -------------------------------------------------------------------
+@pytest.mark.django_db
+class TestPagesByRole:
+    @pytest.mark.parametrize("who", ["staff", "leader_a", "handler_a", "chief_a", "secretary_a", "contact_a"])
+    def test_issue_list_and_inbox_render_for_every_business_role(self, client, world, categories, who):
+        a = dispatched(world, world.ent_a1, world.dept_a)
+        b = dispatched(world, world.ent_b1, world.dept_b)
+        response = get(client, getattr(world, who), reverse("issues:issue-list"))
+        assert response.status_code == 200
+        listed = [i.pk for i in response.context["page"].object_list]
+        html = response.content.decode()
+        assert a.number in html
+        if who == "staff":
+            assert listed == [b.pk, a.pk]
+        else:
+            assert listed == [a.pk]
+            assert b.number not in html
+        assert get(client, getattr(world, who), reverse("issues:inbox")).status_code == 200
+
+    @pytest.mark.parametrize("who", ["security", "auditor", "outsider"])
+    def test_issue_pages_do_not_exist_for_users_without_a_business_role(self, client, world, who):
+        for name in ("issues:issue-list", "issues:inbox", "issues:queue", "issues:issue-submit", "issues:ranking"):
+            assert get(client, getattr(world, who), reverse(name)).status_code == 404, name
+
+    def test_queue_lists_the_units_pending_and_signed_shares_with_deadlines(self, client, world, categories):
+        pending = dispatched(world, world.ent_a1, world.dept_a, title="待签收的问题")
+        signed = dispatched(world, world.ent_a1, world.dept_a, title="已签收的问题")
+        services.sign_issue(issue_id=signed.pk, actor=world.handler_a)
+        resolved = dispatched(world, world.ent_a1, world.dept_a, title="已办结的问题")
+        services.sign_issue(issue_id=resolved.pk, actor=world.handler_a)
+        services.resolve_issue(issue_id=resolved.pk, actor=world.handler_a, answer="已解决")
+        dispatched(world, world.ent_b1, world.dept_b, title="别的单位的问题")
+        response = get(client, world.handler_a, reverse("issues:queue"))
+        assert response.status_code == 200
+        assert {row["issue"].pk for row in response.context["rows"]} == {pending.pk, signed.pk}
+        html = response.content.decode()
+        assert "待签收的问题" in html and "已签收的问题" in html
+        assert "已办结的问题" not in html and "别的单位的问题" not in html
+        assert pending.sign_due_at.astimezone(SH).strftime("%Y-%m-%d %H:%M") in html
+
+    def test_queue_marks_an_overdue_share(self, client, world, categories, calendar_2026):
+        issue = dispatched(world, world.ent_a1, world.dept_a, at=datetime(2026, 1, 5, 9, tzinfo=SH))
+        # Dispatched now, the sign-for deadline is in the future: move it into the past.
+        Issue.objects.filter(pk=issue.pk).update(sign_due_at=datetime(2026, 1, 6, 23, 59, tzinfo=SH))
+        response = get(client, world.handler_a, reverse("issues:queue"))
+        [row] = response.context["rows"]
+        assert row["overdue"]
+        assert "badge-overdue" in response.content.decode()
+
+    @pytest.mark.parametrize("who", ["staff", "contact_a", "secretary_a", "leader_a", "chief_a"])
+    def test_queue_is_for_unit_handlers_only(self, client, world, who):
+        assert get(client, getattr(world, who), reverse("issues:queue")).status_code == 403
+
+    def test_chain_leader_filters_what_escalated_to_them(self, client, world, categories):
+        calm = dispatched(world, world.ent_a1, world.dept_a, title="未升级")
+        hot = dispatched(world, world.ent_a1, world.dept_a, title="已升级到链长")
+        Issue.objects.filter(pk=hot.pk).update(escalation_level=2)
+        Issue.objects.filter(pk=calm.pk).update(escalation_level=1)
+        response = get(client, world.leader_a, reverse("issues:issue-list"), escalation=2)
+        assert [i.pk for i in response.context["page"].object_list] == [hot.pk]
+        assert response.context["escalated_view"]
+        assert reverse("issues:issue-list") + "?escalation=2" in response.content.decode()
+
+    def test_list_filters_by_status_chain_category_and_overdue(self, client, world, categories):
+        a = dispatched(world, world.ent_a1, world.dept_a)
+        b = submit(world, world.ent_b1)
+        url = reverse("issues:issue-list")
+        listed = lambda **params: [i.pk for i in get(client, world.staff, url, **params).context["page"].object_list]  # noqa: E731
+        assert listed(status="submitted") == [b.pk]
+        assert listed(chain=world.chain_a.pk) == [a.pk]
+        assert listed(category=categories["request"].pk) == [b.pk, a.pk]
+        assert listed(overdue="on") == []
+        Issue.objects.filter(pk=a.pk).update(resolve_due_at=datetime(2026, 1, 1, tzinfo=SH))
+        assert listed(overdue="on") == [a.pk]
+
+    def test_a_chain_outside_scope_is_not_a_valid_filter(self, client, world, categories):
+        dispatched(world, world.ent_a1, world.dept_a)
+        response = get(client, world.leader_a, reverse("issues:issue-list"), chain=world.chain_b.pk)
+        assert response.context["form"].errors["chain"]
+        assert list(response.context["page"].object_list) == []
+
+    @pytest.mark.parametrize("who", ["contact_a", "secretary_a"])
+    def test_submit_page_offers_the_enterprises_the_user_may_submit_for(self, client, world, categories, who):
+        response = get(client, getattr(world, who), reverse("issues:issue-submit"))
+        assert response.status_code == 200
+        assert list(response.context["form"].fields["enterprise"].queryset) == [world.ent_a1]
+
+    @pytest.mark.parametrize("who", ["handler_a", "leader_a", "chief_a"])
+    def test_submit_page_is_refused_to_who_may_not_submit(self, client, world, who):
+        assert get(client, getattr(world, who), reverse("issues:issue-submit")).status_code == 403
+
+    @pytest.mark.parametrize("who", ["staff"])
+    def test_session_pages_render_for_staff(self, client, world, who):
+        user = getattr(world, who)
+        assert get(client, user, reverse("issues:session-list")).status_code == 200
+        assert get(client, user, reverse("issues:session-create")).status_code == 200
+
+    @pytest.mark.parametrize("who", ["leader_a", "handler_a", "contact_a", "secretary_a", "chief_a"])
+    def test_session_pages_are_for_staff_only(self, client, world, who):
+        session = make_session(world)
+        for url in (
+            reverse("issues:session-list"),
+            reverse("issues:session-create"),
+            reverse("issues:session-entry", args=[session.pk]),
+        ):
+            assert get(client, getattr(world, who), url).status_code == 403, url
+
+    def test_menu_shows_each_role_its_issue_entries(self, client, world):
+        expected = {
+            "staff": {"issues:issue-list", "issues:session-list", "issues:inbox", "issues:ranking"},
+            "leader_a": {"issues:issue-list", "issues:inbox", "issues:ranking"},
+            "handler_a": {"issues:issue-list", "issues:queue", "issues:inbox"},
+            "contact_a": {"issues:issue-list", "issues:issue-submit", "issues:inbox"},
+            "secretary_a": {"issues:issue-list", "issues:issue-submit", "issues:inbox"},
+            "chief_a": {"issues:issue-list", "issues:inbox"},
+            "security": set(),
+        }
+        names = [
+            "issues:issue-list",
+            "issues:queue",
+            "issues:issue-submit",
+            "issues:session-list",
+            "issues:inbox",
+            "issues:ranking",
+        ]
+        for who, wanted in expected.items():
+            response = get(client, getattr(world, who), reverse("home"))
+            urls = {entry["url"] for entry in response.context["nav_menu"]}
+            assert {name for name in names if reverse(name) in urls} == wanted, who
+
+    def test_the_deepest_menu_entry_is_the_active_one(self, client, world):
+        response = get(client, world.handler_a, reverse("issues:queue"))
+        active = [entry["url"] for entry in response.context["nav_menu"] if entry["active"]]
+        assert active == [reverse("issues:queue")]
+
+
+# --- detail ---------------------------------------------------------------------------------------------
+@pytest.mark.django_db
+class TestDetail:
+    def test_detail_shows_fields_local_deadlines_assignments_attachments_and_timeline(
+        self, client, world, categories, calendar_2026
+    ):
+        issue = submit(world, world.ent_a1, at=datetime(2026, 9, 30, 10, tzinfo=SH), uploads=[upload()])
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk)
+        response = get(client, world.contact_a, detail_url(issue))
+        assert response.status_code == 200
+        html = response.content.decode()
+        issue.refresh_from_db()
+        for text in (issue.number, "用地审批慢", "甲一企业", "生物医药链A", "经济部门A", "现场照片.pdf", "已派单"):
+            assert text in html, text
+        # The sign-for deadline, in Beijing time (the instant is stored in UTC).
+        assert issue.sign_due_at.astimezone(SH).strftime("%Y-%m-%d %H:%M") in html
+        assert issue.resolve_due_at.astimezone(SH).strftime("%Y-%m-%d 23:59") in html
+        attachment = Attachment.objects.get(issue=issue)
+        assert reverse("issues:attachment-download", args=[attachment.pk]) in html
+        labels = [entry["label"] for entry in response.context["timeline"]]
+        assert labels == [Action.SUBMIT.label, Action.ACCEPT.label, Action.DISPATCH.label]
+
+    def test_the_accept_deadline_skips_the_national_day_holiday(self, client, world, categories, calendar_2026):
+        issue = submit(world, world.ent_a1, at=datetime(2026, 9, 30, 10, tzinfo=SH))
+        html = get(client, world.staff, detail_url(issue)).content.decode()
+        assert "2026-10-08 23:59" in html  # 1 working day from Wed 30 Sep: Thu 8 Oct (国庆节 1–7 Oct)
+
+    def test_detail_offers_one_form_per_allowed_action(self, client, world, categories):
+        issue = submit(world, world.ent_a1)
+        staff_forms = [item["action"] for item in get(client, world.staff, detail_url(issue)).context["action_forms"]]
+        assert staff_forms == ["accept", "reject", "comment"]
+        contact_forms = [
+            item["action"] for item in get(client, world.contact_a, detail_url(issue)).context["action_forms"]
+        ]
+        assert contact_forms == ["comment"]
+
+    def test_dispatch_form_is_preset_to_the_suggested_lead_unit(self, client, world, categories):
+        issue = submit(world, world.ent_a1)
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        response = get(client, world.staff, detail_url(issue))
+        [dispatch] = [item for item in response.context["action_forms"] if item["action"] == "dispatch"]
+        assert dispatch["form"].initial["lead_unit"] == world.dept_a.pk  # chain_a's lead unit
+
+    def test_the_enterprise_does_not_see_internal_comments(self, client, world, categories):
+        issue = dispatched(world, world.ent_a1, world.dept_a)
+        services.comment_on_issue(issue_id=issue.pk, actor=world.staff, text="内部意见：请加快", public=False)
+        services.comment_on_issue(issue_id=issue.pk, actor=world.staff, text="公开答复：正在办理", public=True)
+        contact_html = get(client, world.contact_a, detail_url(issue)).content.decode()
+        assert "公开答复：正在办理" in contact_html and "内部意见：请加快" not in contact_html
+        handler_html = get(client, world.handler_a, detail_url(issue)).content.decode()
+        assert "公开答复：正在办理" in handler_html and "内部意见：请加快" in handler_html
+
+
+# --- nothing outside scope: 404 on every route, for each role --------------------------------------------------
+OUTSIDE_B = ["leader_a", "handler_a", "handler_town", "chief_a", "secretary_a", "contact_a"]
+OUTSIDE_A = ["leader_b", "handler_b", "contact_b"]
+
+
+@pytest.mark.django_db
+class TestCannotSeeIt:
+    @pytest.fixture
+    def issues(self, world, categories):
+        a = dispatched(world, world.ent_a1, world.dept_a, uploads=[upload("甲.pdf")])
+        b = dispatched(world, world.ent_b1, world.dept_b, uploads=[upload("乙.pdf")])
+        return {"a": a, "b": b}
+
+    @pytest.mark.parametrize(("who", "side"), [(who, "b") for who in OUTSIDE_B] + [(who, "a") for who in OUTSIDE_A])
+    def test_detail_actions_and_attachments_are_404_outside_scope(self, client, world, issues, who, side):
+        user, issue = getattr(world, who), issues[side]
+        before = writes(issue)
+        assert get(client, user, detail_url(issue)).status_code == 404
+        for action in ACTIONS:
+            assert post(client, user, action_url(issue, action), {"comment-text": "看看"}).status_code == 404, action
+        attachment = Attachment.objects.get(issue=issue)
+        assert get(client, user, reverse("issues:attachment-download", args=[attachment.pk])).status_code == 404
+        assert writes(issue) == before
+
+    @pytest.mark.parametrize("who", ["security", "auditor", "outsider"])
+    def test_administrators_and_outsiders_get_404_everywhere(self, client, world, issues, who):
+        user, issue = getattr(world, who), issues["a"]
+        assert get(client, user, detail_url(issue)).status_code == 404
+        assert post(client, user, action_url(issue, "comment"), {"comment-text": "看看"}).status_code == 404
+        attachment = Attachment.objects.get(issue=issue)
+        assert get(client, user, reverse("issues:attachment-download", args=[attachment.pk])).status_code == 404
+
+    @pytest.mark.parametrize("who", ["staff", "leader_a", "handler_a", "chief_a", "secretary_a", "contact_a"])
+    def test_who_sees_the_issue_downloads_its_attachment_under_its_sanitised_name(self, client, world, issues, who):
+        attachment = Attachment.objects.get(issue=issues["a"])
+        response = get(client, getattr(world, who), reverse("issues:attachment-download", args=[attachment.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert "%E7%94%B2.pdf" in response["Content-Disposition"]  # 甲.pdf, RFC 5987-encoded
+        assert response["Content-Type"] == "application/pdf"
+
+    def test_unknown_action_is_404(self, client, world, issues):
+        assert post(client, world.staff, action_url(issues["a"], "delete")).status_code == 404
+
+    def test_actions_refuse_get(self, client, world, issues):
+        assert get(client, world.staff, action_url(issues["a"], "comment")).status_code == 405
+
+
+# --- actions through the pages ----------------------------------------------------------------------------
+@pytest.mark.django_db
+class TestActions:
+    def test_a_refused_transition_shows_the_message_and_writes_nothing(self, client, world, categories):
+        issue = submit(world, world.ent_a1)
+        before = writes(issue)
+        data = {"dispatch-mode": "transfer", "dispatch-lead_unit": world.dept_a.pk}
+        response = post(client, world.staff, action_url(issue, "dispatch"), data, follow=True)
+        assert response.redirect_chain == [(detail_url(issue), 302)]
+        html = response.content.decode()
+        assert "派单" in html and "已提交" in html  # “派单” is not possible while the issue is 已提交
+        [message] = [str(m) for m in response.context["messages"]]
+        assert "派单" in message
+        assert writes(issue) == before
+
+    def test_a_resolved_issue_cannot_be_signed_again(self, client, world, categories):
+        issue = dispatched(world, world.ent_a1, world.dept_a)
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        before = writes(issue)
+        response = post(client, world.handler_a, action_url(issue, "sign"), follow=True)
+        assert response.status_code == 200
+        assert len(list(response.context["messages"])) == 1
+        assert writes(issue) == before
+
+    def test_an_action_the_user_may_never_take_is_403(self, client, world, categories):
+        issue = submit(world, world.ent_a1)
+        before = writes(issue)
+        assert post(client, world.contact_a, action_url(issue, "accept")).status_code == 403
+        assert post(client, world.handler_a, action_url(issue, "reject"), {"reject-reason": "x"}).status_code == 404
+        assert writes(issue) == before
+
+    def test_reject_without_reason_shows_the_error_on_the_field(self, client, world, categories):
+        issue = submit(world, world.ent_a1)
+        before = writes(issue)
+        response = post(client, world.staff, action_url(issue, "reject"), {"reject-reason": "  "})
+        assert response.status_code == 400
+        [reject] = [item for item in response.context["action_forms"] if item["action"] == "reject"]
+        assert reject["open"]
+        assert reject["form"].errors["reason"]
+        assert 'class="field has-error"' in response.content.decode()
+        assert writes(issue) == before
+
+    def test_joint_dispatch_without_co_units_is_an_error_on_co_units(self, client, world, categories):
+        issue = submit(world, world.ent_a1)
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        before = writes(issue)
+        data = {"dispatch-mode": "joint", "dispatch-lead_unit": world.dept_a.pk}
+        response = post(client, world.staff, action_url(issue, "dispatch"), data)
+        assert response.status_code == 400
+        [dispatch] = [item for item in response.context["action_forms"] if item["action"] == "dispatch"]
+        assert list(dispatch["form"].errors) == ["co_units"]
+        assert writes(issue) == before
+
+    def test_the_whole_joint_flow_through_the_pages(self, client, world, categories):
+        issue = submit(world, world.ent_a1)
+        steps = [
+            (world.staff, "accept", {"accept-note": ""}),
+            (
+                world.staff,
+                "dispatch",
+                {"dispatch-mode": "joint", "dispatch-lead_unit": world.dept_a.pk, "dispatch-co_units": [world.town.pk]},
+            ),
+            (world.handler_a, "sign", {}),
+            (world.handler_town, "sign", {}),
+            (
+                world.handler_a,
+                "request-extension",
+                {"request_extension-days": "3", "request_extension-reason": "需协调"},
+            ),
+            (world.staff, "decide-extension", {"decide_extension-decision": "grant", "decide_extension-note": "同意"}),
+            (world.handler_town, "reply-part", {"reply_part-reply": "镇街已完成现场核查"}),
+            (world.handler_a, "resolve", {"resolve-answer": "已协调解决"}),
+            (
+                world.contact_a,
+                "rate",
+                {"rate-satisfaction": "unsatisfied", "rate-reason_codes": ["slow"], "rate-comment": "太慢"},
+            ),
+            (world.handler_a, "resolve", {"resolve-answer": "再次答复"}),
+            (world.contact_a, "rate", {"rate-satisfaction": "satisfied"}),
+        ]
+        for user, action, data in steps:
+            response = post(client, user, action_url(issue, action), data)
+            assert response.status_code == 302, (action, response.content.decode()[:2000])
+        issue.refresh_from_db()
+        assert issue.status == Status.CLOSED
+        assert issue.reopen_count == 1
+        html = get(client, world.contact_a, detail_url(issue)).content.decode()
+        assert "已关闭" in html and "满意" in html and "办理不及时" in html
+
+    def test_comment_public_choice_is_only_offered_to_government_users(self, client, world, categories):
+        issue = dispatched(world, world.ent_a1, world.dept_a)
+        # The enterprise's comment is public even when it tries to make it internal.
+        post(client, world.contact_a, action_url(issue, "comment"), {"comment-text": "补充材料", "comment-public": ""})
+        assert IssueEvent.objects.get(issue=issue, action="comment").public is True
+        post(client, world.handler_a, action_url(issue, "comment"), {"comment-text": "内部备注"})
+        assert IssueEvent.objects.get(issue=issue, action="comment", note="内部备注").public is False
+
+
+# --- submit ---------------------------------------------------------------------------------------------------
+@pytest.mark.django_db
+class TestSubmit:
+    def form_data(self, world, categories, **overrides):
+        data = {
+            "enterprise": world.ent_a1.pk,
+            "category": "request",
+            "title": "用电增容",
+            "description": "新产线需要增容 2000 千伏安",
+            "idempotency_key": "k1",
+        }
+        return {**data, **overrides}
+
+    def test_contact_submits_with_attachments(self, client, world, categories):
+        files = [SimpleUploadedFile("../../报告.pdf", b"%PDF-1"), SimpleUploadedFile("图.png", b"\x89PNG")]
+        response = post(
+            client,
+            world.contact_a,
+            reverse("issues:issue-submit"),
+            {**self.form_data(world, categories), "attachments": files},
+        )
+        issue = Issue.objects.get()
+        assert response.status_code == 302 and response.url == detail_url(issue)
+        assert issue.submitted_by == world.contact_a and issue.chain == world.chain_a
+        assert sorted(Attachment.objects.filter(issue=issue).values_list("original_name", flat=True)) == [
+            "图.png",
+            "报告.pdf",
+        ]
+
+    def test_a_retried_post_returns_the_same_issue(self, client, world, categories):
+        url = reverse("issues:issue-submit")
+        first = post(client, world.contact_a, url, self.form_data(world, categories))
+        second = post(client, world.contact_a, url, self.form_data(world, categories))
+        assert first.url == second.url
+        assert Issue.objects.count() == 1
+
+    def test_bad_input_names_the_field_and_saves_nothing(self, client, world, categories):
+        url = reverse("issues:issue-submit")
+        response = post(client, world.contact_a, url, self.form_data(world, categories, title=""))
+        assert response.status_code == 400
+        assert response.context["form"].errors["title"]
+        response = post(
+            client,
+            world.contact_a,
+            url,
+            {**self.form_data(world, categories), "attachments": [SimpleUploadedFile("run.exe", b"MZ")]},
+        )
+        assert response.status_code == 400
+        assert "run.exe" in response.context["form"].errors["attachments"][0]
+        response = post(client, world.contact_a, url, self.form_data(world, categories, enterprise=world.ent_b1.pk))
+        assert response.context["form"].errors["enterprise"]
+        too_many = [SimpleUploadedFile(f"{n}.pdf", b"%PDF") for n in range(11)]
+        response = post(client, world.contact_a, url, {**self.form_data(world, categories), "attachments": too_many})
+        assert response.context["form"].errors["attachments"]
+        assert Issue.objects.count() == 0 and Attachment.objects.count() == 0
+
+
+# --- complaint sessions -----------------------------------------------------------------------------------------
+def make_session(world) -> ComplaintSession:
+    return services.create_complaint_session(
+        actor=world.staff,
+        title="生物医药链吐槽大会",
+        held_on="2026-03-10",
+        place="科学城会议中心",
+        host_unit_id=world.ic_a.pk,
+        chain_id=world.chain_a.pk,
+    )
+
+
+def grid(rows, total=None):
+    data = {"rows-TOTAL_FORMS": str(total or len(rows)), "rows-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        for field, value in row.items():
+            data[f"rows-{index}-{field}"] = value
+    return data
+
+
+@pytest.mark.django_db
+class TestComplaintSessions:
+    def test_staff_creates_a_session(self, client, world):
+        data = {
+            "title": "新能源链吐槽大会",
+            "chain": world.chain_b.pk,
+            "held_on": "2026-04-01",
+            "place": "加速器B",
+            "host_unit": world.dept_b.pk,
+        }
+        response = post(client, world.staff, reverse("issues:session-create"), data)
+        session = ComplaintSession.objects.get()
+        assert response.url == reverse("issues:session-entry", args=[session.pk])
+        assert session.created_by == world.staff
+
+    def test_a_session_without_chain_or_committee_is_refused(self, client, world):
+        data = {"title": "无归属", "held_on": "2026-04-01", "place": "某地", "host_unit": world.dept_b.pk}
+        response = post(client, world.staff, reverse("issues:session-create"), data)
+        assert response.status_code == 400
+        assert response.context["form"].errors["chain"]
+        assert not ComplaintSession.objects.exists()
+
+    def test_one_bad_row_saves_nothing_and_shows_the_error_on_that_row(self, client, world, categories):
+        session = make_session(world)
+        rows = [
+            {"enterprise": world.ent_a1.pk, "category": "request", "title": "融资难", "description": "贷款审批慢"},
+            {"enterprise": "", "category": "", "title": "", "description": ""},  # untouched: ignored
+            {"enterprise": world.ent_a2.pk, "category": "request", "title": "", "description": "没有标题"},
+            {"enterprise": world.ent_b1.pk, "category": "inquiry", "title": "政策咨询", "description": "补贴申报"},
+        ]
+        url = reverse("issues:session-entry", args=[session.pk])
+        response = post(client, world.staff, url, grid(rows))
+        assert response.status_code == 400
+        assert Issue.objects.count() == 0
+        forms = response.context["formset"].forms
+        assert [bool(form.errors) for form in forms] == [False, False, True, False]
+        assert list(forms[2].errors) == ["title"]
+        html = response.content.decode()
+        row3 = html[html.index('id="row-3"') : html.index('id="row-4"')]
+        assert 'role="alert"' in row3
+
+    def test_all_good_rows_are_all_saved(self, client, world, categories):
+        session = make_session(world)
+        rows = [
+            {"enterprise": world.ent_a1.pk, "category": "request", "title": "融资难", "description": "贷款审批慢"},
+            {"enterprise": world.ent_a2.pk, "category": "complaint", "title": "办证慢", "description": "排队三周"},
+            {"enterprise": world.ent_b1.pk, "category": "inquiry", "title": "政策咨询", "description": "补贴申报"},
+        ]
+        url = reverse("issues:session-entry", args=[session.pk])
+        response = post(client, world.staff, url, grid(rows, total=5), follow=True)
+        assert response.redirect_chain == [(url, 302)]
+        issues = Issue.objects.filter(session=session)
+        assert sorted(issues.values_list("title", flat=True)) == ["办证慢", "政策咨询", "融资难"]
+        html = response.content.decode()
+        for issue in issues:
+            assert issue.number in html
+
+    def test_an_unknown_category_in_a_row_is_that_rows_error(self, client, world, categories):
+        session = make_session(world)
+        rows = [{"enterprise": world.ent_a1.pk, "category": "nonsense", "title": "t", "description": "d"}]
+        response = post(client, world.staff, reverse("issues:session-entry", args=[session.pk]), grid(rows))
+        assert response.context["formset"].forms[0].errors["category"]
+        assert Issue.objects.count() == 0
+
+    def test_add_row_keeps_what_was_typed(self, client, world, categories):
+        session = make_session(world)
+        rows = [{"enterprise": world.ent_a1.pk, "category": "request", "title": "保留我", "description": ""}]
+        response = post(
+            client, world.staff, reverse("issues:session-entry", args=[session.pk]), {**grid(rows), "add_row": "1"}
+        )
+        assert len(response.context["formset"].forms) == 2
+        assert "保留我" in response.content.decode()
+        assert Issue.objects.count() == 0
+
+
+# --- query counts: flat with the data ---------------------------------------------------------------------------
+def _fill(world, n):
+    for index in range(n):
+        enterprise = f.EnterpriseFactory(name=f"企业{index}")
+        f.MembershipFactory(enterprise=enterprise, segment=world.seg_a, chain=world.chain_a)
+        issue = services.submit_issue(
+            actor=world.staff,
+            enterprise_id=enterprise.pk,
+            category_code="request",
+            title=f"问题{index}",
+            description="d",
+        )
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk)
+
+
+@pytest.mark.django_db
+class TestQueryCounts:
+    @pytest.mark.parametrize(
+        ("who", "url_name"),
+        [
+            ("staff", "issues:issue-list"),
+            ("leader_a", "issues:issue-list"),
+            ("handler_a", "issues:issue-list"),
+            ("handler_a", "issues:queue"),
+            ("handler_a", "issues:inbox"),
+        ],
+    )
+    def test_list_queries_do_not_grow_with_the_rows(
+        self, client, world, categories, django_assert_num_queries, who, url_name
+    ):
+        user = getattr(world, who)
+        client.force_login(user)
+        url = reverse(url_name)
+
+        def count(n):
+            _fill(world, n)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            assert response.status_code == 200
+            return len(captured)
+
+        small = count(4)
+        big = count(8)  # 12 in all: three times as many
+        assert small == big
+        with django_assert_num_queries(big):
+            client.get(url)
+
+
+# --- inbox ---------------------------------------------------------------------------------------------------
+@pytest.mark.django_db
+class TestInbox:
+    def test_unread_count_shows_in_the_header_and_marking_read_lowers_it(self, client, world, categories):
+        issue = submit(world, world.ent_a1)  # the staff are told of a new issue
+        services.comment_on_issue(issue_id=issue.pk, actor=world.contact_a, text="补充：附近道路也需改造")
+        mine = Notification.objects.filter(recipient=world.staff)
+        assert mine.count() == 2
+        response = get(client, world.staff, reverse("issues:issue-list"))
+        assert response.context["inbox_unread"] == 2
+        [inbox_entry] = [e for e in response.context["nav_menu"] if e["url"] == reverse("issues:inbox")]
+        assert inbox_entry["badge"] == 2 and "(2)" in str(inbox_entry["label"])
+        assert f"{inbox_entry['label']}</a>" in response.content.decode()
+
+        newest = mine.order_by("-created_at", "-pk").first()
+        response = post(client, world.staff, reverse("issues:inbox-read", args=[newest.pk]), {"open": "1"})
+        assert response.url == detail_url(issue)
+        assert get(client, world.staff, reverse("issues:inbox")).context["inbox_unread"] == 1
+
+        post(client, world.staff, reverse("issues:inbox-read-all"))
+        response = get(client, world.staff, reverse("issues:inbox"))
+        assert response.context["inbox_unread"] == 0
+        assert not mine.filter(read_at__isnull=True).exists()
+
+    def test_inbox_lists_only_my_notifications_newest_first(self, client, world, categories):
+        first = submit(world, world.ent_a1, title="第一")
+        second = submit(world, world.ent_a1, title="第二")
+        response = get(client, world.staff, reverse("issues:inbox"))
+        assert [n.issue_id for n in response.context["page"].object_list] == [second.pk, first.pk]
+        assert list(get(client, world.contact_b, reverse("issues:inbox")).context["page"].object_list) == []
+
+    def test_nobody_marks_someone_elses_notification(self, client, world, categories):
+        submit(world, world.ent_a1)
+        theirs = Notification.objects.get(recipient=world.staff)
+        assert post(client, world.contact_a, reverse("issues:inbox-read", args=[theirs.pk])).status_code == 404
+        theirs.refresh_from_db()
+        assert theirs.read_at is None
+
+    def test_the_unread_count_is_one_query(self, client, world, categories, django_assert_num_queries):
+        submit(world, world.ent_a1)
+        request = RequestFactory().get("/issues/")
+        request.user = world.staff
+        world.staff.roles  # noqa: B018 - the roles are read once per request, by the menu as by every page
+        with django_assert_num_queries(1):
+            context = navigation(request)
+        assert context["inbox_unread"] == 1
+
+
+# --- ranking ----------------------------------------------------------------------------------------------------
+@pytest.mark.django_db
+class TestRanking:
+    def test_staff_see_every_unit_with_its_rates(self, client, world, categories):
+        a = dispatched(world, world.ent_a1, world.dept_a)
+        services.sign_issue(issue_id=a.pk, actor=world.handler_a)
+        services.resolve_issue(issue_id=a.pk, actor=world.handler_a, answer="好了")
+        services.rate_issue(issue_id=a.pk, actor=world.contact_a, satisfaction="satisfied")
+        dispatched(world, world.ent_b1, world.dept_b)
+        response = get(client, world.staff, reverse("issues:ranking"))
+        assert response.status_code == 200
+        assert [row["unit"] for row in response.context["rows"]] == [world.dept_a, world.dept_b]
+        html = response.content.decode()
+        assert "经济部门A" in html and "经济部门B" in html and "100.0%" in html
+
+    def test_chain_leader_sees_the_units_of_their_chains(self, client, world, categories):
+        dispatched(world, world.ent_a1, world.dept_a)
+        dispatched(world, world.ent_b1, world.dept_b)
+        response = get(client, world.leader_a, reverse("issues:ranking"))
+        assert [row["unit"] for row in response.context["rows"]] == [world.dept_a]
+
+    def test_period_picker_and_its_errors(self, client, world, categories):
+        dispatched(world, world.ent_a1, world.dept_a)
+        response = get(client, world.staff, reverse("issues:ranking"), start="2020-01-01", end="2020-12-31")
+        assert response.context["rows"] == []
+        response = get(client, world.staff, reverse("issues:ranking"), start="2026-12-01", end="2026-01-01")
+        assert response.status_code == 400 and response.context["form"].errors["end"]
+
+    @pytest.mark.parametrize("who", ["handler_a", "contact_a", "secretary_a", "chief_a"])
+    def test_ranking_is_for_staff_and_chain_leaders(self, client, world, who):
+        assert get(client, getattr(world, who), reverse("issues:ranking")).status_code == 403

@@ -1,0 +1,487 @@
+"""The issue services end to end (design §4.6): transfer and joint handling, returns, extensions and
+reopening after an unsatisfied rating. Every step is taken at a fixed instant on the 2026 calendar."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from accounts.roles import Role
+from issues import services
+from issues.models import (
+    AlertKind,
+    AssignmentRole,
+    AssignmentStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    Issue,
+    IssueAlert,
+    IssueAssignment,
+    IssueEvent,
+    Notification,
+    Rating,
+    Status,
+)
+from issues.sweep import sweep_deadlines
+from issues.workflow import InvalidTransition
+from tests import factories as f
+
+SH = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Subjects are written in the active language; match them in the msgid language.
+    with translation.override("en"):
+        yield
+
+
+def at(month, day, hour=10, minute=0):
+    return datetime(2026, month, day, hour, minute, tzinfo=SH)
+
+
+def end_of(month, day):
+    return datetime.combine(datetime(2026, month, day).date(), time.max, tzinfo=SH)
+
+
+def actions(issue):
+    return list(IssueEvent.objects.filter(issue=issue).values_list("action", flat=True))
+
+
+def recipients(issue, subject_part):
+    return set(
+        Notification.objects.filter(issue=issue, subject__contains=subject_part).values_list(
+            "recipient__username", flat=True
+        )
+    )
+
+
+def submitted(world, code="request", when=None):
+    with time_machine.travel(when or at(9, 28), tick=False):
+        return services.submit_issue(
+            actor=world.contact_a,
+            enterprise_id=world.ent_a1.pk,
+            category_code=code,
+            title="厂房用地审批慢",
+            description="扩建用地审批已超过三个月",
+        )
+
+
+def dispatched(world, mode="transfer", co=(), code="request", when=None):
+    issue = submitted(world, code, when)
+    with time_machine.travel(when or at(9, 28), tick=False):
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        return services.dispatch_issue(
+            issue_id=issue.pk, actor=world.staff, mode=mode, lead_unit_id=world.dept_a.pk, co_unit_ids=list(co)
+        )
+
+
+@pytest.fixture
+def handler_ic(world):
+    """A handler of chain A's industry party committee (dept_a's committee, the ladder's first rung)."""
+    return f.UserFactory(username="handler_ic", unit=world.ic_a, roles=[Role.UNIT_HANDLER])
+
+
+class TestTransfer:
+    def test_the_whole_transfer_flow(self, world, categories, calendar_2026):
+        with time_machine.travel(at(9, 28, 9), tick=False):
+            issue = services.submit_issue(
+                actor=world.contact_a,
+                enterprise_id=world.ent_a1.pk,
+                category_code="request",
+                title="  厂房用地审批慢 ",
+                description="扩建用地审批已超过三个月",
+            )
+        assert issue.status == Status.SUBMITTED
+        assert issue.title == "厂房用地审批慢"
+        assert issue.chain == world.chain_a
+        assert recipients(issue, "New issue") == {"staff"}
+
+        with time_machine.travel(at(9, 28, 11), tick=False):
+            issue = services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        assert issue.status == Status.ACCEPTED
+        assert issue.accepted_at == at(9, 28, 11)
+        assert recipients(issue, "accepted") == {"contact_a"}
+
+        with time_machine.travel(at(9, 28, 15), tick=False):
+            issue = services.dispatch_issue(
+                issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk
+            )
+        assert (issue.status, issue.dispatch_mode, issue.lead_unit) == (Status.DISPATCHED, "transfer", world.dept_a)
+        assert issue.resolve_due_at == end_of(10, 16)
+        (share,) = IssueAssignment.objects.filter(issue=issue)
+        assert (share.unit, share.role, share.status) == (world.dept_a, AssignmentRole.LEAD, AssignmentStatus.PENDING)
+        assert share.due_at == issue.resolve_due_at
+        assert recipients(issue, "dispatched") == {"handler_a"}
+
+        with time_machine.travel(at(9, 29, 9), tick=False):
+            issue = services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        assert issue.status == Status.IN_PROGRESS
+        assert issue.signed_at == at(9, 29, 9)
+        share.refresh_from_db()
+        assert share.status == AssignmentStatus.SIGNED
+
+        with time_machine.travel(at(10, 9, 16), tick=False):
+            issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已协调自然资源部门加快审批")
+        assert issue.status == Status.RESOLVED
+        assert issue.resolved_at == at(10, 9, 16)
+        assert issue.rate_due_at == end_of(10, 15)
+        share.refresh_from_db()
+        assert (share.status, share.reply) == (AssignmentStatus.REPLIED, "已协调自然资源部门加快审批")
+        assert recipients(issue, "please rate") == {"contact_a"}
+
+        with time_machine.travel(at(10, 10, 9), tick=False):
+            issue = services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="satisfied")
+        issue.refresh_from_db()
+        assert issue.status == Status.CLOSED
+        assert issue.closed_at == at(10, 10, 9)
+        assert issue.reopen_count == 0
+        assert Rating.objects.get(issue=issue).satisfaction == "satisfied"
+        assert recipients(issue, "rated") == {"handler_a"}
+        assert actions(issue) == ["submit", "accept", "dispatch", "sign", "resolve", "rate"]
+        statuses = list(IssueEvent.objects.filter(issue=issue).values_list("from_status", "to_status"))
+        assert statuses == [
+            ("", "submitted"),
+            ("submitted", "accepted"),
+            ("accepted", "dispatched"),
+            ("dispatched", "in_progress"),
+            ("in_progress", "resolved"),
+            ("resolved", "closed"),
+        ]
+
+    def test_a_basically_satisfied_rating_closes_too(self, world, categories, calendar_2026):
+        issue = dispatched(world)
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已办")
+        issue = services.rate_issue(
+            issue_id=issue.pk, actor=world.contact_a, satisfaction="basically", reason_codes=["slow"]
+        )
+        assert issue.status == Status.CLOSED
+
+    def test_a_first_secretary_submits_for_the_enterprise_and_rates_it(self, world, categories, calendar_2026):
+        issue = services.submit_issue(
+            actor=world.secretary_a,
+            enterprise_id=world.ent_a1.pk,
+            category_code="inquiry",
+            title="政策咨询",
+            description="研发费用加计扣除",
+        )
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk)
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="可以享受")
+        # Both the enterprise's contact and the secretary who raised it are told.
+        assert recipients(issue, "please rate") == {"contact_a", "secretary_a"}
+        issue = services.rate_issue(issue_id=issue.pk, actor=world.secretary_a, satisfaction="satisfied")
+        assert issue.status == Status.CLOSED
+
+    def test_a_rejection_needs_a_reason_and_closes_the_issue(self, world, categories, calendar_2026):
+        issue = submitted(world)
+        with pytest.raises(ValidationError) as error:
+            services.reject_issue(issue_id=issue.pk, actor=world.staff, reason="  ")
+        assert "reason" in error.value.message_dict
+        issue.refresh_from_db()
+        assert issue.status == Status.SUBMITTED
+        issue = services.reject_issue(issue_id=issue.pk, actor=world.staff, reason="不属于政务服务范围")
+        assert issue.status == Status.REJECTED
+        assert issue.reject_reason == "不属于政务服务范围"
+        assert recipients(issue, "not accepted") == {"contact_a"}
+
+
+class TestJoint:
+    def test_the_whole_joint_flow_with_two_co_units(self, world, categories, calendar_2026):
+        issue = dispatched(world, mode="joint", co=[world.dept_b.pk, world.town.pk])
+        assert recipients(issue, "dispatched") == {"handler_a", "handler_b", "handler_town"}
+        shares = {a.unit_id: a for a in IssueAssignment.objects.filter(issue=issue)}
+        assert {s.role for s in shares.values()} == {"lead", "co"}
+        assert shares[world.dept_b.pk].role == shares[world.town.pk].role == AssignmentRole.CO
+
+        # A co-unit signing leaves the issue dispatched; only the lead's signature starts the work.
+        issue = services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
+        assert issue.status == Status.DISPATCHED
+        issue = services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        assert issue.status == Status.IN_PROGRESS
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_town)
+
+        with pytest.raises(InvalidTransition) as refused:
+            services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="答复")
+        assert "resolve" not in refused.value.allowed_actions
+
+        services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="B部门意见：同意")
+        with pytest.raises(InvalidTransition):
+            services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="答复")
+        issue.refresh_from_db()
+        assert issue.status == Status.IN_PROGRESS
+
+        services.reply_part(issue_id=issue.pk, actor=world.handler_town, reply="镇街意见：已现场核实")
+        # The lead is told of each part.
+        assert Notification.objects.filter(
+            issue=issue, recipient=world.handler_a, subject__contains="co-handling unit replied"
+        ).count() == 2
+        issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="综合答复")
+        assert issue.status == Status.RESOLVED
+        replies = dict(IssueAssignment.objects.filter(issue=issue).values_list("unit_id", "reply"))
+        assert replies == {
+            world.dept_a.pk: "综合答复",
+            world.dept_b.pk: "B部门意见：同意",
+            world.town.pk: "镇街意见：已现场核实",
+        }
+        assert set(IssueAssignment.objects.filter(issue=issue).values_list("status", flat=True)) == {"replied"}
+        assert actions(issue) == [
+            "submit", "accept", "dispatch", "sign", "sign", "sign", "reply-part", "reply-part", "resolve",
+        ]  # fmt: skip
+
+    def test_a_co_unit_replies_only_after_signing(self, world, categories, calendar_2026):
+        issue = dispatched(world, mode="joint", co=[world.dept_b.pk])
+        with pytest.raises(InvalidTransition):
+            services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="意见")
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
+        services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="意见")
+        with pytest.raises(InvalidTransition):
+            services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="再次意见")
+
+    def test_joint_handling_needs_a_co_unit_and_a_transfer_has_none(self, world, categories, calendar_2026):
+        issue = submitted(world)
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        for kwargs, field in (
+            ({"mode": "joint", "co_unit_ids": []}, "co_units"),
+            ({"mode": "transfer", "co_unit_ids": [world.dept_b.pk]}, "co_units"),
+            ({"mode": "joint", "co_unit_ids": [world.dept_a.pk]}, "co_units"),
+            ({"mode": "relay", "co_unit_ids": []}, "mode"),
+        ):
+            with pytest.raises(ValidationError) as error:
+                services.dispatch_issue(issue_id=issue.pk, actor=world.staff, lead_unit_id=world.dept_a.pk, **kwargs)
+            assert field in error.value.message_dict
+        issue.refresh_from_db()
+        assert issue.status == Status.ACCEPTED
+        assert not IssueAssignment.objects.filter(issue=issue).exists()
+        assert actions(issue) == ["submit", "accept"]
+
+
+class TestReturn:
+    def test_the_lead_returns_it_to_the_dispatcher_and_it_can_be_dispatched_again(
+        self, world, categories, calendar_2026
+    ):
+        issue = dispatched(world, mode="joint", co=[world.dept_b.pk])
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需现场勘查")
+        issue = services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="不属于本单位职责")
+
+        assert issue.status == Status.ACCEPTED
+        assert issue.lead_unit is None and issue.dispatch_mode == ""
+        assert issue.resolve_due_at is None and issue.sign_due_at is None and issue.escalate_3_at is None
+        shares = dict(IssueAssignment.objects.filter(issue=issue).values_list("unit_id", "status"))
+        assert shares == {world.dept_a.pk: "returned", world.dept_b.pk: "cancelled"}
+        assert ExtensionRequest.objects.get(issue=issue).status == ExtensionStatus.DENIED
+        event = IssueEvent.objects.filter(issue=issue).last()
+        assert (event.action, event.from_status, event.to_status, event.public) == (
+            "return",
+            "in_progress",
+            "accepted",
+            False,
+        )
+        assert recipients(issue, "returned") == {"staff"}
+        # The units that were on it may no longer act.
+        for handler in (world.handler_a, world.handler_b):
+            with pytest.raises(services.PermissionDenied):
+                services.sign_issue(issue_id=issue.pk, actor=handler)
+
+        issue = services.dispatch_issue(
+            issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk
+        )
+        assert (issue.status, issue.lead_unit) == (Status.DISPATCHED, world.dept_b)
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
+        issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_b, answer="已办理")
+        assert issue.status == Status.RESOLVED
+        # The same unit may be dispatched again after a return: the old share is history.
+        assert IssueAssignment.objects.filter(issue=issue, unit=world.dept_b).count() == 2
+
+    def test_a_co_unit_returns_only_its_part(self, world, categories, calendar_2026):
+        issue = dispatched(world, mode="joint", co=[world.dept_b.pk, world.town.pk])
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        before = Issue.objects.filter(pk=issue.pk).values().get()
+        services.return_issue(issue_id=issue.pk, actor=world.handler_b, reason="非本部门职能")
+        after = Issue.objects.filter(pk=issue.pk).values().get()
+        assert {k: v for k, v in after.items() if k != "updated_at"} == {
+            k: v for k, v in before.items() if k != "updated_at"
+        }
+        shares = dict(IssueAssignment.objects.filter(issue=issue).values_list("unit_id", "status"))
+        assert shares == {world.dept_a.pk: "signed", world.dept_b.pk: "returned", world.town.pk: "pending"}
+        # The returned part no longer holds up the answer; the remaining co-unit's still does.
+        with pytest.raises(InvalidTransition):
+            services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="答复")
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_town)
+        services.reply_part(issue_id=issue.pk, actor=world.handler_town, reply="已核实")
+        issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="答复")
+        assert issue.status == Status.RESOLVED
+
+    def test_a_return_needs_a_reason(self, world, categories, calendar_2026):
+        issue = dispatched(world)
+        with pytest.raises(ValidationError) as error:
+            services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="")
+        assert "reason" in error.value.message_dict
+        issue.refresh_from_db()
+        assert issue.status == Status.DISPATCHED
+        assert IssueAssignment.objects.get(issue=issue).status == AssignmentStatus.PENDING
+
+
+class TestExtension:
+    def test_a_granted_extension_moves_the_deadline_and_the_ladder(self, world, categories, calendar_2026):
+        issue = dispatched(world, when=at(9, 30))
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        assert issue.resolve_due_at == end_of(10, 20)
+        request = services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要会商")
+        assert request.status == ExtensionStatus.PENDING
+        assert recipients(issue, "Extension requested") == {"staff"}
+        request = services.decide_extension(issue_id=issue.pk, actor=world.staff, grant=True, note="同意")
+        assert request.status == ExtensionStatus.GRANTED and request.decided_by == world.staff
+        issue.refresh_from_db()
+        # Three working days after Tue 20 October: Wed 21, Thu 22, Fri 23.
+        assert issue.resolve_due_at == end_of(10, 23)
+        assert issue.resolve_warn_at == end_of(10, 22)
+        assert issue.escalate_2_at == end_of(10, 27)
+        assert issue.escalate_3_at == end_of(11, 3)
+        lead = IssueAssignment.objects.get(issue=issue, role=AssignmentRole.LEAD)
+        assert lead.due_at == end_of(10, 23)
+        assert recipients(issue, "Extension granted") == {"handler_a"}
+        event = IssueEvent.objects.filter(issue=issue, action="decide-extension").get()
+        assert event.data["granted"] is True and event.data["days"] == 3
+
+    def test_a_denied_extension_leaves_the_deadline(self, world, categories, calendar_2026):
+        issue = dispatched(world, when=at(9, 30))
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        due = {k: getattr(issue, k) for k in ("resolve_due_at", "resolve_warn_at", "escalate_2_at", "escalate_3_at")}
+        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=5, reason="需要会商")
+        request = services.decide_extension(issue_id=issue.pk, actor=world.staff, grant=False, note="不同意")
+        assert request.status == ExtensionStatus.DENIED
+        issue.refresh_from_db()
+        assert {k: getattr(issue, k) for k in due} == due
+        assert recipients(issue, "Extension denied") == {"handler_a"}
+        # Decided: a new request may be made.
+        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=2, reason="再次申请")
+
+    def test_only_one_request_pending_at_a_time(self, world, categories, calendar_2026):
+        issue = dispatched(world)
+        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要会商")
+        with pytest.raises(InvalidTransition):
+            services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=2, reason="再来")
+        assert ExtensionRequest.objects.filter(issue=issue).count() == 1
+
+    @pytest.mark.parametrize("days", [0, 31, "3", None])
+    def test_the_days_of_an_extension_are_checked(self, world, categories, calendar_2026, days):
+        issue = dispatched(world)
+        with pytest.raises(ValidationError) as error:
+            services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=days, reason="需要")
+        assert "days" in error.value.message_dict
+        assert not ExtensionRequest.objects.exists()
+        assert actions(issue) == ["submit", "accept", "dispatch"]
+
+    def test_a_pending_request_does_not_stop_the_clock(self, world, categories, calendar_2026, handler_ic):
+        issue = dispatched(world, code="inquiry", when=at(9, 30))
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=5, reason="需要会商")
+        assert issue.resolve_due_at == end_of(10, 9)
+        counts = sweep_deadlines(at=at(10, 10, 9))
+        assert counts[AlertKind.ESCALATE_1] == 1
+        issue.refresh_from_db()
+        assert issue.escalation_level == 1
+        assert recipients(issue, "industry party committee") == {"handler_ic"}
+        # Granted later, it moves the deadline but the rung already reached stays reached.
+        services.decide_extension(issue_id=issue.pk, actor=world.staff, grant=True)
+        issue.refresh_from_db()
+        # Five working days after Fri 9 October: Sat 10 (make-up), Mon 12 … Thu 15.
+        assert issue.resolve_due_at == end_of(10, 15)
+        assert issue.escalation_level == 1
+
+
+class TestRating:
+    def resolved(self, world, when):
+        issue = dispatched(world, code="inquiry", when=when)
+        with time_machine.travel(when, tick=False):
+            services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        return issue
+
+    def test_an_unsatisfied_rating_reopens_with_a_new_deadline_and_a_fresh_ladder(
+        self, world, categories, calendar_2026, handler_ic
+    ):
+        issue = self.resolved(world, at(9, 28))
+        # Overdue and escalated to level 2 before it is answered.
+        sweep_deadlines(at=at(10, 12, 9))
+        issue.refresh_from_db()
+        assert issue.escalation_level == 2
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(10, 12, 10))
+
+        with pytest.raises(ValidationError) as error:
+            services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied")
+        assert "reason_codes" in error.value.message_dict
+        assert not Rating.objects.exists()
+
+        issue = services.rate_issue(
+            issue_id=issue.pk,
+            actor=world.contact_a,
+            satisfaction="unsatisfied",
+            reason_codes=["not_solved", "not_solved"],
+            comment="问题没有解决",
+            at=at(10, 13, 9),
+        )
+        issue.refresh_from_db()
+        assert issue.status == Status.IN_PROGRESS
+        assert issue.reopen_count == 1
+        assert issue.escalation_level == 0
+        assert issue.rate_due_at is None
+        # Two working days from Tue 13 October: Wed 14, Thu 15.
+        assert issue.resolve_due_at == end_of(10, 15)
+        assert issue.escalate_2_at == end_of(10, 19)
+        assert Rating.objects.get(issue=issue).reason_codes == ["not_solved"]
+        lead = IssueAssignment.objects.get(issue=issue, role=AssignmentRole.LEAD)
+        assert (lead.status, lead.due_at) == (AssignmentStatus.SIGNED, end_of(10, 15))
+        assert recipients(issue, "Reopened") == {"handler_a"}
+
+        # The new cycle climbs the ladder afresh, once.
+        counts = sweep_deadlines(at=at(10, 16, 9))
+        assert counts[AlertKind.ESCALATE_1] == 1
+        issue.refresh_from_db()
+        assert issue.escalation_level == 1
+        assert IssueAlert.objects.filter(issue=issue, kind=AlertKind.ESCALATE_1).count() == 2
+        assert set(IssueAlert.objects.filter(issue=issue).values_list("cycle", flat=True)) == {0, 1}
+
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="再次答复", at=at(10, 16, 10))
+        issue = services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="satisfied")
+        assert issue.status == Status.CLOSED and issue.reopen_count == 1
+
+    def test_unknown_reason_codes_are_refused(self, world, categories, calendar_2026):
+        issue = self.resolved(world, at(9, 28))
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复")
+        with pytest.raises(ValidationError) as error:
+            services.rate_issue(
+                issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied", reason_codes=["bribe"]
+            )
+        assert "reason_codes" in error.value.message_dict
+        with pytest.raises(ValidationError) as error:
+            services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="great")
+        assert "satisfaction" in error.value.message_dict
+        issue.refresh_from_db()
+        assert issue.status == Status.RESOLVED and not Rating.objects.exists()
+
+
+class TestComments:
+    def test_a_public_comment_reaches_the_enterprise_and_an_internal_one_does_not(
+        self, world, categories, calendar_2026
+    ):
+        issue = dispatched(world)
+        services.comment_on_issue(issue_id=issue.pk, actor=world.handler_a, text="请补充材料", public=True)
+        assert recipients(issue, "New comment") == {"staff", "contact_a"}
+        Notification.objects.filter(subject__contains="New comment").delete()
+        services.comment_on_issue(issue_id=issue.pk, actor=world.staff, text="内部意见", public=False)
+        assert recipients(issue, "New comment") == {"handler_a"}
+
+    def test_the_enterprise_cannot_write_an_internal_comment(self, world, categories, calendar_2026):
+        issue = dispatched(world)
+        with pytest.raises(ValidationError) as error:
+            services.comment_on_issue(issue_id=issue.pk, actor=world.contact_a, text="内部", public=False)
+        assert "public" in error.value.message_dict
+        assert actions(issue) == ["submit", "accept", "dispatch"]

@@ -1,0 +1,377 @@
+"""The deadline sweep (design §4.6): warnings once, the escalation ladder at the right instants and to
+the right people, unrated closing, exactly once under re-runs and two concurrent sweeps, catch-up after
+downtime, and a query count that does not grow with the number of issues."""
+
+import threading
+import time
+from datetime import datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
+from django.db.models import CharField, Count, Value
+from django.db.models.functions import Cast, Concat, LPad
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from accounts.roles import Role
+from issues import deadlines, services
+from issues.models import (
+    AlertKind,
+    AssignmentRole,
+    AssignmentStatus,
+    Issue,
+    IssueAlert,
+    IssueAssignment,
+    IssueEvent,
+    Notification,
+    Status,
+)
+from issues.sweep import sweep_deadlines
+from tests import factories as f
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(month, day, hour=10, minute=0, second=0):
+    return datetime(2026, month, day, hour, minute, second, tzinfo=SH)
+
+
+def end_of(month, day):
+    return at(month, day, 23, 59, 59).replace(microsecond=999999)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def handler_ic(world):
+    """A handler of ic_a, the industry party committee dept_a reports to: the ladder's first rung."""
+    return f.UserFactory(username="handler_ic", unit=world.ic_a, roles=[Role.UNIT_HANDLER], email="ic@example.org")
+
+
+def dispatched(world, code="inquiry", when=None, signed=True):
+    with time_machine.travel(when or at(9, 30), tick=False):
+        issue = services.submit_issue(
+            actor=world.contact_a,
+            enterprise_id=world.ent_a1.pk,
+            category_code=code,
+            title="政策咨询",
+            description="研发费用加计扣除",
+        )
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk)
+        if signed:
+            services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+    return Issue.objects.get(pk=issue.pk)
+
+
+def notified(issue, kind):
+    label = str(AlertKind(kind).label)
+    return sorted(
+        Notification.objects.filter(issue=issue, subject__endswith=label).values_list("recipient__username", flat=True)
+    )
+
+
+def sweep_events(issue):
+    return list(
+        IssueEvent.objects.filter(issue=issue, actor=None).values_list("action", "data__level").order_by("pk")
+    )
+
+
+def seed_overdue(world, category, n, *, due, status=Status.IN_PROGRESS):
+    """n issues of chain A led by dept_a with the resolve clock at `due`, written in bulk."""
+    template = Issue(category=category)
+    deadlines.set_resolve_deadline(template, due)
+    issues = Issue.objects.bulk_create(
+        Issue(
+            enterprise=world.ent_a1,
+            chain=world.chain_a,
+            category=category,
+            title=f"逾期问题{i}",
+            description="逾期",
+            submitted_by=world.contact_a,
+            status=status,
+            dispatch_mode="transfer",
+            lead_unit=world.dept_a,
+            resolve_due_at=template.resolve_due_at,
+            resolve_warn_at=template.resolve_warn_at,
+            escalate_2_at=template.escalate_2_at,
+            escalate_3_at=template.escalate_3_at,
+        )
+        for i in range(n)
+    )
+    Issue.objects.filter(number__isnull=True).update(
+        number=Concat(Value("LZ-2026-"), LPad(Cast("id", CharField()), 6, Value("0")))
+    )
+    IssueAssignment.objects.bulk_create(
+        IssueAssignment(
+            issue=issue, unit=world.dept_a, role=AssignmentRole.LEAD, status=AssignmentStatus.SIGNED, due_at=due
+        )
+        for issue in issues
+    )
+    return issues
+
+
+@pytest.mark.django_db
+class TestWarnings:
+    def test_the_accept_warning_goes_to_district_staff_once(self, world, categories, calendar_2026):
+        with time_machine.travel(at(9, 30, 9), tick=False):
+            issue = services.submit_issue(
+                actor=world.contact_a, enterprise_id=world.ent_a1.pk, category_code="inquiry", title="t", description="d"
+            )
+        assert sweep_deadlines(at=at(9, 30, 23))[AlertKind.WARN_ACCEPT] == 0
+        assert sweep_deadlines(at=end_of(9, 30))[AlertKind.WARN_ACCEPT] == 1
+        assert notified(issue, AlertKind.WARN_ACCEPT) == ["staff"]
+        assert sweep_deadlines(at=at(10, 8))[AlertKind.WARN_ACCEPT] == 0
+        assert notified(issue, AlertKind.WARN_ACCEPT) == ["staff"]
+        assert sweep_events(issue) == [("warn", 0)]
+
+    def test_the_sign_warning_goes_to_the_units_that_have_not_signed(self, world, categories, calendar_2026):
+        with time_machine.travel(at(9, 30, 9), tick=False):
+            issue = services.submit_issue(
+                actor=world.contact_a, enterprise_id=world.ent_a1.pk, category_code="inquiry", title="t", description="d"
+            )
+            services.accept_issue(issue_id=issue.pk, actor=world.staff)
+            services.dispatch_issue(
+                issue_id=issue.pk,
+                actor=world.staff,
+                mode="joint",
+                lead_unit_id=world.dept_a.pk,
+                co_unit_ids=[world.dept_b.pk, world.town.pk],
+            )
+            services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
+        counts = sweep_deadlines(at=at(10, 1))
+        assert counts[AlertKind.WARN_SIGN] == 1
+        assert notified(issue, AlertKind.WARN_SIGN) == ["handler_a", "handler_town"]
+        sweep_deadlines(at=at(10, 8, 12))
+        assert notified(issue, AlertKind.WARN_SIGN) == ["handler_a", "handler_town"]
+
+    def test_the_resolve_warning_goes_to_the_lead_unit_one_working_day_before(self, world, categories, calendar_2026):
+        issue = dispatched(world, when=at(9, 30))  # due Fri 9 October, warned at the end of Thu 8
+        assert sweep_deadlines(at=at(10, 8, 23))[AlertKind.WARN_RESOLVE] == 0
+        assert sweep_deadlines(at=end_of(10, 8))[AlertKind.WARN_RESOLVE] == 1
+        assert notified(issue, AlertKind.WARN_RESOLVE) == ["handler_a"]
+        assert sweep_deadlines(at=at(10, 9, 12))[AlertKind.WARN_RESOLVE] == 0
+        issue.refresh_from_db()
+        assert issue.escalation_level == 0
+
+    def test_a_resolved_issue_is_neither_warned_nor_escalated(self, world, categories, calendar_2026, handler_ic):
+        issue = dispatched(world, when=at(9, 30))
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(9, 30, 11))
+        sweep_deadlines(at=at(10, 12))
+        assert not IssueAlert.objects.filter(issue=issue).exists()
+        issue.refresh_from_db()
+        assert (issue.status, issue.escalation_level) == (Status.RESOLVED, 0)
+
+
+@pytest.mark.django_db
+class TestLadder:
+    def test_each_level_at_its_instant_with_its_event_and_its_people(
+        self, world, categories, calendar_2026, handler_ic
+    ):
+        issue = dispatched(world, when=at(9, 30))
+        assert issue.resolve_due_at == end_of(10, 9)
+
+        def level_after(moment):
+            sweep_deadlines(at=moment)
+            issue.refresh_from_db()
+            return issue.escalation_level
+
+        assert level_after(at(10, 9, 23, 59, 59)) == 0
+        assert level_after(at(10, 10, 0, 0, 1)) == 1  # the breach
+        assert notified(issue, AlertKind.ESCALATE_1) == ["handler_ic"]
+        assert level_after(at(10, 12, 23, 59, 59)) == 1
+        assert level_after(at(10, 13, 0, 0, 1)) == 2  # two working days later (Sat 10 counts)
+        assert notified(issue, AlertKind.ESCALATE_2) == ["leader_a"]
+        assert level_after(at(10, 19, 23, 59, 59)) == 2
+        assert level_after(at(10, 20, 0, 0, 1)) == 3  # five working days after rung 2
+        # The district supervises through its staff; chain B's leader (who sits in the district
+        # committee unit) hears nothing of chain A's issue.
+        assert notified(issue, AlertKind.ESCALATE_3) == ["staff"]
+        assert level_after(at(11, 30)) == 3
+
+        assert sweep_events(issue) == [("warn", 0), ("escalate", 1), ("escalate", 2), ("escalate", 3)]
+        events = IssueEvent.objects.filter(issue=issue, action="escalate")
+        assert {e.public for e in events} == {False}
+        assert [e.created_at for e in events] == [at(10, 10, 0, 0, 1), at(10, 13, 0, 0, 1), at(10, 20, 0, 0, 1)]
+        assert list(IssueAlert.objects.filter(issue=issue).values_list("kind", flat=True).order_by("pk")) == [
+            AlertKind.WARN_RESOLVE,
+            AlertKind.ESCALATE_1,
+            AlertKind.ESCALATE_2,
+            AlertKind.ESCALATE_3,
+        ]
+
+    def test_the_escalated_issue_reaches_the_industry_committee_and_can_be_supervised(
+        self, world, categories, calendar_2026, handler_ic
+    ):
+        from issues.selectors import list_issues_for_user
+
+        issue = dispatched(world, when=at(9, 30))
+        assert not list_issues_for_user(handler_ic).filter(pk=issue.pk).exists()
+        sweep_deadlines(at=at(10, 10, 9))
+        assert list_issues_for_user(handler_ic).filter(pk=issue.pk).exists()
+        services.supervise_issue(issue_id=issue.pk, actor=world.staff, note="请加快办理", report=True)
+        issue.refresh_from_db()
+        assert issue.supervised_at is not None
+        assert Notification.objects.filter(issue=issue, subject__contains="Supervised").count() == 2  # handler, leader
+
+    def test_the_chain_leader_of_another_chain_is_never_told(self, world, categories, calendar_2026, handler_ic):
+        issue = dispatched(world, when=at(9, 30))
+        sweep_deadlines(at=at(11, 30))
+        assert not Notification.objects.filter(issue=issue, recipient__in=[world.leader_b, world.handler_b]).exists()
+
+
+@pytest.mark.django_db
+class TestClosing:
+    def test_an_unrated_issue_closes_after_the_rating_window(self, world, categories, calendar_2026):
+        issue = dispatched(world, when=at(9, 30))
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(10, 9, 10))
+        issue.refresh_from_db()
+        assert issue.rate_due_at == end_of(10, 15)
+        assert sweep_deadlines(at=at(10, 15, 23))[AlertKind.CLOSE_UNRATED] == 0
+        assert sweep_deadlines(at=at(10, 16, 9))[AlertKind.CLOSE_UNRATED] == 1
+        issue.refresh_from_db()
+        assert (issue.status, issue.closed_at) == (Status.CLOSED, at(10, 16, 9))
+        close = IssueEvent.objects.get(issue=issue, action="close")
+        assert (close.action, close.from_status, close.to_status, close.public) == ("close", "resolved", "closed", True)
+        assert sweep_deadlines(at=at(10, 20))[AlertKind.CLOSE_UNRATED] == 0
+
+    def test_a_rated_issue_is_not_closed_by_the_sweep(self, world, categories, calendar_2026):
+        issue = dispatched(world, when=at(9, 30))
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(10, 9, 10))
+        services.rate_issue(
+            issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied", reason_codes=["slow"], at=at(10, 12)
+        )
+        counts = sweep_deadlines(at=at(10, 20))
+        assert counts[AlertKind.CLOSE_UNRATED] == 0
+        issue.refresh_from_db()
+        assert issue.status == Status.IN_PROGRESS
+
+
+@pytest.mark.django_db
+class TestOnce:
+    def test_a_second_sweep_adds_nothing(self, world, categories, calendar_2026, handler_ic):
+        dispatched(world, when=at(9, 30))
+        dispatched(world, when=at(10, 9))
+        first = sweep_deadlines(at=at(10, 20, 9))
+        assert sum(first.values()) > 0
+        counts = [m.objects.count() for m in (IssueAlert, IssueEvent, Notification)]
+        again = sweep_deadlines(at=at(10, 20, 9))
+        later = sweep_deadlines(at=at(10, 20, 9) + timedelta(minutes=1))
+        assert sum(again.values()) == sum(later.values()) == 0
+        assert [m.objects.count() for m in (IssueAlert, IssueEvent, Notification)] == counts
+
+    def test_after_ten_missed_working_days_one_sweep_records_every_rung_once(
+        self, world, categories, calendar_2026, handler_ic
+    ):
+        issues = [dispatched(world, when=at(9, 30)) for _ in range(3)]
+        # Due Fri 9 October; ten working days later: Sat 10, Mon 12 … Fri 16, Mon 19 … Thu 22.
+        counts = sweep_deadlines(at=at(10, 23, 9))
+        assert counts[AlertKind.ESCALATE_1] == counts[AlertKind.ESCALATE_2] == counts[AlertKind.ESCALATE_3] == 3
+        for issue in issues:
+            issue.refresh_from_db()
+            assert issue.escalation_level == 3
+            assert sweep_events(issue) == [("warn", 0), ("escalate", 1), ("escalate", 2), ("escalate", 3)]
+            assert notified(issue, AlertKind.ESCALATE_1) == ["handler_ic"]
+            assert notified(issue, AlertKind.ESCALATE_2) == ["leader_a"]
+            assert notified(issue, AlertKind.ESCALATE_3) == ["staff"]
+        totals = [m.objects.count() for m in (IssueAlert, IssueEvent, Notification)]
+        assert sum(sweep_deadlines(at=at(10, 23, 9, 1)).values()) == 0
+        assert [m.objects.count() for m in (IssueAlert, IssueEvent, Notification)] == totals
+
+    def test_the_query_count_does_not_grow_with_the_issues(self, world, categories, calendar_2026, handler_ic):
+        inquiry = categories["inquiry"]
+
+        def sweep_queries(n):
+            seed_overdue(world, inquiry, n, due=end_of(10, 9))
+            with CaptureQueriesContext(connection) as queries:
+                counts = sweep_deadlines(at=at(10, 23, 9))
+            assert counts[AlertKind.ESCALATE_3] == n
+            return len(queries)
+
+        few = sweep_queries(10)
+        many = sweep_queries(30)
+        assert few == many
+        assert few <= 20
+        assert Issue.objects.filter(escalation_level=3).count() == 40
+
+
+def _waiting_backends(database):
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'", [database]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_act_once(world, categories, calendar_2026, handler_ic):
+    issues = seed_overdue(world, categories["inquiry"], 50, due=end_of(10, 9))
+    database = connection.settings_dict["NAME"]
+    outputs, errors = [], []
+    start = threading.Barrier(2)
+
+    def run():
+        try:
+            start.wait(timeout=10)
+            out = StringIO()
+            call_command("sweep_deadlines", "--at", "2026-10-23T09:00:00+08:00", stdout=out)
+            outputs.append(out.getvalue())
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # Hold one issue's row: the first sweep to update escalation levels waits on it with its alerts
+    # uncommitted, and the other sweep's inserts wait on those alerts. Both are then provably inside
+    # their transactions at once when the row is let go.
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    with transaction.atomic():
+        Issue.objects.select_for_update().get(pk=issues[0].pk)
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while _waiting_backends(database) < 2:
+            if time.monotonic() > deadline:
+                with connections["default"].cursor() as c:
+                    c.execute("SELECT pid, state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity WHERE datname = %s", [database])
+                    rows = c.fetchall()
+                raise AssertionError(f"the two sweeps never met: {errors} {outputs} {[t.is_alive() for t in threads]} {rows}")
+            time.sleep(0.02)
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+    assert errors == []
+    assert len(outputs) == 2 and sum("nothing due" in out for out in outputs) == 1
+
+    per_issue_kind = IssueAlert.objects.values("issue", "kind").annotate(n=Count("id"))
+    assert {row["n"] for row in per_issue_kind} == {1}
+    assert IssueAlert.objects.count() == 50 * 4  # warning and three rungs
+    assert IssueEvent.objects.filter(action__in=["warn", "escalate"]).count() == 50 * 4
+    per_note = Notification.objects.values("recipient", "issue", "subject").annotate(n=Count("id"))
+    assert {row["n"] for row in per_note} == {1}
+    # handler_a warned, handler_ic, leader_a and staff once per rung.
+    assert Notification.objects.count() == 50 * 4
+    assert set(Issue.objects.values_list("escalation_level", flat=True)) == {3}
+
+
+@pytest.mark.django_db
+class TestCommand:
+    def test_the_command_sweeps_as_of_the_given_instant(self, world, categories, calendar_2026, handler_ic):
+        dispatched(world, when=at(9, 30))
+        out = StringIO()
+        call_command("sweep_deadlines", "--at", "2026-10-13T09:00:00", stdout=out)
+        assert "escalate_1=1" in out.getvalue() and "escalate_2=1" in out.getvalue()
+        assert "escalate_3" not in out.getvalue()
+        assert Issue.objects.get().escalation_level == 2
+
+    def test_a_malformed_instant_is_refused(self, db):
+        with pytest.raises(CommandError, match="--at"):
+            call_command("sweep_deadlines", "--at", "next tuesday")
