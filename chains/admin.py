@@ -6,8 +6,8 @@ use autocomplete widgets instead of a <select> of every row.
 """
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,7 @@ from chains.models import (
     ParkFacility,
     TaskForceMember,
 )
+from chains.services import InvalidTransition, designate_chain_master, revoke_chain_master
 
 
 # --- parks ------------------------------------------------------------------------------------
@@ -244,11 +245,30 @@ class ChainMasterAdmin(BusinessAdmin):
         (None, {"fields": ("chain", "enterprise", "status", "designated_on", "revoked_on", "note")}),
         (_("Selection criteria (§4.2)"), {"fields": SCORE_FIELDS}),
     )
+    # Designation goes through the service (it revokes the chain's previous master); not a free edit.
+    readonly_fields = ("status", "designated_on", "revoked_on")
+    actions = ["designate", "revoke"]
     inlines = [TaskForceMemberInline, CultivationMeasureInline]
 
     def get_queryset(self, request):
-        # Not ChainMaster.objects.with_total(): its `total_score` would collide with the model's property.
         return super().get_queryset(request).annotate(score_total=_score_total())
+
+    @admin.action(description=_("Designate as chain master"))
+    def designate(self, request, queryset):
+        self._run(request, queryset, designate_chain_master)
+
+    @admin.action(description=_("Revoke the designation"))
+    def revoke(self, request, queryset):
+        self._run(request, queryset, revoke_chain_master)
+
+    def _run(self, request, queryset, service):
+        for master in queryset:
+            try:
+                service(actor=request.user, chain_master=master)
+            except (InvalidTransition, ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{master}: {exc}", level=messages.ERROR)
+            else:
+                self.message_user(request, f"{master}: {_('done')}", level=messages.SUCCESS)
 
     @admin.display(description=_("total score"), ordering="score_total")
     def score_total(self, obj: ChainMaster):

@@ -137,7 +137,7 @@ class ComplaintSessionForm(forms.Form):
         queryset=Unit.objects.filter(kind=UnitKind.INDUSTRY_PARTY_COMMITTEE, is_active=True).order_by("name"),
         required=False,
     )
-    held_on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     host_unit = forms.ModelChoiceField(
         label=_("Host unit"), queryset=Unit.objects.filter(is_active=True).order_by("kind", "name"), required=False
@@ -351,14 +351,25 @@ def action_form(action: str, *, user, data=None, initial=None) -> forms.Form:
 
 # --- unit ranking --------------------------------------------------------------------------------------
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    """The ranking's period; an empty end means today, an empty start the first of January."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, data=None, **kwargs):
+        today = timezone.localdate()
+        self.default_start, self.default_end = date(today.year, 1, 1), today
+        data = data.copy() if data is not None else {}
+        # Show the period used, also when none was asked for.
+        for name, value in (("start", self.default_start), ("end", self.default_end)):
+            if not data.get(name):
+                data[name] = value.isoformat()
+        super().__init__(data, **kwargs)
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
-        data["start"] = data.get("start") or date(today.year, 1, 1)
-        data["end"] = data.get("end") or today
+        data["start"] = data.get("start") or self.default_start
+        data["end"] = data.get("end") or self.default_end
         if data["start"] > data["end"]:
             self.add_error("end", _("The end of the period comes before its start."))
         return data

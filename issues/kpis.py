@@ -72,7 +72,7 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
     units = list(units.order_by("kind", "name"))
 
     lead = Q(role=AssignmentRole.LEAD, status__in=LIVE)
-    not_cancelled = Q()
+    not_cancelled = ~Q(status=AssignmentStatus.CANCELLED)
     done = Q(issue__status__in=[Status.RESOLVED, Status.CLOSED], issue__resolved_at__isnull=False)
     figures = (
         IssueAssignment.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=[u.pk for u in units])

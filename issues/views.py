@@ -56,6 +56,18 @@ SERVICES = {
 }
 
 
+# What a page unfolds first: the step that moves the issue on (not a refusal, return or comment).
+PRIMARY_ACTIONS = (
+    Action.ACCEPT,
+    Action.DISPATCH,
+    Action.DECIDE_EXTENSION,
+    Action.REPLY_PART,
+    Action.RESOLVE,
+    Action.RATE,
+    Action.SUPERVISE,
+)
+
+
 def _done_message(action: str) -> str:
     return {
         Action.ACCEPT: _("The issue was accepted."),
@@ -195,7 +207,10 @@ def _timeline(user, issue):
             {
                 "event": event,
                 "label": label,
-                "status": Status(event.to_status).label if event.to_status in Status.values else "",
+                # The status is shown where it changed (a comment or a co-unit's step leaves it).
+                "status": Status(event.to_status).label
+                if event.to_status in Status.values and event.to_status != event.from_status
+                else "",
                 "status_code": event.to_status,
                 "satisfaction": Satisfaction(data["satisfaction"]).label
                 if data.get("satisfaction") in Satisfaction.values
@@ -214,7 +229,8 @@ def _render_detail(request, issue, *, bound=None, status=200):
     bound = bound or {}
     allowed = workflow.allowed_actions(issue, user)
     action_forms = []
-    for index, action in enumerate(allowed):
+    primary = next((action for action in allowed if action in PRIMARY_ACTIONS), None)
+    for action in allowed:
         form = bound.get(action)
         if form is None:
             initial = None
@@ -228,8 +244,9 @@ def _render_detail(request, issue, *, bound=None, status=200):
                 "label": Action(action).label,
                 "form": form,
                 "url": reverse("issues:issue-action", args=[issue.pk, action]),
-                # The form with errors is unfolded; otherwise the first thing to do.
-                "open": action in bound or (not bound and index == 0 and action != Action.COMMENT),
+                # The form with errors is unfolded; otherwise the main thing to do.
+                "open": action in bound or (not bound and action == primary),
+                "secondary": action in (Action.REJECT, Action.RETURN),
             }
         )
     internal = sees_internal(user)
@@ -464,7 +481,7 @@ def ranking(request):
     from issues import kpis
 
     user = request.user
-    form = issue_forms.PeriodForm(request.GET or {})
+    form = issue_forms.PeriodForm(request.GET)
     rows = []
     if form.is_valid():
         rows = kpis.unit_ranking(form.cleaned_data["start"], form.cleaned_data["end"])

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import BusinessAdmin
 from workdays.models import CalendarDay, Source
 
 
@@ -20,7 +21,9 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(BusinessAdmin):
+    """The holiday table district staff keep (design §4.6): next year's holidays are entered here."""
+
     list_display = ["date", "weekday", "kind", "name", "source"]
     list_filter = [YearFilter, "kind", "source"]
     search_fields = ["name"]

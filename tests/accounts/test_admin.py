@@ -196,3 +196,35 @@ def test_a_membership_segment_must_belong_to_its_chain(world, client):
     assert "segment" in response.context["adminform"].form.errors
     assert not ChainMembership.objects.filter(chain=world.chain_a, enterprise=world.ent_b1).exists()
     assert not EnterpriseHonour.objects.filter(enterprise=world.ent_b1).exists()
+
+
+def test_staff_designate_a_chain_master_through_the_admin_action(world, client):
+    from chains.models import ChainMaster, ChainMasterStatus
+
+    candidate = ChainMaster.objects.create(chain=world.chain_a, enterprise=world.ent_a2)
+    world.staff.is_staff = True
+    world.staff.save(update_fields=["is_staff"])
+    client.force_login(world.staff)
+    response = client.post(
+        "/admin/chains/chainmaster/",
+        {"action": "designate", "_selected_action": [candidate.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    candidate.refresh_from_db()
+    world.master_a.refresh_from_db()
+    assert candidate.status == ChainMasterStatus.DESIGNATED
+    assert world.master_a.status == ChainMasterStatus.REVOKED
+
+
+def test_staff_can_edit_the_holiday_table_in_the_admin(world, client):
+    world.staff.is_staff = True
+    world.staff.save(update_fields=["is_staff"])
+    client.force_login(world.staff)
+    response = client.post(
+        "/admin/workdays/calendarday/add/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}
+    )
+    assert response.status_code == 302
+    from workdays.models import CalendarDay
+
+    assert CalendarDay.objects.get(date="2027-01-01").source == "manual"

@@ -340,6 +340,8 @@ def test_two_concurrent_sweeps_act_once(world, categories, calendar_2026, handle
         deadline = time.monotonic() + 30
         while _waiting_backends(database) < 2:
             if time.monotonic() > deadline:
+                import faulthandler, sys
+                faulthandler.dump_traceback(sys.stderr)
                 with connections["default"].cursor() as c:
                     c.execute("SELECT pid, state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity WHERE datname = %s", [database])
                     rows = c.fetchall()
