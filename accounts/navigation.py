@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import BUSINESS_ROLES, Role
@@ -45,7 +45,7 @@ def menu_for(user, current_path: str, *, unread: int = 0) -> list[dict]:
         label = entry.label
         badge = unread if entry.url_name == INBOX_URL_NAME else 0
         if badge:
-            label = gettext_now("%(label)s (%(count)d)") % {"label": label, "count": badge}
+            label = gettext("%(label)s (%(count)d)") % {"label": label, "count": badge}
         entries.append({"label": label, "url": url, "active": False, "badge": badge})
     matches = [
         e for e in entries if (current_path == e["url"] if e["url"] == "/" else current_path.startswith(e["url"]))

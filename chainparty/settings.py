@@ -176,6 +176,13 @@ SPECTACULAR_SETTINGS = {
         "FacilityKindEnum": "chains.models.FacilityKind",
         "EnterpriseKindEnum": "chains.models.EnterpriseKind",
         "MeasureKindEnum": "chains.models.MeasureKind",
+        "IssueStatusEnum": "issues.models.Status",
+        "AssignmentStatusEnum": "issues.models.AssignmentStatus",
+        "ExtensionStatusEnum": "issues.models.ExtensionStatus",
+        "CategoryKindEnum": "issues.models.CategoryKind",
+        "ChainMasterStatusEnum": "chains.models.ChainMasterStatus",
+        "MeasureStatusEnum": "chains.models.MeasureStatus",
+        "DispatchKindEnum": "secretaries.models.DispatchKind",
     },
 }
 

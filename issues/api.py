@@ -374,7 +374,7 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def _act(self, action_name: str, input_serializer, call) -> Response:
         issue = self._issue()  # 404 outside scope
-        pass  # 403, then 409: before the body is read
+        workflow.require(issue, action_name, self.request.user)  # 403, then 409: before the body is read
         data = _parsed(input_serializer, self.request) if input_serializer else {}
         call(issue, data)  # the service locks the row and checks again
         return self._detail(issue.pk)

@@ -413,6 +413,8 @@ def session_entry(request, pk):
                 issues = services.submit_session_issues(actor=user, session=session, rows=rows)
             except ValidationError as exc:
                 grid_errors = _apply_grid_errors(formset, row_forms, exc)
+                if any(form.errors for form in row_forms):
+                    grid_errors.insert(0, _("Nothing was saved: correct the rows marked below."))
             else:
                 messages.success(
                     request,

@@ -1,7 +1,7 @@
 """The server-rendered issue pages: each role's page, scope (404 outside it on every route), refused
 transitions, form errors, the complaint-session grid, query counts and the inbox count."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.context_processors import navigation
 from issues import services
@@ -420,6 +421,19 @@ class TestActions:
         html = get(client, world.contact_a, detail_url(issue)).content.decode()
         assert "已关闭" in html and "满意" in html and "办理不及时" in html
 
+    def test_staff_supervise_an_escalated_issue_and_mark_it_for_the_circular(self, client, world, categories):
+        issue = dispatched(world, world.ent_a1, world.dept_a)
+        data = {"supervise-note": "请三日内办结", "supervise-report": "on"}
+        refused = post(client, world.staff, action_url(issue, "supervise"), data, follow=True)
+        assert len(list(refused.context["messages"])) == 1  # not escalated yet: refused, nothing written
+        assert not IssueEvent.objects.filter(issue=issue, action="supervise").exists()
+        Issue.objects.filter(pk=issue.pk).update(escalation_level=3)
+        assert post(client, world.staff, action_url(issue, "supervise"), data).status_code == 302
+        event = IssueEvent.objects.get(issue=issue, action="supervise")
+        assert (event.note, event.data["report"], event.public) == ("请三日内办结", True, False)
+        assert "请三日内办结" in get(client, world.leader_a, detail_url(issue)).content.decode()
+        assert "请三日内办结" not in get(client, world.contact_a, detail_url(issue)).content.decode()
+
     def test_comment_public_choice_is_only_offered_to_government_users(self, client, world, categories):
         issue = dispatched(world, world.ent_a1, world.dept_a)
         # The enterprise's comment is public even when it tries to make it internal.
@@ -543,6 +557,7 @@ class TestComplaintSessions:
         forms = response.context["formset"].forms
         assert [bool(form.errors) for form in forms] == [False, False, True, False]
         assert list(forms[2].errors) == ["title"]
+        assert len(response.context["grid_errors"]) == 1  # "nothing was saved", above the grid
         html = response.content.decode()
         row3 = html[html.index('id="row-3"') : html.index('id="row-4"')]
         assert 'role="alert"' in row3
@@ -638,6 +653,7 @@ class TestInbox:
         services.comment_on_issue(issue_id=issue.pk, actor=world.contact_a, text="补充：附近道路也需改造")
         mine = Notification.objects.filter(recipient=world.staff)
         assert mine.count() == 2
+        Notification.objects.create(recipient=world.contact_a, issue=issue, subject="别人的消息")  # not counted
         response = get(client, world.staff, reverse("issues:issue-list"))
         assert response.context["inbox_unread"] == 2
         [inbox_entry] = [e for e in response.context["nav_menu"] if e["url"] == reverse("issues:inbox")]
@@ -653,6 +669,7 @@ class TestInbox:
         response = get(client, world.staff, reverse("issues:inbox"))
         assert response.context["inbox_unread"] == 0
         assert not mine.filter(read_at__isnull=True).exists()
+        assert Notification.objects.get(subject="别人的消息").read_at is None
 
     def test_inbox_lists_only_my_notifications_newest_first(self, client, world, categories):
         first = submit(world, world.ent_a1, title="第一")
@@ -689,6 +706,9 @@ class TestRanking:
         dispatched(world, world.ent_b1, world.dept_b)
         response = get(client, world.staff, reverse("issues:ranking"))
         assert response.status_code == 200
+        today = timezone.localdate()
+        assert (response.context["start"], response.context["end"]) == (date(today.year, 1, 1), today)
+        assert f'value="{today.year}-01-01"' in response.content.decode()  # the period shown is the one used
         assert [row["unit"] for row in response.context["rows"]] == [world.dept_a, world.dept_b]
         html = response.content.decode()
         assert "经济部门A" in html and "经济部门B" in html and "100.0%" in html
