@@ -1,14 +1,10 @@
 """Pages for chains, enterprises and parks: parse, fetch through the selectors (scope is theirs), render."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import render
 
-from accounts.roles import BUSINESS_ROLES
+from accounts.decorators import business_page
 from chains.filters import EnterpriseFilter
 from chains.models import (
     Chain,
@@ -32,21 +28,6 @@ from chains.selectors import (
 ENTERPRISES_PER_PAGE = 25
 ENTERPRISES_PER_SEGMENT = 12
 ENTERPRISES_ON_PARK_PAGE = 25
-
-
-def business_page(view):
-    """A logged-in page with business data. 三员分立: the security and audit administrators hold no
-    business role, so for them these pages do not exist (404), as for any object outside scope."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or user.roles & BUSINESS_ROLES):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _chains_by_park(user, park_ids) -> dict[int, list[Chain]]:

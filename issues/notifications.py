@@ -58,6 +58,14 @@ def notify(*, issue: Issue, recipients, subject: str, body: str = "", exclude=No
     return len(ids)
 
 
+def mark_notifications_read(*, actor, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's own notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())
+
+
 def request_email_delivery() -> None:
     transaction.on_commit(_enqueue_email_delivery)
 

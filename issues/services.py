@@ -161,8 +161,10 @@ def validate_submission(*, actor, enterprise_id, category_code, title, descripti
         raise PermissionDenied(_("You may not submit issues."))
     errors = {}
     enterprise_id, chain_id = _as_id(enterprise_id), _as_id(chain_id)
-    category = IssueCategory.objects.filter(code=category_code, is_active=True).first()
-    if category is None:
+    category = IssueCategory.objects.filter(code=category_code, is_active=True).first() if category_code else None
+    if not category_code:
+        errors["category"] = _("This field is required.")
+    elif category is None:
         errors["category"] = _("Unknown category “%(code)s”.") % {"code": category_code}
     enterprise = submitter_enterprises(actor).filter(pk=enterprise_id).first() if enterprise_id else None
     if enterprise is None:

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import business_page
 from accounts.roles import Role
 from chains.selectors import get_visible_or_404
-from chains.views import business_page
 from issues import forms as issue_forms
 from issues import services, workflow
 from issues.models import (
@@ -34,6 +34,7 @@ from issues.models import (
     Satisfaction,
     Status,
 )
+from issues.notifications import mark_notifications_read
 from issues.selectors import get_issue_for_user, list_events_for_user, list_issues_for_user, sees_internal
 from issues.workflow import Action, InvalidTransition
 
@@ -451,8 +452,7 @@ def inbox(request):
 def inbox_read(request, pk):
     """Mark one notification read; with `open`, go on to its issue."""
     notification = get_visible_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
-    if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    mark_notifications_read(actor=request.user, notification_ids=[notification.pk])
     if "open" in request.POST and notification.issue_id:
         return redirect("issues:issue-detail", pk=notification.issue_id)
     return redirect(_inbox_back(request))
@@ -461,7 +461,7 @@ def inbox_read(request, pk):
 @require_POST
 @business_page
 def inbox_read_all(request):
-    count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    count = mark_notifications_read(actor=request.user)
     messages.success(request, _("%(count)d messages marked read.") % {"count": count})
     return redirect(_inbox_back(request))
 

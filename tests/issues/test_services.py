@@ -126,7 +126,9 @@ class TestTransfer:
         assert share.status == AssignmentStatus.SIGNED
 
         with time_machine.travel(at(10, 9, 16), tick=False):
-            issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已协调自然资源部门加快审批")
+            issue = services.resolve_issue(
+                issue_id=issue.pk, actor=world.handler_a, answer="已协调自然资源部门加快审批"
+            )
         assert issue.status == Status.RESOLVED
         assert issue.resolved_at == at(10, 9, 16)
         assert issue.rate_due_at == end_of(10, 15)
@@ -219,9 +221,12 @@ class TestJoint:
 
         services.reply_part(issue_id=issue.pk, actor=world.handler_town, reply="镇街意见：已现场核实")
         # The lead is told of each part.
-        assert Notification.objects.filter(
-            issue=issue, recipient=world.handler_a, subject__contains="co-handling unit replied"
-        ).count() == 2
+        assert (
+            Notification.objects.filter(
+                issue=issue, recipient=world.handler_a, subject__contains="co-handling unit replied"
+            ).count()
+            == 2
+        )
         issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="综合答复")
         assert issue.status == Status.RESOLVED
         replies = dict(IssueAssignment.objects.filter(issue=issue).values_list("unit_id", "reply"))

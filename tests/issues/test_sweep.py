@@ -80,9 +80,7 @@ def notified(issue, kind):
 
 
 def sweep_events(issue):
-    return list(
-        IssueEvent.objects.filter(issue=issue, actor=None).values_list("action", "data__level").order_by("pk")
-    )
+    return list(IssueEvent.objects.filter(issue=issue, actor=None).values_list("action", "data__level").order_by("pk"))
 
 
 def seed_overdue(world, category, n, *, due, status=Status.IN_PROGRESS):
@@ -124,7 +122,11 @@ class TestWarnings:
     def test_the_accept_warning_goes_to_district_staff_once(self, world, categories, calendar_2026):
         with time_machine.travel(at(9, 30, 9), tick=False):
             issue = services.submit_issue(
-                actor=world.contact_a, enterprise_id=world.ent_a1.pk, category_code="inquiry", title="t", description="d"
+                actor=world.contact_a,
+                enterprise_id=world.ent_a1.pk,
+                category_code="inquiry",
+                title="t",
+                description="d",
             )
         assert sweep_deadlines(at=at(9, 30, 23))[AlertKind.WARN_ACCEPT] == 0
         assert sweep_deadlines(at=end_of(9, 30))[AlertKind.WARN_ACCEPT] == 1
@@ -136,7 +138,11 @@ class TestWarnings:
     def test_the_sign_warning_goes_to_the_units_that_have_not_signed(self, world, categories, calendar_2026):
         with time_machine.travel(at(9, 30, 9), tick=False):
             issue = services.submit_issue(
-                actor=world.contact_a, enterprise_id=world.ent_a1.pk, category_code="inquiry", title="t", description="d"
+                actor=world.contact_a,
+                enterprise_id=world.ent_a1.pk,
+                category_code="inquiry",
+                title="t",
+                description="d",
             )
             services.accept_issue(issue_id=issue.pk, actor=world.staff)
             services.dispatch_issue(
