@@ -186,7 +186,12 @@ def celery_worker(queue: str, log: Path):
                 process.wait(timeout=10)
         output.close()
         # Drop what the worker queued for the default queue (the mail task) on our Redis database.
-        redis.Redis.from_url(settings.REDIS_URL).delete(queue, settings.CELERY_TASK_DEFAULT_QUEUE)
+        redis.Redis.from_url(settings.REDIS_URL).delete(
+            queue,
+            f"_kombu.binding.{queue}",
+            f"_kombu.binding_permanent.{queue}",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+        )
 
 
 @pytest.mark.django_db(transaction=True)
