@@ -15,7 +15,7 @@ from chainparty.settings import STORAGES  # noqa: E402
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-CELERY_TASK_DEFAULT_QUEUE = "chainparty-test"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "chainparty-test")
 # Serve static files from the apps' folders in tests (no collectstatic run), as runserver does.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

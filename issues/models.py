@@ -219,6 +219,9 @@ class Issue(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Each dispatch and each reopening starts a new handling cycle, with its own deadlines, warnings
+    # and escalation ladder (IssueAlert is unique per issue, kind and cycle).
+    handling_cycle = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -381,7 +384,7 @@ class IssueAlert(models.Model):
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(max_length=16, choices=AlertKind.choices)
-    cycle = models.PositiveSmallIntegerField(default=0)  # the issue's reopen_count at the time
+    cycle = models.PositiveSmallIntegerField(default=0)  # the issue's handling_cycle at the time
     due_at = models.DateTimeField()
     sweep = models.UUIDField(db_index=True)
     created_at = models.DateTimeField()

@@ -406,7 +406,19 @@ def dispatch_issue(
     issue.dispatched_at = now
     issue.signed_at = None
     deadlines.start_handling_clocks(issue, now)
-    _save(issue, "status", "dispatch_mode", "lead_unit", "dispatched_at", "signed_at", *deadlines.HANDLING_FIELDS)
+    issue.handling_cycle += 1
+    issue.escalation_level = 0
+    _save(
+        issue,
+        "status",
+        "dispatch_mode",
+        "lead_unit",
+        "dispatched_at",
+        "signed_at",
+        "handling_cycle",
+        "escalation_level",
+        *deadlines.HANDLING_FIELDS,
+    )
     co_days = co_due_days or max(1, issue.category.resolve_days // 2)
     from workdays.calendar import add_working_days
 
@@ -612,6 +624,7 @@ def rate_issue(
     if satisfaction == Satisfaction.UNSATISFIED:
         issue.status = Status.IN_PROGRESS
         issue.reopen_count += 1
+        issue.handling_cycle += 1
         issue.escalation_level = 0  # a new handling cycle climbs the ladder afresh
         issue.rate_due_at = None
         deadlines.set_resolve_deadline(issue, _resolve_due_from(issue, now))
@@ -619,6 +632,7 @@ def rate_issue(
             issue,
             "status",
             "reopen_count",
+            "handling_cycle",
             "escalation_level",
             "rate_due_at",
             "resolve_due_at",

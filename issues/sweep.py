@@ -107,7 +107,7 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
             statuses = ", ".join(["%s"] * len(step.statuses))
             cursor.execute(
                 f"INSERT INTO {alert} (issue_id, kind, cycle, due_at, sweep, created_at) "
-                f"SELECT i.id, %s, i.reopen_count, i.{due}, %s, %s FROM {issue} i "
+                f"SELECT i.id, %s, i.handling_cycle, i.{due}, %s, %s FROM {issue} i "
                 f"WHERE i.status IN ({statuses}) AND i.{due} IS NOT NULL AND i.{due} <= %s "
                 f"ON CONFLICT (issue_id, kind, cycle) DO NOTHING",
                 [step.kind, sweep_param, at_param, *step.statuses, at_param],

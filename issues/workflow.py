@@ -76,10 +76,12 @@ def _pending_signer(issue: Issue, user) -> bool:
 
 
 def _rater(issue: Issue, user) -> bool:
-    """The enterprise rates: its contact, or whoever submitted on its behalf (a first secretary)."""
+    """The enterprise gives the verdict: its contact, or the first secretary who submitted on its
+    behalf. Never district staff, even when they entered the issue at a complaint session: the
+    district does not rate its own handling."""
     if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id == issue.enterprise_id:
         return True
-    return user.pk == issue.submitted_by_id
+    return user.has_role(Role.FIRST_SECRETARY) and user.pk == issue.submitted_by_id
 
 
 def _anyone(issue: Issue, user) -> bool:

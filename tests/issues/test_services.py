@@ -452,7 +452,7 @@ class TestRating:
         issue.refresh_from_db()
         assert issue.escalation_level == 1
         assert IssueAlert.objects.filter(issue=issue, kind=AlertKind.ESCALATE_1).count() == 2
-        assert set(IssueAlert.objects.filter(issue=issue).values_list("cycle", flat=True)) == {0, 1}
+        assert set(IssueAlert.objects.filter(issue=issue).values_list("cycle", flat=True)) == {1, 2}
 
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="再次答复", at=at(10, 16, 10))
         issue = services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="satisfied")

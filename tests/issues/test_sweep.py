@@ -379,3 +379,25 @@ class TestCommand:
     def test_a_malformed_instant_is_refused(self, db):
         with pytest.raises(CommandError, match="--at"):
             call_command("sweep_deadlines", "--at", "next tuesday")
+
+
+@pytest.mark.django_db
+def test_a_re_dispatched_issue_gets_its_own_warnings_and_ladder(world, categories, calendar_2026, handler_ic):
+    """A lead unit's return ends a handling cycle: the next unit's clock, warnings and ladder are new."""
+    issue = dispatched(world, when=at(10, 9))  # inquiry: due end of Mon 12 Oct (Sat 10 Oct is worked)
+    sweep_deadlines(at=at(10, 13))
+    assert Issue.objects.get(pk=issue.pk).escalation_level == 1
+    with time_machine.travel(at(10, 14), tick=False):
+        services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="不属于本单位职责")
+        services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)
+    issue.refresh_from_db()
+    assert issue.escalation_level == 0
+    assert issue.resolve_due_at == end_of(10, 16)
+
+    counts = sweep_deadlines(at=at(10, 16, 9))  # within the last working day before the new deadline
+    assert counts[AlertKind.WARN_RESOLVE] == 1
+    assert counts[AlertKind.ESCALATE_1] == 0
+    counts = sweep_deadlines(at=at(10, 17, 9))  # past it
+    assert counts[AlertKind.ESCALATE_1] == 1
+    assert Issue.objects.get(pk=issue.pk).escalation_level == 1
+    assert IssueAlert.objects.filter(issue=issue, kind=AlertKind.ESCALATE_1).count() == 2

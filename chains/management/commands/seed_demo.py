@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from chains import demo
+from issues.demo import seed_issue_demo
 
 
 def _width(text: str) -> int:
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             created = demo.seed_demo_data(reset_passwords=reset_passwords)
+            # The issue tickets' demo (categories, routing rules, issues in each state) builds on it.
+            created += seed_issue_demo()
             if enterprises is not None:
                 created += demo.scale_enterprises(total=enterprises)
         except ValidationError as exc:
