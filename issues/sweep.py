@@ -109,8 +109,11 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
                 f"INSERT INTO {alert} (issue_id, kind, cycle, due_at, sweep, created_at) "
                 f"SELECT i.id, %s, i.handling_cycle, i.{due}, %s, %s FROM {issue} i "
                 f"WHERE i.status IN ({statuses}) AND i.{due} IS NOT NULL AND i.{due} <= %s "
+                # Skip what is done already (cheap, by the unique index); ON CONFLICT still settles races.
+                f"AND NOT EXISTS (SELECT 1 FROM {alert} x WHERE x.issue_id = i.id AND x.kind = %s "
+                f"AND x.cycle = i.handling_cycle) "
                 f"ON CONFLICT (issue_id, kind, cycle) DO NOTHING",
-                [step.kind, sweep_param, at_param, *step.statuses, at_param],
+                [step.kind, sweep_param, at_param, *step.statuses, at_param, step.kind],
             )
             counts[step.kind] = cursor.rowcount
             if not cursor.rowcount:
