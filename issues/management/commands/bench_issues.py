@@ -12,15 +12,13 @@ Benchmark issues are titled "【基准】…"; a rerun tops them up to N and mea
 """
 
 import random
-import statistics
 import time
 from collections import Counter
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries, transaction
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Unit, UnitKind, User
@@ -186,29 +184,11 @@ class Command(BaseCommand):
     def _time_list(self, user, requests: int) -> None:
         from rest_framework.test import APIClient
 
+        from chainparty.bench import time_get
         from issues.selectors import list_issues_for_user
 
         client = APIClient()
         client.force_authenticate(user)
         visible = list_issues_for_user(user).count()
-        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-            response = client.get("/api/v1/issues/")  # warm-up: imports, URL resolver, caches
-            if response.status_code != 200:
-                raise CommandError(f"/api/v1/issues/ answered {response.status_code}: {response.content[:300]!r}")
-            # Each request starts by emptying the connection's query log (request_started ->
-            # reset_queries); empty it first so that the capture's starting index is 0.
-            reset_queries()
-            with CaptureQueriesContext(connection) as queries:
-                client.get("/api/v1/issues/")
-            timings = []
-            for _ in range(requests):
-                began = time.perf_counter()
-                response = client.get("/api/v1/issues/")
-                timings.append((time.perf_counter() - began) * 1000)
-        body = response.json()
-        rows = len(body.get("results", body)) if isinstance(body, dict) else len(body)
-        self.stdout.write(
-            f"GET /api/v1/issues/ as {user.username} ({user.unit}; {visible} issues visible, {rows} on the page): "
-            f"{len(queries)} queries; median {statistics.median(timings):.1f} ms, "
-            f"min {min(timings):.1f} ms, max {max(timings):.1f} ms over {requests} requests"
-        )
+        timing = time_get(client, "/api/v1/issues/", requests)
+        self.stdout.write(f"{timing.line()} as {user.username} ({user.unit}; {visible} issues visible)")
