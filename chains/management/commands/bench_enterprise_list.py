@@ -15,7 +15,7 @@ URLS = (
     "/chains/enterprises/?q=科技",
     "/chains/enterprises/?honour=little_giant",
     "/api/v1/enterprises/",
-    "/api/v1/enterprises/?q=科技&page=3",
+    "/api/v1/enterprises/?q=科技",
 )
 
 
