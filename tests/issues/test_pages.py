@@ -657,7 +657,7 @@ class TestInbox:
         response = get(client, world.staff, reverse("issues:issue-list"))
         assert response.context["inbox_unread"] == 2
         [inbox_entry] = [e for e in response.context["nav_menu"] if e["url"] == reverse("issues:inbox")]
-        assert inbox_entry["badge"] == 2 and "(2)" in str(inbox_entry["label"])
+        assert inbox_entry["badge"] == 2 and str(inbox_entry["label"]) == "消息（2）"
         assert f"{inbox_entry['label']}</a>" in response.content.decode()
 
         newest = mine.order_by("-created_at", "-pk").first()
