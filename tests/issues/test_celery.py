@@ -154,17 +154,22 @@ def _overdue_issue(world):
     return issue
 
 
-@contextmanager
-def celery_worker(queue: str, log: Path):
-    env = {
+def subprocess_env(**extra) -> dict:
+    """The environment of a worker or command run in another process: it must see the rows this test
+    commits, so it points at pytest-django's test database."""
+    db = connection.settings_dict
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "chainparty.test_settings",
-        # The worker must see the rows this test commits: pytest-django's test database.
-        "DATABASE_URL": f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
-        f"{connection.settings_dict['PORT']}/{connection.settings_dict['NAME']}",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": queue,
+        **extra,
     }
+
+
+@contextmanager
+def celery_worker(queue: str, log: Path):
+    env = subprocess_env(CELERY_QUEUE=queue)
     output = log.open("w")  # a file, not a pipe: a full pipe would block the worker
     process = subprocess.Popen(  # noqa: S603 - fixed arguments
         [str(CELERY), "-A", "chainparty", "worker", "--pool", "solo", "--concurrency", "1", "-Q", queue]
@@ -322,3 +327,65 @@ def test_mail_already_claimed_is_not_sent_again(world, emails):
     assert send_pending_emails_task.apply().get() == 1
     assert [m.subject for m in mail.outbox] == ["乙"]
     assert send_pending_emails_task.apply().get() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_killed_mid_way_writes_nothing_and_the_next_one_does_it_all_once(
+    world, categories, calendar_2026, tmp_path
+):
+    """A worker killed in the middle of the sweep (kill -9: no clean-up of any kind) leaves nothing
+    half-written, because the sweep is one transaction; the next run catches up, once."""
+    from django.db import transaction
+
+    from issues.models import IssueEvent
+
+    issue = _overdue_issue(world)
+    other = _overdue_issue(world)
+    log = (tmp_path / "sweep.log").open("w")
+    with transaction.atomic():
+        # Hold one issue's row against updates (not against the alerts' foreign-key checks): the sweep
+        # writes its warnings and first alerts, then blocks on this row when it raises the escalation
+        # level, inside its transaction, with work already written.
+        Issue.objects.select_for_update(no_key=True).get(pk=issue.pk)
+        process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [sys.executable, "manage.py", "sweep_deadlines", "--at", "2026-10-23T09:00:00+08:00"],
+            cwd=ROOT,
+            env=subprocess_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        database = connection.settings_dict["NAME"]
+
+        def sweep_is_waiting():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                    [database],
+                )
+                return cursor.fetchone()[0] == 1
+
+        wait_until(sweep_is_waiting, timeout=60, what="the sweep to reach the held row")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=20)
+    log.close()
+    assert process.returncode == -signal.SIGKILL
+    # PostgreSQL rolls the dead connection's transaction back.
+    wait_until(lambda: not IssueAlert.objects.exists() or None, timeout=5, what="the rollback")
+    assert not IssueAlert.objects.exists()
+    assert not IssueEvent.objects.filter(action="escalate").exists()
+    assert Issue.objects.filter(escalation_level__gt=0).count() == 0
+
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from issues.sweep import sweep_deadlines
+
+    when = datetime(2026, 10, 23, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    counts = sweep_deadlines(at=when)
+    assert counts[AlertKind.ESCALATE_3] == 2
+    assert sweep_deadlines(at=when)[AlertKind.ESCALATE_3] == 0
+    for each in (issue, other):
+        assert IssueEvent.objects.filter(issue=each, action="escalate").count() == 3
+        each.refresh_from_db()
+        assert each.escalation_level == 3
