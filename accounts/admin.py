@@ -160,7 +160,12 @@ class UserAdmin(RoleGate, auth_admin.UserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        users = super().get_queryset(request).prefetch_related("groups")
+        if not request.user.is_superuser:
+            # A superuser (the installer's break-glass account, if any) is beyond the security
+            # administrator: not listed, not editable, and its password cannot be reset from here.
+            users = users.filter(is_superuser=False)
+        return users
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

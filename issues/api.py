@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 from accounts.roles import Role
 from chainparty.api import ErrorSerializer
 from chains.selectors import get_visible_or_404
-from issues import kpis, selectors, services, workflow
+from issues import kpis, routing, selectors, services, workflow
 from issues.models import Issue, IssueAssignment, IssueCategory, Rating, RoutingRule, Status
 from issues.serializers import (
     CommentInputSerializer,
@@ -52,6 +52,7 @@ from issues.serializers import (
     ReasonInputSerializer,
     ReplyPartInputSerializer,
     ResolveInputSerializer,
+    RoutingRuleInputSerializer,
     RoutingRuleSerializer,
     SessionIssuesInputSerializer,
     SuperviseInputSerializer,
@@ -139,7 +140,7 @@ class IssueFilter(django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         # A unit's live share, lead or co-handling; a subquery so that no row is repeated.
-        shares = IssueAssignment.objects.filter(unit_id=value, status__in=kpis.LIVE).values("issue_id")
+        shares = IssueAssignment.objects.filter(unit_id=value, status__in=kpis.LIVE_SHARES).values("issue_id")
         return queryset.filter(pk__in=shares)
 
     def filter_overdue(self, queryset, name, value):
@@ -478,8 +479,11 @@ class ComplaintSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     partial_update=extend_schema(responses={200: RoutingRuleSerializer, **ERRORS}),
     destroy=extend_schema(responses={204: None, 403: ERRORS[403], 404: ERRORS[404]}),
 )
-class RoutingRuleViewSet(viewsets.ModelViewSet):
-    """Routing rules (category × chain → suggested lead unit), kept by district staff."""
+class RoutingRuleViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Routing rules (category × chain → suggested lead unit), kept by district staff. The input is
+    parsed here and written by issues.routing, which names the field of a clash (also of a race)."""
 
     serializer_class = RoutingRuleSerializer
     permission_classes = [permissions.IsAuthenticated, IsDistrictStaff]
@@ -487,6 +491,46 @@ class RoutingRuleViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return RoutingRule.objects.select_related("category", "chain", "unit").order_by("category__code", "chain_id")
+
+    @extend_schema(request=RoutingRuleInputSerializer)
+    def create(self, request, *args, **kwargs):
+        data = _parsed(RoutingRuleInputSerializer, request)
+        rule = routing.create_routing_rule(
+            actor=request.user,
+            category_id=data["category"].pk,
+            chain_id=data["chain"].pk if data.get("chain") else None,
+            unit_id=data["unit"].pk,
+        )
+        return self._rendered(rule, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RoutingRuleInputSerializer)
+    def update(self, request, *args, **kwargs):
+        rule = self.get_object()
+        serializer = RoutingRuleInputSerializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # A PATCH changes what it names; the rest stays as it is.
+        category = data["category"].pk if "category" in data else rule.category_id
+        if "chain" in data or not kwargs.get("partial"):
+            chain = data["chain"].pk if data.get("chain") else None
+        else:
+            chain = rule.chain_id
+        unit = data["unit"].pk if "unit" in data else rule.unit_id
+        rule = routing.update_routing_rule(
+            actor=request.user, rule=rule, category_id=category, chain_id=chain, unit_id=unit
+        )
+        return self._rendered(rule, status.HTTP_200_OK)
+
+    @extend_schema(request=RoutingRuleInputSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, instance):
+        routing.delete_routing_rule(actor=self.request.user, rule=instance)
+
+    def _rendered(self, rule: RoutingRule, code: int) -> Response:
+        fresh = self.get_queryset().get(pk=rule.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
 
 
 # --- unit KPIs ---------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from accounts.roles import Role
 from chains.models import Chain
 from issues.models import (
     HANDLING_STATUSES,
+    LIVE_SHARES,
     AssignmentRole,
     AssignmentStatus,
     IssueAssignment,
@@ -45,7 +46,6 @@ from issues.models import (
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-LIVE = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -71,7 +71,7 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
     units = Unit.objects.filter(is_active=True) if unit_ids is None else Unit.objects.filter(pk__in=list(unit_ids))
     units = list(units.order_by("kind", "name"))
 
-    lead = Q(role=AssignmentRole.LEAD, status__in=LIVE)
+    lead = Q(role=AssignmentRole.LEAD, status__in=LIVE_SHARES)
     not_cancelled = ~Q(status=AssignmentStatus.CANCELLED)
     done = Q(issue__status__in=[Status.RESOLVED, Status.CLOSED], issue__resolved_at__isnull=False)
     figures = (
@@ -83,11 +83,9 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
             response_due=Count(
                 "pk",
                 distinct=True,
-                filter=not_cancelled & (Q(signed_at__isnull=False) | Q(issue__sign_due_at__lt=now)),
+                filter=not_cancelled & (Q(signed_at__isnull=False) | Q(sign_due_at__lt=now)),
             ),
-            responded_on_time=Count(
-                "pk", distinct=True, filter=not_cancelled & Q(signed_at__lte=F("issue__sign_due_at"))
-            ),
+            responded_on_time=Count("pk", distinct=True, filter=not_cancelled & Q(signed_at__lte=F("sign_due_at"))),
             resolved=Count("pk", distinct=True, filter=lead & done),
             resolved_on_time=Count(
                 "pk", distinct=True, filter=lead & done & Q(issue__resolved_at__lte=F("issue__resolve_due_at"))

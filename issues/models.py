@@ -150,7 +150,8 @@ class IssueQuerySet(models.QuerySet):
             return self
         scope = Q(pk__in=[])
         if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
-            scope |= Q(pk__in=IssueAssignment.objects.filter(unit_id=user.unit_id).values("issue_id"))
+            live = IssueAssignment.objects.filter(unit_id=user.unit_id, status__in=LIVE_SHARES)
+            scope |= Q(pk__in=live.values("issue_id"))
             # The level-1 rung: the lead unit's industry party committee sees what escalated to it.
             scope |= Q(escalation_level__gte=1, lead_unit__industry_committee_id=user.unit_id)
         if user.has_role(Role.CHAIN_LEADER):
@@ -264,6 +265,11 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# A share still in play: it gives its unit sight of the issue and a say in it. Returned and
+# cancelled shares are history.
+LIVE_SHARES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
+
+
 class IssueAssignment(models.Model):
     """A unit's share of an issue: the lead unit's, and in joint handling each co-unit's part."""
 
@@ -273,6 +279,9 @@ class IssueAssignment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
     )
+    # This share's own sign-for deadline (the issue's moves on when it is dispatched again); the
+    # unit's response rate is judged against it.
+    sign_due_at = models.DateTimeField(_("sign for by"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True)
@@ -286,7 +295,7 @@ class IssueAssignment(models.Model):
             # One live share per unit and issue; cancelled/returned rows are history.
             models.UniqueConstraint(
                 fields=["issue", "unit"],
-                condition=Q(status__in=["pending", "signed", "replied"]),
+                condition=Q(status__in=LIVE_SHARES),
                 name="assignment_one_live_per_unit",
             ),
         ]

@@ -24,8 +24,14 @@ def _active():
 
 
 def enterprise_people(issue: Issue):
+    """The enterprise's side: its contacts, and the first secretaries dispatched to it now. Not simply
+    the submitter: a secretary whose dispatch has ended no longer sees the issue, nor hears of it."""
+    from secretaries.models import Dispatch
+
+    secretaries = Dispatch.objects.active().filter(enterprise_id=issue.enterprise_id).values("cadre_id")
     return _active().filter(
-        Q(enterprise_id=issue.enterprise_id, groups__name=Role.ENTERPRISE_CONTACT) | Q(pk=issue.submitted_by_id)
+        Q(enterprise_id=issue.enterprise_id, groups__name=Role.ENTERPRISE_CONTACT)
+        | Q(pk__in=secretaries, groups__name=Role.FIRST_SECRETARY)
     )
 
 

@@ -17,6 +17,7 @@ from accounts.roles import Role
 from chains.models import Chain, ChainMembership, Enterprise
 from issues import deadlines, workflow
 from issues.models import (
+    LIVE_SHARES,
     AssignmentRole,
     AssignmentStatus,
     Attachment,
@@ -424,8 +425,21 @@ def dispatch_issue(
 
     co_due = min(add_working_days(now, co_days), issue.resolve_due_at)
     IssueAssignment.objects.bulk_create(
-        [IssueAssignment(issue=issue, unit=lead, role=AssignmentRole.LEAD, due_at=issue.resolve_due_at)]
-        + [IssueAssignment(issue=issue, unit=unit, role=AssignmentRole.CO, due_at=co_due) for unit in co_units]
+        [
+            IssueAssignment(
+                issue=issue,
+                unit=lead,
+                role=AssignmentRole.LEAD,
+                sign_due_at=issue.sign_due_at,
+                due_at=issue.resolve_due_at,
+            )
+        ]
+        + [
+            IssueAssignment(
+                issue=issue, unit=unit, role=AssignmentRole.CO, sign_due_at=issue.sign_due_at, due_at=co_due
+            )
+            for unit in co_units
+        ]
     )
     _event(
         issue,
@@ -452,7 +466,7 @@ def _my_share(issue: Issue, actor) -> IssueAssignment:
         .filter(
             issue=issue,
             unit_id=actor.unit_id,
-            status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED],
+            status__in=LIVE_SHARES,
         )
         .get()
     )
@@ -488,9 +502,7 @@ def return_issue(*, issue_id: int, actor, reason: str) -> Issue:
     share.status = AssignmentStatus.RETURNED
     share.save(update_fields=["status"])
     if share.role == AssignmentRole.LEAD:
-        issue.assignments.filter(
-            status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED]
-        ).update(status=AssignmentStatus.CANCELLED)
+        issue.assignments.filter(status__in=LIVE_SHARES).update(status=AssignmentStatus.CANCELLED)
         issue.extension_requests.filter(status=ExtensionStatus.PENDING).update(
             status=ExtensionStatus.DENIED, decision_note=_("Withdrawn: the issue was returned.")
         )
@@ -536,7 +548,18 @@ def decide_extension(*, issue_id: int, actor, grant: bool, note: str = "") -> Ex
         from workdays.calendar import add_working_days
 
         deadlines.set_resolve_deadline(issue, add_working_days(issue.resolve_due_at, request.days))
-        _save(issue, "resolve_due_at", "resolve_warn_at", "escalate_2_at", "escalate_3_at")
+        # A moved deadline is a new clock: its own warning, and a ladder climbed afresh if it is missed.
+        issue.handling_cycle += 1
+        issue.escalation_level = 0
+        _save(
+            issue,
+            "resolve_due_at",
+            "resolve_warn_at",
+            "escalate_2_at",
+            "escalate_3_at",
+            "handling_cycle",
+            "escalation_level",
+        )
         issue.assignments.filter(
             role=AssignmentRole.LEAD, status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED]
         ).update(due_at=issue.resolve_due_at)
@@ -673,7 +696,7 @@ def comment_on_issue(*, issue_id: int, actor, text: str, public: bool = True) ->
     if not public and not sees_internal(actor):
         raise ValidationError({"public": _("Internal comments are for government users only.")})
     event = _event(issue, actor, Action.COMMENT, from_status=issue.status, note=text, public=public)
-    units = list(issue.assignments.exclude(status=AssignmentStatus.CANCELLED).values_list("unit_id", flat=True))
+    units = list(issue.assignments.filter(status__in=LIVE_SHARES).values_list("unit_id", flat=True))
     recipients = unit_handlers(units) | district_staff()
     if public:
         recipients = recipients | enterprise_people(issue)

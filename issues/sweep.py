@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Unit, User
@@ -118,21 +119,32 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
             counts[step.kind] = cursor.rowcount
             if not cursor.rowcount:
                 continue
-            mine = IssueAlert.objects.filter(sweep=sweep_id, kind=step.kind).values("issue_id")
+            # Between the INSERT above and the statements below, a person may have resolved, rated or
+            # returned an issue: each statement re-checks that the issue is still where the step found
+            # it (status and handling cycle), so no late escalation, event or message lands on it.
+            mine = Issue.objects.filter(
+                Exists(
+                    IssueAlert.objects.filter(
+                        issue=OuterRef("pk"), sweep=sweep_id, kind=step.kind, cycle=OuterRef("handling_cycle")
+                    )
+                ),
+                status__in=step.statuses,
+            )
             if step.level:
-                Issue.objects.filter(pk__in=mine, escalation_level__lt=step.level).update(
-                    escalation_level=step.level, updated_at=at
-                )
+                mine.filter(escalation_level__lt=step.level).update(escalation_level=step.level, updated_at=at)
             if step.closes:
-                Issue.objects.filter(pk__in=mine, status=Status.RESOLVED).update(
-                    status=Status.CLOSED, closed_at=at, updated_at=at
-                )
+                mine.update(status=Status.CLOSED, closed_at=at, updated_at=at)
+            after = (Status.CLOSED,) if step.closes else step.statuses
+            still = f"i.handling_cycle = a.cycle AND i.status IN ({', '.join(['%s'] * len(after))})" + (
+                " AND i.closed_at = %s" if step.closes else ""
+            )
+            still_params = [*after, *([at_param] if step.closes else [])]
             label = str(AlertKind(step.kind).label)
             from_status = step.statuses[0] if len(step.statuses) == 1 else ""
             cursor.execute(
                 f"INSERT INTO {event} (issue_id, actor_id, action, from_status, to_status, note, public, data, "
                 f"created_at) SELECT a.issue_id, NULL, %s, %s, i.status, %s, %s, %s, %s FROM {alert} a "
-                f"JOIN {issue} i ON i.id = a.issue_id WHERE a.sweep = %s AND a.kind = %s",
+                f"JOIN {issue} i ON i.id = a.issue_id WHERE a.sweep = %s AND a.kind = %s AND {still}",
                 [
                     step.action,
                     from_status,
@@ -142,6 +154,7 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
                     at_param,
                     sweep_param,
                     step.kind,
+                    *still_params,
                 ],
             )
             recipients = _recipients(step)
@@ -155,8 +168,8 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
                 f"CROSS JOIN {_table(User)} u "
                 f"JOIN {_table(User.groups.through)} ug ON ug.user_id = u.id "
                 f"JOIN {_table(User.groups.field.related_model)} g ON g.id = ug.group_id "
-                f"WHERE a.sweep = %s AND a.kind = %s AND u.is_active = %s AND {condition}",
-                ["[", "] " + label, True, at_param, sweep_param, step.kind, True, *params],
+                f"WHERE a.sweep = %s AND a.kind = %s AND {still} AND u.is_active = %s AND {condition}",
+                ["[", "] " + label, True, at_param, sweep_param, step.kind, *still_params, True, *params],
             )
     if any(counts.values()):
         from issues.notifications import request_email_delivery

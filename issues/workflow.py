@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from issues.models import AssignmentRole, AssignmentStatus, Issue, Status
+from issues.models import LIVE_SHARES, AssignmentRole, AssignmentStatus, Issue, Status
 
 
 class Action(models.TextChoices):
@@ -51,12 +51,7 @@ def _staff(issue: Issue, user) -> bool:
 def _live_assignments(issue: Issue, user):
     if not (user.has_role(Role.UNIT_HANDLER) and user.unit_id):
         return []
-    return [
-        a
-        for a in issue.assignments.all()
-        if a.unit_id == user.unit_id
-        and a.status in (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
-    ]
+    return [a for a in issue.assignments.all() if a.unit_id == user.unit_id and a.status in LIVE_SHARES]
 
 
 def _lead_handler(issue: Issue, user) -> bool:
@@ -139,7 +134,8 @@ TRANSITIONS: dict[str, Transition] = {
     Action.DISPATCH: Transition((Status.ACCEPTED,), Status.DISPATCHED, _staff),
     Action.SIGN: Transition(HANDLING, None, _any_handler, _pending_signer),
     Action.RETURN: Transition(HANDLING, None, _any_handler),
-    Action.REQUEST_EXTENSION: Transition(HANDLING, None, _lead_handler, _no_pending_extension),
+    # Signed for first: the unit asks for more time once it has taken the issue on.
+    Action.REQUEST_EXTENSION: Transition((Status.IN_PROGRESS,), None, _lead_handler, _no_pending_extension),
     Action.DECIDE_EXTENSION: Transition(HANDLING, None, _staff, _pending_extension),
     Action.REPLY_PART: Transition(HANDLING, None, _co_handler, _signed_co_part),
     Action.RESOLVE: Transition((Status.IN_PROGRESS,), Status.RESOLVED, _lead_handler, _co_parts_replied),

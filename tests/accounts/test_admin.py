@@ -228,3 +228,19 @@ def test_staff_can_edit_the_holiday_table_in_the_admin(world, client):
     from workdays.models import CalendarDay
 
     assert CalendarDay.objects.get(date="2027-01-01").source == "manual"
+
+
+def test_security_admin_cannot_reach_a_superuser(world, client):
+    root = f.UserFactory(username="root", is_superuser=True, is_staff=True)
+    world.security.is_staff = True
+    world.security.save(update_fields=["is_staff"])
+    client.force_login(world.security)
+    assert client.get(f"/admin/accounts/user/{root.pk}/change/").status_code == 302  # "does not exist"
+    response = client.post(
+        f"/admin/accounts/user/{root.pk}/password/",
+        {"password1": "Hijacked-pass-987", "password2": "Hijacked-pass-987", "usable_password": "true"},
+    )
+    assert response.status_code == 404
+    root.refresh_from_db()
+    assert not root.check_password("Hijacked-pass-987")
+    assert "root" not in client.get("/admin/accounts/user/").content.decode()

@@ -57,7 +57,10 @@ def history(world, categories):
         )
 
     def share(issue, unit, role, status, *, created, signed=None):
-        assignment = IssueAssignment.objects.create(issue=issue, unit=unit, role=role, status=status, signed_at=signed)
+        # Each share keeps the sign-for deadline it was dispatched with.
+        assignment = IssueAssignment.objects.create(
+            issue=issue, unit=unit, role=role, status=status, signed_at=signed, sign_due_at=issue.sign_due_at
+        )
         IssueAssignment.objects.filter(pk=assignment.pk).update(created_at=created)
 
     def extension(issue, unit, status):

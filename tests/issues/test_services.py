@@ -105,7 +105,8 @@ class TestTransfer:
             issue = services.accept_issue(issue_id=issue.pk, actor=world.staff)
         assert issue.status == Status.ACCEPTED
         assert issue.accepted_at == at(9, 28, 11)
-        assert recipients(issue, "accepted") == {"contact_a"}
+        # The enterprise's side: its contact and the first secretary dispatched to it.
+        assert recipients(issue, "accepted") == {"contact_a", "secretary_a"}
 
         with time_machine.travel(at(9, 28, 15), tick=False):
             issue = services.dispatch_issue(
@@ -134,7 +135,7 @@ class TestTransfer:
         assert issue.rate_due_at == end_of(10, 15)
         share.refresh_from_db()
         assert (share.status, share.reply) == (AssignmentStatus.REPLIED, "已协调自然资源部门加快审批")
-        assert recipients(issue, "please rate") == {"contact_a"}
+        assert recipients(issue, "please rate") == {"contact_a", "secretary_a"}
 
         with time_machine.travel(at(10, 10, 9), tick=False):
             issue = services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="satisfied")
@@ -191,7 +192,7 @@ class TestTransfer:
         issue = services.reject_issue(issue_id=issue.pk, actor=world.staff, reason="不属于政务服务范围")
         assert issue.status == Status.REJECTED
         assert issue.reject_reason == "不属于政务服务范围"
-        assert recipients(issue, "not accepted") == {"contact_a"}
+        assert recipients(issue, "not accepted") == {"contact_a", "secretary_a"}
 
 
 class TestJoint:
@@ -371,6 +372,7 @@ class TestExtension:
 
     def test_only_one_request_pending_at_a_time(self, world, categories, calendar_2026):
         issue = dispatched(world)
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
         services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要会商")
         with pytest.raises(InvalidTransition):
             services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=2, reason="再来")
@@ -379,11 +381,18 @@ class TestExtension:
     @pytest.mark.parametrize("days", [0, 31, "3", None])
     def test_the_days_of_an_extension_are_checked(self, world, categories, calendar_2026, days):
         issue = dispatched(world)
+        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
         with pytest.raises(ValidationError) as error:
             services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=days, reason="需要")
         assert "days" in error.value.message_dict
         assert not ExtensionRequest.objects.exists()
-        assert actions(issue) == ["submit", "accept", "dispatch"]
+        assert actions(issue) == ["submit", "accept", "dispatch", "sign"]
+
+    def test_an_extension_is_asked_for_after_signing(self, world, categories, calendar_2026):
+        issue = dispatched(world)
+        with pytest.raises(InvalidTransition):
+            services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要会商")
+        assert not ExtensionRequest.objects.exists()
 
     def test_a_pending_request_does_not_stop_the_clock(self, world, categories, calendar_2026, handler_ic):
         issue = dispatched(world, code="inquiry", when=at(9, 30))
@@ -395,11 +404,17 @@ class TestExtension:
         issue.refresh_from_db()
         assert issue.escalation_level == 1
         assert recipients(issue, "industry party committee") == {"handler_ic"}
-        # Granted later, it moves the deadline but the rung already reached stays reached.
+        # Granted later, it moves the deadline: a new clock, no longer overdue, so off the ladder; the
+        # rung reached stays in the timeline, and a breach of the new deadline climbs it afresh.
         services.decide_extension(issue_id=issue.pk, actor=world.staff, grant=True)
         issue.refresh_from_db()
         # Five working days after Fri 9 October: Sat 10 (make-up), Mon 12 … Thu 15.
         assert issue.resolve_due_at == end_of(10, 15)
+        assert issue.escalation_level == 0
+        assert IssueEvent.objects.filter(issue=issue, action="escalate").count() == 1
+        assert sweep_deadlines(at=at(10, 15, 9))[AlertKind.WARN_RESOLVE] == 1  # the new deadline's warning
+        assert sweep_deadlines(at=at(10, 16, 9))[AlertKind.ESCALATE_1] == 1
+        issue.refresh_from_db()
         assert issue.escalation_level == 1
 
 
@@ -479,7 +494,7 @@ class TestComments:
     ):
         issue = dispatched(world)
         services.comment_on_issue(issue_id=issue.pk, actor=world.handler_a, text="请补充材料", public=True)
-        assert recipients(issue, "New comment") == {"staff", "contact_a"}
+        assert recipients(issue, "New comment") == {"staff", "contact_a", "secretary_a"}
         Notification.objects.filter(subject__contains="New comment").delete()
         services.comment_on_issue(issue_id=issue.pk, actor=world.staff, text="内部意见", public=False)
         assert recipients(issue, "New comment") == {"handler_a"}

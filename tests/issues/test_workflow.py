@@ -49,7 +49,7 @@ TABLE = {
     "accepted": {"staff": {"dispatch", "comment"}},
     "rejected": {},
     "dispatched": {
-        "handler_a": {"sign", "return", "request-extension", "comment"},
+        "handler_a": {"sign", "return", "comment"},  # an extension is asked for once signed
         "handler_b": {"sign", "return", "comment"},
     },
     "in_progress": {
