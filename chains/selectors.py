@@ -1,6 +1,6 @@
 """Reads shared by pages, API and (later) dashboards. Every list starts from .visible_to(user)."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -14,6 +14,7 @@ from chains.models import (
     EnterpriseHonour,
     Park,
     SegmentPosition,
+    TaskForceMember,
 )
 
 # Upstream, midstream, downstream: the order of the chain map (not the alphabetical order of the codes).
@@ -117,9 +118,25 @@ def list_parks_with_counts_for_user(user) -> QuerySet[Park]:
 
 def list_chain_masters_for_user(user) -> QuerySet[ChainMaster]:
     """Chain masters in scope with their chain, enterprise, task force and measures loaded (the total
-    score is the model's property, summed from the loaded scores)."""
+    score is the model's property, summed from the loaded scores).
+
+    A seconded member's home enterprise is named only to a user who may see that enterprise: each
+    member carries `seconded_from_id` and `seconded_from_name`, NULL otherwise. Pages and API show
+    those, never `from_enterprise`."""
     return (
         ChainMaster.objects.visible_to(user)
         .select_related("chain", "enterprise")
-        .prefetch_related("task_force", "measures")
+        .prefetch_related(Prefetch("task_force", queryset=_task_force_for(user)), "measures")
+    )
+
+
+def _task_force_for(user) -> QuerySet[TaskForceMember]:
+    home_in_scope = Q(from_enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
+    return TaskForceMember.objects.annotate(
+        seconded_from_id=Case(
+            When(home_in_scope, then=F("from_enterprise_id")), default=None, output_field=IntegerField()
+        ),
+        seconded_from_name=Case(
+            When(home_in_scope, then=F("from_enterprise__name")), default=None, output_field=CharField()
+        ),
     )

@@ -231,9 +231,21 @@ class ParkSerializer(serializers.ModelSerializer):
 
 # --- chain masters -----------------------------------------------------------------------------
 class TaskForceMemberSerializer(serializers.ModelSerializer):
+    """Reads the annotations of selectors.list_chain_masters_for_user: a seconded member's home
+    enterprise only when the user may see it (null otherwise, and null when not loaded that way)."""
+
+    seconded_from = serializers.SerializerMethodField()
+
     class Meta:
         model = TaskForceMember
-        fields = ["name", "title", "source", "from_enterprise"]
+        fields = ["name", "title", "source", "seconded_from"]
+
+    @extend_schema_field(EnterpriseRefSerializer(allow_null=True))
+    def get_seconded_from(self, member) -> dict | None:
+        enterprise_id = getattr(member, "seconded_from_id", None)
+        if enterprise_id is None:
+            return None
+        return {"id": enterprise_id, "name": member.seconded_from_name}
 
 
 class MeasureSerializer(serializers.ModelSerializer):

@@ -1,7 +1,6 @@
 """Pages for chains, enterprises and parks: parse, fetch through the selectors (scope is theirs), render."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import render
 
 from accounts.decorators import business_page
@@ -14,7 +13,6 @@ from chains.models import (
     FacilityKind,
     Park,
     SegmentPosition,
-    TaskForceMember,
 )
 from chains.selectors import (
     get_visible_or_404,
@@ -67,10 +65,6 @@ def chain_detail(request, code):
         list_chain_masters_for_user(user)
         .filter(chain=chain)
         .exclude(status=ChainMasterStatus.REVOKED)
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch("task_force", queryset=TaskForceMember.objects.select_related("from_enterprise")), "measures"
-        )
         # The designated chain master first, then the candidates ("designated" sorts after "candidate").
         .order_by("-status", "enterprise__name")
     )

@@ -1,10 +1,20 @@
 """Reads shared by the issue pages, the API and dashboards. Every list starts from visible_to."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When
 
 from accounts.roles import Role
+from chains.models import Chain
 from chains.selectors import get_visible_or_404
-from issues.models import ExtensionRequest, Issue, IssueAssignment, IssueEvent
+from issues.models import (
+    HANDLING_STATUSES,
+    LIVE_SHARES,
+    AssignmentStatus,
+    ComplaintSession,
+    ExtensionRequest,
+    Issue,
+    IssueAssignment,
+    IssueEvent,
+)
 
 INTERNAL_ROLES = (Role.DISTRICT_STAFF, Role.UNIT_HANDLER, Role.CHAIN_LEADER)
 
@@ -18,12 +28,19 @@ def list_issues_for_user(user) -> QuerySet[Issue]:
 
 
 def get_issue_for_user(user, issue_id) -> Issue:
-    """One issue with what its detail, allowed_actions and timeline need; 404 outside scope."""
+    """One issue with what its detail, allowed_actions and timeline need; 404 outside scope.
+
+    The enterprise side (see sees_internal) gets the live shares only: a returned or cancelled share
+    is an internal step, like the return in the timeline. The workflow asks about live shares only,
+    so allowed_actions is the same either way."""
+    shares = IssueAssignment.objects.select_related("unit").order_by("role", "pk")
+    if not sees_internal(user):
+        shares = shares.filter(status__in=LIVE_SHARES)
     queryset = (
         Issue.objects.visible_to(user)
         .select_related("enterprise", "chain", "category", "lead_unit", "session", "submitted_by")
         .prefetch_related(
-            Prefetch("assignments", queryset=IssueAssignment.objects.select_related("unit").order_by("role", "pk")),
+            Prefetch("assignments", queryset=shares),
             Prefetch("extension_requests", queryset=ExtensionRequest.objects.order_by("-created_at")),
             "attachments",
         )
@@ -45,35 +62,53 @@ def sees_internal(user) -> bool:
     return user.has_role(*INTERNAL_ROLES) and not user.enterprise_id
 
 
-def list_complaint_sessions_for_user(user) -> QuerySet:
+def list_complaint_sessions_for_user(user) -> QuerySet[ComplaintSession]:
     """吐槽大会 sessions: district staff all; a unit handler those its unit hosts or is the industry
     party committee of, those on chains its unit leads or cooperates on, and those whose issues were
-    dispatched to it. Nobody else. Each with `issue_count`."""
-    from django.db.models import Count, Q
+    dispatched to it. Nobody else.
 
-    from chains.models import Chain
-    from issues.models import ComplaintSession
-
-    sessions = (
-        ComplaintSession.objects.select_related("chain", "industry_committee", "host_unit")
-        .annotate(issue_count=Count("issues"))
-        .order_by("-held_on", "-pk")
-    )
+    Seeing a session is not seeing what is in it: `issue_count` counts the session's issues the user
+    may see, and `visible_chain_id` / `visible_chain_name` name its chain only when the user may see
+    that chain (else NULL). The chain itself is not loaded."""
+    sessions = ComplaintSession.objects.select_related("industry_committee", "host_unit").order_by("-held_on", "-pk")
     if not user.is_authenticated or not user.is_active:
         return sessions.none()
     if user.has_role(Role.DISTRICT_STAFF):
-        return sessions
-    if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+        scoped = sessions
+    elif user.has_role(Role.UNIT_HANDLER) and user.unit_id:
         unit = user.unit_id
         cooperating = Chain.cooperating_units.through.objects.filter(unit_id=unit).values("chain_id")
         dispatched = IssueAssignment.objects.filter(unit_id=unit, issue__session__isnull=False).values(
             "issue__session_id"
         )
-        return sessions.filter(
+        scoped = sessions.filter(
             Q(host_unit_id=unit)
             | Q(industry_committee_id=unit)
             | Q(chain__lead_unit_id=unit)
             | Q(chain_id__in=cooperating)
             | Q(pk__in=dispatched)
         )
-    return sessions.none()
+    else:
+        return sessions.none()
+    chain_in_scope = Q(chain__in=Chain.objects.visible_to(user).values("pk"))
+    return scoped.annotate(
+        issue_count=Count("issues", filter=Q(issues__in=Issue.objects.visible_to(user).values("pk"))),
+        visible_chain_id=Case(When(chain_in_scope, then=F("chain_id")), default=None, output_field=IntegerField()),
+        visible_chain_name=Case(When(chain_in_scope, then=F("chain__name")), default=None, output_field=CharField()),
+    )
+
+
+def list_queue_for_user(user) -> QuerySet[IssueAssignment]:
+    """我的待办: the shares of the user's unit waiting for a signature or an answer, on issues the user
+    may see that are still being handled; the nearest deadline first. Empty without a unit."""
+    if not getattr(user, "unit_id", None):
+        return IssueAssignment.objects.none()
+    return (
+        IssueAssignment.objects.filter(
+            unit_id=user.unit_id,
+            status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED],
+            issue__in=Issue.objects.visible_to(user).filter(status__in=HANDLING_STATUSES).values("pk"),
+        )
+        .select_related("issue__enterprise", "issue__category", "issue__chain")
+        .order_by("due_at", "pk")
+    )

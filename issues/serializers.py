@@ -52,9 +52,7 @@ class IssueCategorySerializer(serializers.ModelSerializer):
 class RoutingRuleSerializer(serializers.ModelSerializer):
     """Category × chain → suggested lead unit. A rule without a chain is the category's default."""
 
-    category = serializers.SlugRelatedField(slug_field="code", queryset=IssueCategory.objects.all())
-    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), allow_null=True, required=False)
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     chain_name = serializers.CharField(source="chain.name", read_only=True, default=None)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -62,30 +60,22 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = RoutingRule
         fields = ["id", "category", "category_name", "chain", "chain_name", "unit", "unit_name"]
-        # The uniqueness check is done in validate() with a message that names the field; the
-        # generated validator would miss the conditional constraint on the default rule.
-        validators = []
+        read_only_fields = fields
 
-    def validate(self, attrs):
-        instance = self.instance
-        category = attrs["category"] if "category" in attrs else getattr(instance, "category", None)
-        chain = attrs["chain"] if "chain" in attrs else getattr(instance, "chain", None)
-        clash = RoutingRule.objects.filter(category=category, chain=chain)
-        if instance is not None:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            if chain is not None:
-                raise serializers.ValidationError(
-                    {"chain": [_("There is already a rule for this category and chain.")]}
-                )
-            raise serializers.ValidationError(
-                {"category": [_("This category already has a default rule (one without a chain).")]}
-            )
-        return attrs
+
+class RoutingRuleInputSerializer(serializers.Serializer):
+    """Parses the references (an unknown one is a 400 on its field); issues.routing decides the rest."""
+
+    category = serializers.SlugRelatedField(slug_field="code", queryset=IssueCategory.objects.all())
+    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), allow_null=True, required=False)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
 
 
 class ComplaintSessionSerializer(serializers.ModelSerializer):
-    chain = ChainRefSerializer(read_only=True, allow_null=True)
+    """Reads the annotations of selectors.list_complaint_sessions_for_user: the chain only when the
+    user may see it, and the count of the session's issues the user may see."""
+
+    chain = serializers.SerializerMethodField()
     industry_committee = UnitRefSerializer(read_only=True, allow_null=True)
     host_unit = UnitRefSerializer(read_only=True)
     issue_count = serializers.IntegerField(read_only=True)
@@ -103,6 +93,13 @@ class ComplaintSessionSerializer(serializers.ModelSerializer):
             "issue_count",
             "created_at",
         ]
+
+    @extend_schema_field(ChainRefSerializer(allow_null=True))
+    def get_chain(self, session) -> dict | None:
+        chain_id = getattr(session, "visible_chain_id", None)
+        if chain_id is None:
+            return None
+        return {"id": chain_id, "name": session.visible_chain_name}
 
 
 class ComplaintSessionInputSerializer(serializers.Serializer):

@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,16 +25,21 @@ from issues.models import (
     AlertKind,
     AssignmentStatus,
     Attachment,
-    ComplaintSession,
     Issue,
-    IssueAssignment,
     IssueCategory,
     Notification,
     Satisfaction,
     Status,
 )
 from issues.notifications import mark_notifications_read
-from issues.selectors import get_issue_for_user, list_events_for_user, list_issues_for_user, sees_internal
+from issues.selectors import (
+    get_issue_for_user,
+    list_complaint_sessions_for_user,
+    list_events_for_user,
+    list_issues_for_user,
+    list_queue_for_user,
+    sees_internal,
+)
 from issues.workflow import Action, InvalidTransition
 
 PER_PAGE = 25
@@ -138,15 +142,7 @@ def queue(request):
     user = request.user
     if not user.unit_id:
         raise PermissionDenied
-    shares = (
-        IssueAssignment.objects.filter(
-            unit_id=user.unit_id,
-            status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED],
-            issue__in=Issue.objects.visible_to(user).filter(status__in=HANDLING_STATUSES).values("pk"),
-        )
-        .select_related("issue__enterprise", "issue__category", "issue__chain")
-        .order_by("due_at", "pk")
-    )
+    shares = list_queue_for_user(user)
     page, querystring = _page(request, shares)
     now = timezone.now()
     rows = []
@@ -322,10 +318,7 @@ def attachment_download(request, pk):
 # --- complaint sessions (吐槽大会) -------------------------------------------------------------------
 @role_page(Role.DISTRICT_STAFF)
 def session_list(request):
-    sessions = ComplaintSession.objects.select_related("chain", "industry_committee", "host_unit").annotate(
-        issue_count=Count("issues")
-    )
-    page, querystring = _page(request, sessions.order_by("-held_on", "-pk"))
+    page, querystring = _page(request, list_complaint_sessions_for_user(request.user))
     return render(request, "issues/session_list.html", {"page": page, "querystring": querystring})
 
 
@@ -378,11 +371,9 @@ def _apply_grid_errors(formset, row_forms, exc: ValidationError) -> list[str]:
 def session_entry(request, pk):
     """Many issues in one form, row by row; nothing saved until every row is valid."""
     user = request.user
-    session = get_visible_or_404(
-        ComplaintSession.objects.select_related("chain", "industry_committee", "host_unit"), pk=pk
-    )
+    session = get_visible_or_404(list_complaint_sessions_for_user(user), pk=pk)
+    enterprises = services.submitter_enterprises(user)
     form_kwargs = {
-        "enterprise_choices": list(services.submitter_enterprises(user).order_by("name").values_list("pk", "name")),
         "category_choices": list(
             IssueCategory.objects.filter(is_active=True).order_by("kind", "name").values_list("code", "name")
         ),
@@ -396,9 +387,9 @@ def session_entry(request, pk):
             shown = data.get("rows-TOTAL_FORMS", "")
             total = min((int(shown) if shown.isdigit() else 0) + 1, issue_forms.SESSION_GRID_MAX_ROWS)
             data["rows-TOTAL_FORMS"] = str(total)
-            formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs)
+            formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs, enterprises=enterprises)
             return _render_session_entry(request, session, formset, grid_errors, status)
-        formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs)
+        formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs, enterprises=enterprises)
         if formset.is_valid():
             row_forms = [form for form in formset.forms if form.has_changed()]
             rows = [
@@ -425,6 +416,8 @@ def session_entry(request, pk):
                 return redirect("issues:session-entry", pk=session.pk)
         else:
             grid_errors = list(formset.non_form_errors())
+            if any(form.errors for form in formset.forms):
+                grid_errors.insert(0, _("Nothing was saved: correct the rows marked below."))
         status = 400
     else:
         formset = issue_forms.session_grid(SESSION_GRID_ROWS)(prefix="rows", form_kwargs=form_kwargs)

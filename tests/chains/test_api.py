@@ -257,12 +257,33 @@ class TestShapes:
         assert body["status"] == "designated"
         assert body["score_social_responsibility"] == "80.00"
         assert body["total_score"] == "92.50"
-        assert body["task_force"] == [
-            {"name": "王专班", "title": "组长", "source": "internal", "from_enterprise": None}
-        ]
+        assert body["task_force"] == [{"name": "王专班", "title": "组长", "source": "internal", "seconded_from": None}]
         assert body["measures"] == [
             {"kind": "land", "title": "用地保障", "status": "planned", "due_date": "2026-06-30"}
         ]
+
+    def test_a_seconded_members_home_enterprise_is_named_only_to_who_may_see_it(self, world, api):
+        """leader_a sees chain_a's master, not ent_b1 on chain_b: the member is listed, ent_b1 is not."""
+        f.TaskForceMemberFactory(
+            chain_master=world.master_a, name="借调李工", source="seconded", from_enterprise=world.ent_b1
+        )
+        f.TaskForceMemberFactory(
+            chain_master=world.master_a, name="借调王工", source="seconded", from_enterprise=world.ent_a2
+        )
+        as_user(api, world.leader_a)
+        for response in (api.get(detail_url("chain-master", world.master_a)), api.get(list_url("chain-master"))):
+            assert response.status_code == 200
+            assert world.ent_b1.name not in response.content.decode()
+            body = response.json()
+            master = body if "task_force" in body else body["results"][0]
+            assert {member["name"]: member["seconded_from"] for member in master["task_force"]} == {
+                "借调李工": None,
+                "借调王工": {"id": world.ent_a2.pk, "name": world.ent_a2.name},
+            }
+            assert all("from_enterprise" not in member for member in master["task_force"])
+        as_user(api, world.staff)
+        members = api.get(detail_url("chain-master", world.master_a)).json()["task_force"]
+        assert {"id": world.ent_b1.pk, "name": world.ent_b1.name} in [m["seconded_from"] for m in members]
 
     def test_chain_masters_filter_by_chain_and_status(self, world, api):
         candidate = f.ChainMasterFactory(chain=world.chain_a, enterprise=world.ent_a2)

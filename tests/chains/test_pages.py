@@ -115,6 +115,18 @@ class TestContent:
         assert "专班李四" not in html
         assert "甲二企业" not in html
 
+    def test_a_seconded_members_home_enterprise_is_named_only_to_who_may_see_it(self, client, world):
+        f.TaskForceMemberFactory(
+            chain_master=world.master_a, name="借调李工", source=MemberSource.SECONDED, from_enterprise=world.ent_b1
+        )
+        response = get(client, world.leader_a, chain_url(world.chain_a))
+        html = response.content.decode()
+        assert "借调李工" in html
+        assert world.ent_b1.name not in html
+        assert enterprise_url(world.ent_b1) not in html
+        staff_html = get(client, world.staff, chain_url(world.chain_a)).content.decode()
+        assert world.ent_b1.name in staff_html and enterprise_url(world.ent_b1) in staff_html
+
     def test_enterprise_detail_shows_fields_honours_chains_and_designations(self, client, world):
         f.HonourFactory(enterprise=world.ent_a1, honour=Honour.LITTLE_GIANT, year=2023)
         response = get(client, world.staff, enterprise_url(world.ent_a1))

@@ -5,18 +5,23 @@ categories, complaint-session and routing-rule endpoints."""
 
 import json
 import re
+import threading
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import User
-from issues import services
+from issues import routing, services
 from issues.models import (
     Attachment,
     ComplaintSession,
@@ -1025,3 +1030,174 @@ def test_routing_rules_are_for_staff_only(api, world, who):
     )
     assert response.status_code == 403
     assert RoutingRule.objects.count() == 0
+
+
+def test_a_routing_rule_edit_that_clashes_is_400_naming_the_field(api, world):
+    client = as_user(api, world.staff)
+    url = reverse("routing-rule-list")
+    ok(
+        client.post(url, {"category": "request", "chain": world.chain_a.pk, "unit": world.dept_a.pk}, format="json"),
+        201,
+    )
+    ok(client.post(url, {"category": "request", "unit": world.dept_b.pk}, format="json"), 201)
+    other = ok(
+        client.post(url, {"category": "request", "chain": world.chain_b.pk, "unit": world.town.pk}, format="json"), 201
+    )
+    detail = reverse("routing-rule-detail", args=[other["id"]])
+    before = list(RoutingRule.objects.order_by("pk").values())
+
+    onto_chain_a = client.patch(detail, {"chain": world.chain_a.pk}, format="json", **EN)
+    assert onto_chain_a.status_code == 400, onto_chain_a.content
+    assert onto_chain_a.json()["errors"] == {"chain": ["There is already a rule for this category and chain."]}
+    second_default = client.put(
+        detail, {"category": "request", "chain": None, "unit": world.town.pk}, format="json", **EN
+    )
+    assert second_default.status_code == 400, second_default.content
+    assert list(second_default.json()["errors"]) == ["category"]
+    assert list(RoutingRule.objects.order_by("pk").values()) == before
+    # A PATCH keeps what it does not name.
+    body = ok(client.patch(detail, {"unit": world.dept_a.pk}, format="json"))
+    assert (body["category"], body["chain"], body["unit"]) == ("request", world.chain_b.pk, world.dept_a.pk)
+
+
+@pytest.mark.parametrize("who", ["handler_a", "leader_a", "contact_a", "outsider"])
+def test_the_routing_services_refuse_anyone_but_staff(world, categories, who):
+    user = getattr(world, who)
+    rule = RoutingRule.objects.create(category=categories["request"], chain=world.chain_a, unit=world.dept_a)
+    before = list(RoutingRule.objects.values())
+    with pytest.raises(PermissionDenied):
+        routing.create_routing_rule(
+            actor=user, category_id=categories["inquiry"].pk, chain_id=None, unit_id=world.dept_b.pk
+        )
+    with pytest.raises(PermissionDenied):
+        routing.update_routing_rule(
+            actor=user, rule=rule, category_id=rule.category_id, chain_id=None, unit_id=world.town.pk
+        )
+    with pytest.raises(PermissionDenied):
+        routing.delete_routing_rule(actor=user, rule=rule)
+    assert list(RoutingRule.objects.values()) == before
+
+
+def test_the_routing_service_names_each_unknown_reference(world, categories):
+    world.town.is_active = False
+    world.town.save(update_fields=["is_active"])
+    with pytest.raises(DjangoValidationError) as caught:
+        routing.create_routing_rule(actor=world.staff, category_id=999_999, chain_id=999_999, unit_id=world.town.pk)
+    assert set(caught.value.message_dict) == {"category", "chain", "unit"}
+    with pytest.raises(DjangoValidationError) as caught:
+        routing.create_routing_rule(actor=world.staff, category_id="x", chain_id=None, unit_id=None)
+    assert set(caught.value.message_dict) == {"category", "unit"}
+    assert not RoutingRule.objects.exists()
+
+
+def _waiting_on_a_lock() -> int:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+            [connection.settings_dict["NAME"]],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_routing_rules_for_one_category_and_chain_are_one_rule_and_a_400(world, categories):
+    """The first request holds its rule uncommitted; the second finds no clash, inserts and waits on
+    the unique index; when the first commits, the second is refused on `chain` (not a 500)."""
+    first_inserted, release = threading.Event(), threading.Event()
+    responses, errors = {}, []
+
+    def first():
+        try:
+            with transaction.atomic():
+                RoutingRule.objects.create(category=categories["request"], chain=world.chain_a, unit=world.dept_a)
+                first_inserted.set()
+                assert release.wait(timeout=30)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            first_inserted.set()
+            connection.close()
+
+    def second():
+        try:
+            client = as_user(APIClient(), world.staff)
+            body = {"category": "request", "chain": world.chain_a.pk, "unit": world.town.pk}
+            responses["second"] = client.post(reverse("routing-rule-list"), body, format="json", **EN)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_inserted.wait(timeout=30)
+    two = threading.Thread(target=second)
+    two.start()
+    deadline = time.monotonic() + 30
+    while _waiting_on_a_lock() < 1:
+        assert time.monotonic() < deadline, f"the second request never waited: {errors}"
+        time.sleep(0.02)
+    release.set()
+    for thread in (one, two):
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+
+    assert errors == []
+    response = responses["second"]
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"chain": ["There is already a rule for this category and chain."]}
+    assert list(RoutingRule.objects.values_list("chain_id", "unit_id")) == [(world.chain_a.pk, world.dept_a.pk)]
+
+
+# --- what a session, and the enterprise side, may not learn ----------------------------------------
+def test_a_session_counts_and_names_only_what_the_unit_may_see(api, world):
+    """dept_b hosts a session on chain_a, which dept_b does not see; its three issues are ent_a1's."""
+    session = services.create_complaint_session(
+        actor=world.staff,
+        title="生物医药链吐槽大会",
+        held_on=datetime(2026, 11, 20).date(),
+        place="加速器B",
+        host_unit_id=world.dept_b.pk,
+        chain_id=world.chain_a.pk,
+    )
+    issues = services.submit_session_issues(
+        actor=world.staff,
+        session=session,
+        rows=[row(world, title=f"问题{index}") for index in range(3)],
+    )
+    client = as_user(api, world.handler_b)
+    assert ok(client.get(reverse("issue-list")))["results"] == []
+    (listed_session,) = ok(client.get(reverse("complaint-session-list")))["results"]
+    detail = ok(client.get(reverse("complaint-session-detail", args=[session.pk])))
+    for body in (listed_session, detail):
+        assert (body["id"], body["issue_count"], body["chain"]) == (session.pk, 0, None)
+        assert world.chain_a.name not in json.dumps(body, ensure_ascii=False)
+
+    services.accept_issue(issue_id=issues[0].pk, actor=world.staff)
+    services.dispatch_issue(issue_id=issues[0].pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)
+    detail = ok(as_user(api, world.handler_b).get(reverse("complaint-session-detail", args=[session.pk])))
+    assert (detail["issue_count"], detail["chain"]) == (1, None)
+    staff = ok(as_user(api, world.staff).get(reverse("complaint-session-detail", args=[session.pk])))
+    assert (staff["issue_count"], staff["chain"]) == (3, {"id": world.chain_a.pk, "name": world.chain_a.name})
+
+
+def _returned_and_redispatched(world) -> Issue:
+    """Joint handling (dept_a leads, dept_b and the town co-handle); the town returns its part, then
+    the lead returns the issue (the other shares are cancelled); staff transfer it to dept_b."""
+    issue = arrange(world, "dispatched", mode="joint")
+    services.return_issue(issue_id=issue.pk, actor=world.handler_town, reason="不属于本镇街职责")
+    services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="应由B部门牵头")
+    services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)
+    return issue
+
+
+@pytest.mark.parametrize("who", ["contact_a", "secretary_a", "chief_a"])
+def test_the_enterprise_side_does_not_see_returned_or_cancelled_shares(api, world, who):
+    issue = _returned_and_redispatched(world)
+    staff = ok(as_user(api, world.staff).get(detail_url(issue)))
+    assert {a["status"] for a in staff["assignments"]} == {"returned", "cancelled", "pending"}
+    body = ok(as_user(api, getattr(world, who)).get(detail_url(issue)))
+    assert [(a["unit"]["id"], a["role"], a["status"]) for a in body["assignments"]] == [
+        (world.dept_b.pk, "lead", "pending")
+    ]

@@ -24,6 +24,7 @@ from issues.models import (
     Rating,
     Status,
 )
+from issues.selectors import list_queue_for_user
 from issues.workflow import Action
 from tests import factories as f
 
@@ -141,6 +142,18 @@ class TestPagesByRole:
         [row] = response.context["rows"]
         assert row["overdue"]
         assert "badge-overdue" in response.content.decode()
+
+    def test_queue_holds_nothing_of_another_unit_nor_a_share_returned(self, client, world, categories):
+        mine = dispatched(world, world.ent_a1, world.dept_a, title="本单位的问题")
+        returned = dispatched(world, world.ent_a1, world.dept_a, title="已退回的问题")
+        services.return_issue(issue_id=returned.pk, actor=world.handler_a, reason="非本单位职责")
+        elsewhere = dispatched(world, world.ent_b1, world.dept_b, title="别的单位的问题")
+        assert [share.issue_id for share in list_queue_for_user(world.handler_a)] == [mine.pk]
+        assert [share.issue_id for share in list_queue_for_user(world.handler_b)] == [elsewhere.pk]
+        assert list(list_queue_for_user(world.outsider)) == []  # no unit, no queue
+        html = get(client, world.handler_b, reverse("issues:queue")).content.decode()
+        assert "别的单位的问题" in html
+        assert "本单位的问题" not in html and "已退回的问题" not in html
 
     @pytest.mark.parametrize("who", ["staff", "contact_a", "secretary_a", "leader_a", "chief_a"])
     def test_queue_is_for_unit_handlers_only(self, client, world, who):
@@ -272,6 +285,32 @@ class TestDetail:
         response = get(client, world.staff, detail_url(issue))
         [dispatch] = [item for item in response.context["action_forms"] if item["action"] == "dispatch"]
         assert dispatch["form"].initial["lead_unit"] == world.dept_a.pk  # chain_a's lead unit
+
+    @pytest.mark.parametrize("who", ["contact_a", "secretary_a", "chief_a"])
+    def test_the_enterprise_side_does_not_see_returned_or_cancelled_shares(self, client, world, categories, who):
+        """Joint handling; the town returns its part, the lead returns the issue (the other shares are
+        cancelled) and staff transfer it to dept_b: the returns are internal steps."""
+        issue = submit(world, world.ent_a1)
+        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        services.dispatch_issue(
+            issue_id=issue.pk,
+            actor=world.staff,
+            mode="joint",
+            lead_unit_id=world.dept_a.pk,
+            co_unit_ids=[world.dept_b.pk, world.town.pk],
+        )
+        services.return_issue(issue_id=issue.pk, actor=world.handler_town, reason="不属于本镇街职责")
+        services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="应由B部门牵头")
+        services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)
+        staff = get(client, world.staff, detail_url(issue))
+        assert {share.status for share in staff.context["assignments"]} == {"returned", "cancelled", "pending"}
+        response = get(client, getattr(world, who), detail_url(issue))
+        assert [(share.unit_id, share.status) for share in response.context["assignments"]] == [
+            (world.dept_b.pk, "pending")
+        ]
+        html = response.content.decode()
+        assert "status-share-returned" not in html and "status-share-cancelled" not in html
+        assert world.town.name not in html
 
     def test_the_enterprise_does_not_see_internal_comments(self, client, world, categories):
         issue = dispatched(world, world.ent_a1, world.dept_a)
@@ -544,11 +583,22 @@ class TestComplaintSessions:
 
     def test_one_bad_row_saves_nothing_and_shows_the_error_on_that_row(self, client, world, categories):
         session = make_session(world)
+        a1, a2, b1 = (e.credit_code for e in (world.ent_a1, world.ent_a2, world.ent_b1))
         rows = [
-            {"enterprise": world.ent_a1.pk, "category": "request", "title": "融资难", "description": "贷款审批慢"},
+            {
+                "enterprise": a1,
+                "category": "request",
+                "title": "融资难",
+                "description": "贷款审批慢",
+            },
             {"enterprise": "", "category": "", "title": "", "description": ""},  # untouched: ignored
-            {"enterprise": world.ent_a2.pk, "category": "request", "title": "", "description": "没有标题"},
-            {"enterprise": world.ent_b1.pk, "category": "inquiry", "title": "政策咨询", "description": "补贴申报"},
+            {"enterprise": a2, "category": "request", "title": "", "description": "没有标题"},
+            {
+                "enterprise": b1,
+                "category": "inquiry",
+                "title": "政策咨询",
+                "description": "补贴申报",
+            },
         ]
         url = reverse("issues:session-entry", args=[session.pk])
         response = post(client, world.staff, url, grid(rows))
@@ -564,10 +614,26 @@ class TestComplaintSessions:
 
     def test_all_good_rows_are_all_saved(self, client, world, categories):
         session = make_session(world)
+        a1, a2, b1 = (e.credit_code for e in (world.ent_a1, world.ent_a2, world.ent_b1))
         rows = [
-            {"enterprise": world.ent_a1.pk, "category": "request", "title": "融资难", "description": "贷款审批慢"},
-            {"enterprise": world.ent_a2.pk, "category": "complaint", "title": "办证慢", "description": "排队三周"},
-            {"enterprise": world.ent_b1.pk, "category": "inquiry", "title": "政策咨询", "description": "补贴申报"},
+            {
+                "enterprise": a1,
+                "category": "request",
+                "title": "融资难",
+                "description": "贷款审批慢",
+            },
+            {
+                "enterprise": a2,
+                "category": "complaint",
+                "title": "办证慢",
+                "description": "排队三周",
+            },
+            {
+                "enterprise": b1,
+                "category": "inquiry",
+                "title": "政策咨询",
+                "description": "补贴申报",
+            },
         ]
         url = reverse("issues:session-entry", args=[session.pk])
         response = post(client, world.staff, url, grid(rows, total=5), follow=True)
@@ -580,20 +646,81 @@ class TestComplaintSessions:
 
     def test_an_unknown_category_in_a_row_is_that_rows_error(self, client, world, categories):
         session = make_session(world)
-        rows = [{"enterprise": world.ent_a1.pk, "category": "nonsense", "title": "t", "description": "d"}]
+        rows = [{"enterprise": world.ent_a1.credit_code, "category": "nonsense", "title": "t", "description": "d"}]
         response = post(client, world.staff, reverse("issues:session-entry", args=[session.pk]), grid(rows))
         assert response.context["formset"].forms[0].errors["category"]
         assert Issue.objects.count() == 0
 
     def test_add_row_keeps_what_was_typed(self, client, world, categories):
         session = make_session(world)
-        rows = [{"enterprise": world.ent_a1.pk, "category": "request", "title": "保留我", "description": ""}]
+        rows = [{"enterprise": world.ent_a1.credit_code, "category": "request", "title": "保留我", "description": ""}]
         response = post(
             client, world.staff, reverse("issues:session-entry", args=[session.pk]), {**grid(rows), "add_row": "1"}
         )
         assert len(response.context["formset"].forms) == 2
         assert "保留我" in response.content.decode()
         assert Issue.objects.count() == 0
+
+    def test_the_grid_offers_no_list_of_enterprises(self, client, world, categories):
+        """A district holds tens of thousands of enterprises: a row asks for the credit code, it does
+        not send every enterprise as an <option>."""
+        session = make_session(world)
+        f.EnterpriseFactory.create_batch(5, name="待选企业")
+        response = get(client, world.staff, reverse("issues:session-entry", args=[session.pk]))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "待选企业" not in html and world.ent_b1.name not in html
+        categories_offered = len(categories) + 1  # and the empty choice
+        assert html.count("<option") == categories_offered * len(response.context["formset"].forms)
+        assert 'name="rows-0-enterprise"' in html and 'maxlength="18"' in html
+
+    def test_a_row_names_its_enterprise_by_credit_code_as_typed(self, client, world, categories):
+        session = make_session(world)
+        typed = f"  {world.ent_b1.credit_code.lower()} "
+        rows = [{"enterprise": typed, "category": "inquiry", "title": "政策咨询", "description": "补贴申报"}]
+        url = reverse("issues:session-entry", args=[session.pk])
+        response = post(client, world.staff, url, grid(rows))
+        assert response.status_code == 302
+        assert list(Issue.objects.filter(session=session).values_list("enterprise_id", flat=True)) == [world.ent_b1.pk]
+
+    def test_an_unknown_or_mistyped_credit_code_is_that_rows_error_and_nothing_is_saved(
+        self, client, world, categories
+    ):
+        from chains.credit_code import make_credit_code
+
+        session = make_session(world)
+        unknown = make_credit_code("91110000MA0000001")
+        rows = [
+            {"enterprise": world.ent_a1.credit_code, "category": "request", "title": "融资难", "description": "慢"},
+            {"enterprise": unknown, "category": "request", "title": "办证慢", "description": "排队"},
+            {"enterprise": "91110000", "category": "request", "title": "用地", "description": "审批"},
+        ]
+        url = reverse("issues:session-entry", args=[session.pk])
+        response = post(client, world.staff, url, grid(rows), HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert Issue.objects.count() == 0
+        forms = response.context["formset"].forms
+        assert not forms[0].errors
+        assert forms[1].errors == {"enterprise": [f"No enterprise has the unified social credit code {unknown}."]}
+        assert list(forms[2].errors) == ["enterprise"] and "18 characters" in forms[2].errors["enterprise"][0]
+        assert response.context["grid_errors"] == ["Nothing was saved: correct the rows marked below."]
+        html = response.content.decode()
+        row2 = html[html.index('id="row-2"') : html.index('id="row-3"')]
+        assert f"No enterprise has the unified social credit code {unknown}." in row2
+
+    def test_the_codes_of_the_whole_grid_are_looked_up_at_once(self, client, world, categories):
+        session = make_session(world)
+        url = reverse("issues:session-entry", args=[session.pk])
+        client.force_login(world.staff)
+
+        def queries(rows):
+            data = {**grid(rows), "add_row": "1"}  # the grid back, validated, nothing saved
+            with CaptureQueriesContext(connection) as captured:
+                assert client.post(url, data).status_code == 200
+            return len(captured)
+
+        row = {"enterprise": world.ent_a1.credit_code, "category": "request", "title": "t", "description": "d"}
+        assert queries([row]) == queries([row] * 6)
 
 
 # --- query counts: flat with the data ---------------------------------------------------------------------------
