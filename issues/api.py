@@ -78,7 +78,11 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description=_("No such object, or not in your scope.")),
     409: OpenApiResponse(InvalidTransitionSerializer, description=_("The issue's state does not allow this now.")),
 }
-ACTION_RESPONSES = {200: IssueDetailSerializer, **ERRORS}
+ACTION_RESPONSES = {
+    200: IssueDetailSerializer,
+    204: OpenApiResponse(description=_("Done; the issue is no longer in your scope (your unit returned it).")),
+    **ERRORS,
+}
 
 
 class IsDistrictStaff(permissions.BasePermission):
@@ -378,6 +382,10 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         workflow.require(issue, action_name, self.request.user)  # 403, then 409: before the body is read
         data = _parsed(input_serializer, self.request) if input_serializer else {}
         call(issue, data)  # the service locks the row and checks again
+        if not Issue.objects.visible_to(self.request.user).filter(pk=issue.pk).exists():
+            # Done, and out of the caller's sight now (a unit that returned its share): say so
+            # without showing the issue again.
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return self._detail(issue.pk)
 
     def _detail(self, pk, code: int = status.HTTP_200_OK) -> Response:

@@ -298,6 +298,8 @@ def issue_action(request, pk, action):
             issue_forms.apply_service_errors(form, exc)
         else:
             messages.success(request, _done_message(action))
+            if not Issue.objects.visible_to(user).filter(pk=issue.pk).exists():
+                return redirect("issues:queue")  # returned by this unit: out of its sight now
             return redirect(detail)
     return _render_detail(request, issue, bound={action: form}, status=400)
 

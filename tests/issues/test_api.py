@@ -186,7 +186,6 @@ def test_transfer_flow_over_http(api, world):
     assert ok(as_user(api, world.handler_a).get(detail_url(issue)))["allowed_actions"] == [
         "sign",
         "return",
-        "request-extension",
         "comment",
     ]
     assert ok(act(api, world.handler_a, issue, "sign"))["status"] == "in_progress"
@@ -323,10 +322,15 @@ def test_joint_flow_over_http(api, world):
 
 def test_a_co_unit_return_drops_only_its_part_and_the_lead_return_goes_back_to_the_dispatcher(api, world):
     issue = arrange(world, "dispatched", mode="joint")
-    body = ok(act(api, world.handler_town, issue, "return", {"reason": "不属于本镇街职责"}))
+    # Done, and the town's share is history: the issue is out of its sight now (204, then 404).
+    response = act(api, world.handler_town, issue, "return", {"reason": "不属于本镇街职责"})
+    assert response.status_code == 204, response.content
+    assert as_user(api, world.handler_town).get(detail_url(issue)).status_code == 404
+    body = ok(as_user(api, world.staff).get(detail_url(issue)))
     assert body["status"] == "dispatched"
     assert {(a["unit"]["id"], a["status"]) for a in body["assignments"]} >= {(world.town.pk, "returned")}
-    body = ok(act(api, world.handler_a, issue, "return", {"reason": "应由B部门牵头"}))
+    assert act(api, world.handler_a, issue, "return", {"reason": "应由B部门牵头"}).status_code == 204
+    body = ok(as_user(api, world.staff).get(detail_url(issue)))
     assert body["status"] == "accepted"
     assert body["lead_unit"] is None
     assert ok(as_user(api, world.staff).get(detail_url(issue)))["allowed_actions"] == ["dispatch", "comment"]
@@ -355,7 +359,7 @@ REFUSED = [
         "handler_a",
         "resolve",
         {"answer": "已办"},
-        ["sign", "return", "request-extension", "comment"],
+        ["sign", "return", "comment"],
     ),
     (
         "sign twice",
@@ -472,7 +476,7 @@ def test_action_not_permitted_on_a_visible_issue_is_403_and_writes_nothing(api, 
 
 def test_sign_before_dispatch_is_refused_and_writes_nothing(api, world):
     """Before dispatch no unit has a share: the unit cannot see the issue (404); once the lead has
-    returned it, the unit still sees it but signing is not its action any more (403)."""
+    returned it, its share is history and the issue is out of its sight again (404)."""
     issue = arrange(world, "accepted")
     before = snapshot(issue)
     assert act(api, world.handler_a, issue, "sign").status_code == 404
@@ -482,7 +486,7 @@ def test_sign_before_dispatch_is_refused_and_writes_nothing(api, world):
     services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="非本单位职责")
     before = snapshot(issue)
     response = act(api, world.handler_a, issue, "sign")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert snapshot(issue) == before
 
 

@@ -374,6 +374,13 @@ class TestCannotSeeIt:
 # --- actions through the pages ----------------------------------------------------------------------------
 @pytest.mark.django_db
 class TestActions:
+    def test_a_unit_that_returns_an_issue_goes_back_to_its_queue(self, client, world, categories):
+        issue = dispatched(world, world.ent_a1, world.dept_a)
+        response = post(client, world.handler_a, action_url(issue, "return"), {"return-reason": "应由B部门牵头"})
+        assert response.status_code == 302 and response.url == reverse("issues:queue")
+        assert Issue.objects.get(pk=issue.pk).status == "accepted"
+        assert get(client, world.handler_a, detail_url(issue)).status_code == 404
+
     def test_a_refused_transition_shows_the_message_and_writes_nothing(self, client, world, categories):
         issue = submit(world, world.ent_a1)
         before = writes(issue)
