@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from issues.models import (
     Rating,
     RoutingRule,
 )
+from tests.concurrency import backends_waiting_on_a_lock
 from workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -1094,16 +1095,6 @@ def test_the_routing_service_names_each_unknown_reference(world, categories):
     assert not RoutingRule.objects.exists()
 
 
-def _waiting_on_a_lock() -> int:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
-            [connection.settings_dict["NAME"]],
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_routing_rules_for_one_category_and_chain_are_one_rule_and_a_400(world, categories):
     """The first request holds its rule uncommitted; the second finds no clash, inserts and waits on
@@ -1139,7 +1130,7 @@ def test_two_racing_routing_rules_for_one_category_and_chain_are_one_rule_and_a_
     two = threading.Thread(target=second)
     two.start()
     deadline = time.monotonic() + 30
-    while _waiting_on_a_lock() < 1:
+    while backends_waiting_on_a_lock() < 1:
         assert time.monotonic() < deadline, f"the second request never waited: {errors}"
         time.sleep(0.02)
     release.set()

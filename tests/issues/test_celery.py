@@ -32,22 +32,11 @@ from issues.models import AlertKind, Issue, IssueAlert, Notification, Status
 from issues.notifications import enqueue
 from issues.tasks import send_pending_emails_task, sweep_deadlines_task
 from tests import factories as f
+from tests.concurrency import backends_waiting_on_a_lock, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
 REDIS_SERVER = "redis-server"
-
-
-def wait_until(predicate, *, timeout, what):
-    """Poll `predicate` until it is true or `timeout` seconds have passed (no fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def free_port() -> int:
@@ -355,18 +344,8 @@ def test_a_sweep_killed_mid_way_writes_nothing_and_the_next_one_does_it_all_once
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        database = connection.settings_dict["NAME"]
 
-        def sweep_is_waiting():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
-                    [database],
-                )
-                return cursor.fetchone()[0] == 1
-
-        wait_until(sweep_is_waiting, timeout=60, what="the sweep to reach the held row")
+        wait_until(lambda: backends_waiting_on_a_lock() == 1, timeout=60, what="the sweep to reach the held row")
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=20)
     log.close()

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from issues import services
 from issues.models import Issue, IssueEvent, Notification
+from tests.concurrency import backends_waiting_on_a_lock
 
 SH = ZoneInfo("Asia/Shanghai")
 NUMBER = re.compile(r"^LZ-(\d{4})-(\d{6,})$")
@@ -91,16 +92,6 @@ def test_numbers_are_unique_under_concurrent_submission(world, categories, calen
     assert sorted(Issue.objects.values_list("number", flat=True)) == sorted(numbers)
 
 
-def _waiting_backends():
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
-            [connection.settings_dict["NAME"]],
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_racing_submissions_with_one_key_make_one_issue(world, categories, calendar_2026):
     """The first attempt holds its new row uncommitted; the second, having found no issue with the key,
@@ -135,7 +126,7 @@ def test_two_racing_submissions_with_one_key_make_one_issue(world, categories, c
     two = threading.Thread(target=second)
     two.start()
     deadline = time.monotonic() + 30
-    while _waiting_backends() < 1:
+    while backends_waiting_on_a_lock() < 1:
         assert time.monotonic() < deadline, f"the second submission never waited: {errors}"
         time.sleep(0.02)
     release.set()

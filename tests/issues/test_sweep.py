@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Count, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.test.utils import CaptureQueriesContext
@@ -32,6 +32,7 @@ from issues.models import (
 )
 from issues.sweep import sweep_deadlines
 from tests import factories as f
+from tests.concurrency import backends_waiting_on_a_lock
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -309,20 +310,9 @@ class TestOnce:
         assert Issue.objects.filter(escalation_level=3).count() == 40
 
 
-def _waiting_backends(database):
-    with connections["default"].cursor() as cursor:
-        # Activity is a snapshot held for the transaction unless cleared: we poll inside one.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'", [database]
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_act_once(world, categories, calendar_2026, handler_ic):
     issues = seed_overdue(world, categories["inquiry"], 50, due=end_of(10, 9))
-    database = connection.settings_dict["NAME"]
     outputs, errors = [], []
     start = threading.Barrier(2)
 
@@ -346,7 +336,7 @@ def test_two_concurrent_sweeps_act_once(world, categories, calendar_2026, handle
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + 30
-        while _waiting_backends(database) < 2:
+        while backends_waiting_on_a_lock() < 2:
             assert time.monotonic() < deadline, f"the two sweeps never met: {errors}"
             time.sleep(0.02)
     for thread in threads:
