@@ -8,6 +8,7 @@ the number of issues. The workflow (which action moves which state) lives in iss
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -367,7 +368,9 @@ class IssueEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     public = models.BooleanField(_("visible to the enterprise"), default=True)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When it happened: now, or the instant a service was told it happened (`at`, e.g. a back-dated
+    # entry of a complaint session), so the timeline reads in order.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -73,8 +73,9 @@ def _lock(issue_id: int) -> Issue:
     return issue
 
 
-def _event(issue: Issue, actor, action: str, *, from_status: str = "", note: str = "", public=True, **data):
+def _event(issue: Issue, actor, action: str, *, from_status: str = "", note: str = "", public=True, at=None, **data):
     return IssueEvent.objects.create(
+        created_at=at or timezone.now(),
         issue=issue,
         actor=actor,
         action=action,
@@ -252,7 +253,7 @@ def submit_issue(
         )
         attachment.file.save(stored, upload.content, save=False)
         attachment.save()
-    _event(issue, actor, Action.SUBMIT, note=issue.title, session=session.pk if session else None)
+    _event(issue, actor, Action.SUBMIT, note=issue.title, at=now, session=session.pk if session else None)
     notify(issue=issue, recipients=district_staff(), subject=_("New issue submitted: %s") % issue.title, exclude=actor)
     return issue
 
@@ -447,6 +448,7 @@ def dispatch_issue(
         Action.DISPATCH,
         from_status=before,
         note=note,
+        at=now,
         mode=mode,
         lead_unit=lead.pk,
         co_units=[u.pk for u in co_units],
@@ -613,7 +615,7 @@ def resolve_issue(*, issue_id: int, actor, answer: str, at: datetime | None = No
     issue.assignments.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.SIGNED).update(
         status=AssignmentStatus.REPLIED, reply=answer, replied_at=now
     )
-    _event(issue, actor, Action.RESOLVE, from_status=before, note=answer)
+    _event(issue, actor, Action.RESOLVE, from_status=before, note=answer, at=now)
     notify(issue=issue, recipients=enterprise_people(issue), subject=_("Your issue has an answer: please rate it"))
     return issue
 
@@ -675,7 +677,14 @@ def rate_issue(
         recipients = unit_handlers([issue.lead_unit_id])
         subject = _("Closed: the enterprise rated the answer")
     _event(
-        issue, actor, Action.RATE, from_status=before, note=comment or "", satisfaction=satisfaction, reason_codes=codes
+        issue,
+        actor,
+        Action.RATE,
+        from_status=before,
+        note=comment or "",
+        at=now,
+        satisfaction=satisfaction,
+        reason_codes=codes,
     )
     notify(issue=issue, recipients=recipients, subject=subject, body=comment or "")
     return issue

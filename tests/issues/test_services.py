@@ -505,3 +505,22 @@ class TestComments:
             services.comment_on_issue(issue_id=issue.pk, actor=world.contact_a, text="内部", public=False)
         assert "public" in error.value.message_dict
         assert actions(issue) == ["submit", "accept", "dispatch"]
+
+
+def test_a_back_dated_flow_reads_in_order_on_the_timeline(world, categories, calendar_2026):
+    """Services told when something happened (`at`) date its timeline entry then, not now."""
+    issue = services.submit_issue(
+        actor=world.contact_a,
+        enterprise_id=world.ent_a1.pk,
+        category_code="inquiry",
+        title="政策咨询",
+        description="研发费用加计扣除",
+        at=at(9, 28, 9),
+    )
+    services.accept_issue(issue_id=issue.pk, actor=world.staff)
+    services.dispatch_issue(
+        issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk, at=at(9, 28, 10)
+    )
+    stamps = dict(IssueEvent.objects.filter(issue=issue).values_list("action", "created_at"))
+    assert stamps["submit"] == at(9, 28, 9)
+    assert stamps["dispatch"] == at(9, 28, 10)
