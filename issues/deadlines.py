@@ -40,4 +40,3 @@ def start_rating_clock(issue: Issue, at: datetime) -> None:
 
 
 HANDLING_FIELDS = ["sign_due_at", "sign_warn_at", "resolve_due_at", "resolve_warn_at", "escalate_2_at", "escalate_3_at"]
-ACCEPT_FIELDS = ["accept_due_at", "accept_warn_at"]

@@ -33,21 +33,21 @@ from accounts.services import assign_roles
 from chains import demo as chains_demo
 from chains.models import Chain, Enterprise
 from issues import services
-from issues.models import CategoryKind, ComplaintSession, Issue, IssueCategory, RoutingRule
+from issues.models import DEFAULT_RESOLVE_DAYS, CategoryKind, ComplaintSession, Issue, IssueCategory, RoutingRule
 from issues.sweep import sweep_deadlines
 from workdays.calendar import subtract_working_days
 from workdays.models import CalendarDay
 
-# (code, name, kind, working days to resolve) — defaults of §4.6 by kind.
+# (code, name, kind); the working days to resolve are the §4.6 defaults of the kind.
 CATEGORIES = [
-    ("policy-inquiry", "政策咨询", CategoryKind.INQUIRY, 2),
-    ("land-premises", "用地用房", CategoryKind.REQUEST, 10),
-    ("financing", "融资需求", CategoryKind.REQUEST, 10),
-    ("talent", "人才引进", CategoryKind.REQUEST, 10),
-    ("approval", "审批服务", CategoryKind.REQUEST, 10),
-    ("market-complaint", "市场监管投诉", CategoryKind.COMPLAINT, 15),
-    ("infrastructure", "基础设施", CategoryKind.REQUEST, 10),
-    ("suggestion", "意见建议", CategoryKind.SUGGESTION, 10),
+    ("policy-inquiry", "政策咨询", CategoryKind.INQUIRY),
+    ("land-premises", "用地用房", CategoryKind.REQUEST),
+    ("financing", "融资需求", CategoryKind.REQUEST),
+    ("talent", "人才引进", CategoryKind.REQUEST),
+    ("approval", "审批服务", CategoryKind.REQUEST),
+    ("market-complaint", "市场监管投诉", CategoryKind.COMPLAINT),
+    ("infrastructure", "基础设施", CategoryKind.REQUEST),
+    ("suggestion", "意见建议", CategoryKind.SUGGESTION),
 ]
 
 # (category code, chain code or None for every chain, unit name)
@@ -95,8 +95,8 @@ def _ensure_calendar(stdout, created: Counter) -> None:
 def _ensure_categories(created: Counter) -> dict[str, IssueCategory]:
     existing = {c.code: c for c in IssueCategory.objects.filter(code__in=[row[0] for row in CATEGORIES])}
     missing = [
-        IssueCategory(code=code, name=name, kind=kind, resolve_days=days)
-        for code, name, kind, days in CATEGORIES
+        IssueCategory(code=code, name=name, kind=kind, resolve_days=DEFAULT_RESOLVE_DAYS[kind])
+        for code, name, kind in CATEGORIES
         if code not in existing
     ]
     for category in IssueCategory.objects.bulk_create(missing):

@@ -161,6 +161,12 @@ def unit_ranking(start: date, end: date, *, at: datetime | None = None) -> list[
     return rows
 
 
+def unit_ranking_for_user(user, start: date, end: date) -> list[dict]:
+    """The ranking rows a user may read (kpi_units_for_user), each keeping its district-wide rank."""
+    mine = set(kpi_units_for_user(user).values_list("pk", flat=True))
+    return [row for row in unit_ranking(start, end) if row["unit"].pk in mine]
+
+
 def kpi_units_for_user(user):
     """Whose KPIs a user may read: district staff any unit's; a unit handler their own unit's; a
     chain leader those of the units leading or cooperating on their chains. Others none."""

@@ -474,17 +474,14 @@ RATES = ("response_rate", "on_time_rate", "satisfaction_rate")
 @role_page(Role.DISTRICT_STAFF, Role.CHAIN_LEADER)
 def ranking(request):
     """The district's ranking of units (§4.6). District staff see every unit; a chain leader sees the
-    units of their chains (kpis.kpi_units_for_user, as the API), each with its district-wide rank."""
+    units of their chains (kpis.unit_ranking_for_user, the API's rule), each with its district-wide rank."""
     from issues import kpis
 
     user = request.user
     form = issue_forms.PeriodForm(request.GET)
     rows = []
     if form.is_valid():
-        rows = kpis.unit_ranking(form.cleaned_data["start"], form.cleaned_data["end"])
-        if not (user.is_superuser or user.has_role(Role.DISTRICT_STAFF)):
-            mine = set(kpis.kpi_units_for_user(user).values_list("pk", flat=True))
-            rows = [row for row in rows if row["unit"].pk in mine]
+        rows = kpis.unit_ranking_for_user(user, form.cleaned_data["start"], form.cleaned_data["end"])
         for row in rows:
             row["percent"] = {name: None if row[name] is None else row[name] * 100 for name in RATES}
     context = {
