@@ -28,12 +28,14 @@ from issues.models import (
     ExtensionRequest,
     Issue,
     IssueAssignment,
+    IssueCategory,
     IssueEvent,
     Notification,
     Rating,
     RoutingRule,
 )
 from tests.concurrency import backends_waiting_on_a_lock
+from tests.issues.builders import sessions_with_issues
 from workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -1196,3 +1198,32 @@ def test_the_enterprise_side_does_not_see_returned_or_cancelled_shares(api, worl
     assert [(a["unit"]["id"], a["role"], a["status"]) for a in body["assignments"]] == [
         (world.dept_b.pk, "lead", "pending")
     ]
+
+
+@pytest.mark.parametrize(
+    ("basename", "grow"),
+    [
+        ("complaint-session", sessions_with_issues),
+        (
+            "routing-rule",
+            lambda world, n: [
+                RoutingRule.objects.create(
+                    category=IssueCategory.objects.create(code=f"c{i}-{n}", name="类", kind="request", resolve_days=10),
+                    chain=world.chain_a,
+                    unit=world.dept_a,
+                )
+                for i in range(n)
+            ],
+        ),
+    ],
+)
+def test_session_and_routing_rule_lists_do_not_grow_with_rows(api, world, categories, basename, grow):
+    def run():
+        with CaptureQueriesContext(connection) as captured:
+            ok(as_user(api, world.staff).get(reverse(f"{basename}-list")))
+        return len(captured)
+
+    grow(world, 2)
+    small = run()
+    grow(world, 4)  # three times as many
+    assert run() == small

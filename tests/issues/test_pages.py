@@ -27,6 +27,7 @@ from issues.models import (
 from issues.selectors import list_queue_for_user
 from issues.workflow import Action
 from tests import factories as f
+from tests.issues.builders import sessions_with_issues
 
 SH = ZoneInfo("Asia/Shanghai")
 ACTIONS = [
@@ -863,3 +864,19 @@ class TestRanking:
     @pytest.mark.parametrize("who", ["handler_a", "contact_a", "secretary_a", "chief_a"])
     def test_ranking_is_for_staff_and_chain_leaders(self, client, world, who):
         assert get(client, getattr(world, who), reverse("issues:ranking")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_session_list_and_ranking_pages_do_not_grow_with_rows(client, world, categories):
+    client.force_login(world.staff)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    urls = [reverse("issues:session-list"), reverse("issues:ranking")]
+    sessions_with_issues(world, 2)
+    small = [count(url) for url in urls]
+    sessions_with_issues(world, 4)
+    assert [count(url) for url in urls] == small
