@@ -23,6 +23,23 @@ def start_handling_clocks(issue: Issue, at: datetime) -> None:
     set_resolve_deadline(issue, add_working_days(at, issue.category.resolve_days))
 
 
+def co_part_due(issue: Issue, at: datetime, days: int | None = None) -> datetime:
+    """A co-handling unit's part: `days` working days (by default half the category's), never later
+    than the lead's resolve deadline, so the lead has the parts before it must answer."""
+    days = days or max(1, issue.category.resolve_days // 2)
+    return min(add_working_days(at, days), issue.resolve_due_at)
+
+
+def extend_resolve_deadline(issue: Issue, days: int) -> None:
+    """A granted extension: the deadline, and the warning and ladder with it, move by `days`."""
+    set_resolve_deadline(issue, add_working_days(issue.resolve_due_at, days))
+
+
+def restart_resolve_clock(issue: Issue, at: datetime) -> None:
+    """A reopened issue (unsatisfied rating) gets the category's full resolve time again."""
+    set_resolve_deadline(issue, add_working_days(at, issue.category.resolve_days))
+
+
 def set_resolve_deadline(issue: Issue, due: datetime) -> None:
     issue.resolve_due_at = due
     issue.resolve_warn_at = subtract_working_days(due, WARN_DAYS_BEFORE)

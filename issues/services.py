@@ -421,10 +421,7 @@ def dispatch_issue(
         "escalation_level",
         *deadlines.HANDLING_FIELDS,
     )
-    co_days = co_due_days or max(1, issue.category.resolve_days // 2)
-    from workdays.calendar import add_working_days
-
-    co_due = min(add_working_days(now, co_days), issue.resolve_due_at)
+    co_due = deadlines.co_part_due(issue, now, co_due_days)
     IssueAssignment.objects.bulk_create(
         [
             IssueAssignment(
@@ -547,9 +544,7 @@ def decide_extension(*, issue_id: int, actor, grant: bool, note: str = "") -> Ex
     request.decision_note = note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if grant:
-        from workdays.calendar import add_working_days
-
-        deadlines.set_resolve_deadline(issue, add_working_days(issue.resolve_due_at, request.days))
+        deadlines.extend_resolve_deadline(issue, request.days)
         # A moved deadline is a new clock: its own warning, and a ladder climbed afresh if it is missed.
         issue.handling_cycle += 1
         issue.escalation_level = 0
@@ -652,7 +647,7 @@ def rate_issue(
         issue.handling_cycle += 1
         issue.escalation_level = 0  # a new handling cycle climbs the ladder afresh
         issue.rate_due_at = None
-        deadlines.set_resolve_deadline(issue, _resolve_due_from(issue, now))
+        deadlines.restart_resolve_clock(issue, now)
         _save(
             issue,
             "status",
@@ -688,12 +683,6 @@ def rate_issue(
     )
     notify(issue=issue, recipients=recipients, subject=subject, body=comment or "")
     return issue
-
-
-def _resolve_due_from(issue: Issue, now):
-    from workdays.calendar import add_working_days
-
-    return add_working_days(now, issue.category.resolve_days)
 
 
 # --- everyone -------------------------------------------------------------------------------
