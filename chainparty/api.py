@@ -5,13 +5,15 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from chainparty.errors import InvalidTransition
+from chainparty.scope import get_visible_or_404
 
 
 class Pagination(PageNumberPagination):
@@ -30,6 +32,17 @@ class UserScopedFilterBackend(DjangoFilterBackend):
         return {**super().get_filterset_kwargs(request, queryset, view), "user": request.user}
 
 
+class ScopedObjectMixin:
+    """get_object through get_visible_or_404 on the user's scoped queryset; ids are digits only."""
+
+    lookup_value_regex = r"[0-9]+"
+
+    def get_object(self):
+        obj = get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
 class ErrorSerializer(serializers.Serializer):
     """The one error shape, for the OpenAPI document."""
 
@@ -42,12 +55,16 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-class Conflict(exceptions.APIException):
-    """409: the request is well formed but the object's state does not allow it (a workflow step)."""
+class InvalidTransitionSerializer(serializers.Serializer):
+    """The 409 of a workflow step that the object's state does not allow."""
 
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The object's current state does not allow this action.")
-    default_code = "conflict"
+    code = serializers.CharField(default="invalid_transition")
+    detail = serializers.CharField()
+    allowed_actions = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="What the caller may do now, where the workflow says.",
+    )
 
 
 def exception_handler(exc, context):
@@ -57,8 +74,14 @@ def exception_handler(exc, context):
     ("honours.1.year"), so every key names a field and every value is a list of messages.
     A Django ValidationError raised by a service (model validation, a domain rule) becomes a 400
     with the same field messages, so services need not know about DRF; Django's PermissionDenied
-    and Http404 become 403 and 404 the same way.
+    and Http404 become 403 and 404 the same way, and a workflow's InvalidTransition (from any app)
+    a 409 with the actions allowed now, where the workflow can say.
     """
+    if isinstance(exc, InvalidTransition):
+        body = {"code": exc.code, "detail": str(exc)}
+        if exc.allowed_actions is not None:
+            body["allowed_actions"] = exc.allowed_actions
+        return Response(body, status=status.HTTP_409_CONFLICT)
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
     if response is None:

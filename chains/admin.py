@@ -12,6 +12,7 @@ from django.db.models import Count, F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import SECURITY, BusinessAdmin, BusinessTabularInline
+from chainparty.errors import InvalidTransition
 from chains.models import (
     SCORE_FIELDS,
     Chain,
@@ -26,7 +27,7 @@ from chains.models import (
     ParkFacility,
     TaskForceMember,
 )
-from chains.services import InvalidTransition, designate_chain_master, revoke_chain_master
+from chains.services import designate_chain_master, revoke_chain_master
 
 
 # --- parks ------------------------------------------------------------------------------------

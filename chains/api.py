@@ -14,12 +14,12 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from chainparty.api import Conflict, ErrorSerializer, UserScopedFilterBackend
+from chainparty.api import ErrorSerializer, InvalidTransitionSerializer, ScopedObjectMixin, UserScopedFilterBackend
+from chainparty.permissions import DistrictStaffWrites
 from chains import services
 from chains.filters import EnterpriseFilter
 from chains.models import Chain, ChainMaster, ChainMasterStatus, ChainSegment, SegmentPosition
 from chains.selectors import (
-    get_visible_or_404,
     list_chain_masters_for_user,
     list_chains_for_user,
     list_enterprises_for_user,
@@ -39,35 +39,6 @@ ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description=_("Not signed in, or not allowed to do this.")),
     404: OpenApiResponse(ErrorSerializer, description=_("No such object, or not in your scope.")),
 }
-
-
-class DistrictStaffWrites(permissions.BasePermission):
-    """Reads for everyone signed in (scope does the rest); writes for district staff only.
-
-    Writes on an object are decided in has_object_permission, i.e. after the object was fetched
-    from the user's scope, so an object outside it is a 404 rather than a 403.
-    """
-
-    message = _("Only district party-building staff may change this.")
-
-    def has_permission(self, request, view) -> bool:
-        if request.method in permissions.SAFE_METHODS or view.detail:
-            return True
-        return request.user.is_district_staff
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        return request.method in permissions.SAFE_METHODS or request.user.is_district_staff
-
-
-class ScopedObjectMixin:
-    """get_object through get_visible_or_404 on the user's scoped queryset; ids are digits only."""
-
-    lookup_value_regex = r"[0-9]+"
-
-    def get_object(self):
-        obj = get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
 
 
 # --- chains ------------------------------------------------------------------------------------
@@ -205,7 +176,7 @@ TRANSITION_RESPONSES = {
     200: ChainMasterSerializer,
     403: ERRORS[403],
     404: ERRORS[404],
-    409: OpenApiResponse(ErrorSerializer, description=_("The chain master's status does not allow this.")),
+    409: OpenApiResponse(InvalidTransitionSerializer, description=_("The chain master's status does not allow this.")),
 }
 
 
@@ -246,10 +217,7 @@ class ChainMasterViewSet(
     def designate(self, request, pk=None):
         """Designate this candidate; the chain's previously designated master is revoked."""
         master = self.get_object()
-        try:
-            master = services.designate_chain_master(actor=request.user, chain_master=master)
-        except services.InvalidTransition as exc:
-            raise Conflict(str(exc), code=exc.code) from exc
+        master = services.designate_chain_master(actor=request.user, chain_master=master)
         return self._respond(master, status.HTTP_200_OK)
 
     @extend_schema(request=None, responses=TRANSITION_RESPONSES)
@@ -257,10 +225,7 @@ class ChainMasterViewSet(
     def revoke(self, request, pk=None):
         """Revoke this chain master or withdraw this candidate."""
         master = self.get_object()
-        try:
-            master = services.revoke_chain_master(actor=request.user, chain_master=master)
-        except services.InvalidTransition as exc:
-            raise Conflict(str(exc), code=exc.code) from exc
+        master = services.revoke_chain_master(actor=request.user, chain_master=master)
         return self._respond(master, status.HTTP_200_OK)
 
     def _respond(self, master, code: int) -> Response:

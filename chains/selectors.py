@@ -2,7 +2,6 @@
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
 
 from chains.models import (
     Chain,
@@ -63,14 +62,6 @@ def list_enterprises_for_user(user) -> QuerySet[Enterprise]:
 
 def list_parks_for_user(user) -> QuerySet[Park]:
     return Park.objects.visible_to(user).select_related("management_unit").prefetch_related("chiefs", "facilities")
-
-
-def get_visible_or_404(queryset: QuerySet, **lookup):
-    """The one way to fetch a single object: outside the user's scope it does not exist (404)."""
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def segment_map(*, chain: Chain, user, limit: int | None = None) -> list[dict]:

@@ -10,12 +10,14 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from chainparty.errors import InvalidTransition
+from chainparty.permissions import require_district_staff
 from chains.credit_code import normalise_credit_code, validate_credit_code
 from chains.models import (
     SCORE_FIELDS,
@@ -33,16 +35,8 @@ FIRST_HONOUR_YEAR = 1990
 ENTERPRISE_FIELDS = ("name", "credit_code", "kind", "size_class", "park", "employees", "annual_output", "address")
 
 
-class InvalidTransition(Exception):
-    """The object's state does not allow the action (e.g. designating a revoked chain master)."""
-
-    code = "invalid_transition"
-
-
-def _require_district_staff(actor: User) -> None:
-    # Enterprises and chain masters are maintained by the district two-new committee (design §1).
-    if not actor.is_district_staff:
-        raise PermissionDenied(_("Only district party-building staff may change this."))
+# Enterprises and chain masters are maintained by the district two-new committee (design §1).
+STAFF_ONLY = _("Only district party-building staff may change this.")
 
 
 class _Errors:
@@ -68,7 +62,7 @@ class _Errors:
 @transaction.atomic
 def create_enterprise(*, actor: User, data: Mapping[str, Any]) -> Enterprise:
     """Create an enterprise with its honours ([{honour, year}]) and memberships ([{segment}])."""
-    _require_district_staff(actor)
+    require_district_staff(actor, STAFF_ONLY)
     enterprise = Enterprise()
     return _save_enterprise(enterprise=enterprise, data={"honours": [], "memberships": [], **data})
 
@@ -76,7 +70,7 @@ def create_enterprise(*, actor: User, data: Mapping[str, Any]) -> Enterprise:
 @transaction.atomic
 def update_enterprise(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
     """Change the fields given in `data`; `honours` / `memberships`, when given, replace the lists."""
-    _require_district_staff(actor)
+    require_district_staff(actor, STAFF_ONLY)
     # Lock the row: two editors replacing the memberships at once would otherwise interleave.
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     return _save_enterprise(enterprise=locked, data=data)
@@ -223,7 +217,7 @@ def create_chain_master(
     *, actor: User, chain: Chain, enterprise: Enterprise, scores: Mapping[str, Decimal], note: str = ""
 ) -> ChainMaster:
     """Put an enterprise of the chain forward as a chain-master candidate, scored on §4.2's six criteria."""
-    _require_district_staff(actor)
+    require_district_staff(actor, STAFF_ONLY)
     errors = _Errors()
     unknown = set(scores) - set(SCORE_FIELDS)
     if unknown:
@@ -253,7 +247,7 @@ def create_chain_master(
 @transaction.atomic
 def designate_chain_master(*, actor: User, chain_master: ChainMaster) -> ChainMaster:
     """Make a candidate the chain's chain master, revoking the one designated before (one per chain)."""
-    _require_district_staff(actor)
+    require_district_staff(actor, STAFF_ONLY)
     # Lock the chain first: two designations on one chain run one after the other, so the second
     # revokes the first instead of tripping the "one designated per chain" constraint.
     Chain.objects.select_for_update().get(pk=chain_master.chain_id)
@@ -279,7 +273,7 @@ def designate_chain_master(*, actor: User, chain_master: ChainMaster) -> ChainMa
 @transaction.atomic
 def revoke_chain_master(*, actor: User, chain_master: ChainMaster) -> ChainMaster:
     """Withdraw a candidate or a designated chain master."""
-    _require_district_staff(actor)
+    require_district_staff(actor, STAFF_ONLY)
     master = ChainMaster.objects.select_for_update().get(pk=chain_master.pk)
     if master.status == ChainMasterStatus.REVOKED:
         raise InvalidTransition(_("This chain master has already been revoked."))

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.decorators import business_page
+from chainparty.scope import get_visible_or_404
 from chains.filters import EnterpriseFilter
 from chains.models import (
     Chain,
@@ -15,7 +16,6 @@ from chains.models import (
     SegmentPosition,
 )
 from chains.selectors import (
-    get_visible_or_404,
     list_chain_masters_for_user,
     list_chains_for_user,
     list_enterprises_for_user,

@@ -8,7 +8,7 @@ allowed now when the state does not allow it — before its input is parsed, so 
 depend on the body sent; the service checks again under the row lock and decides everything else.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import django_filters
 from django import forms
@@ -31,8 +31,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role
-from chainparty.api import ErrorSerializer
-from chains.selectors import get_visible_or_404
+from chainparty.api import ErrorSerializer, InvalidTransitionSerializer
+from chainparty.dates import start_of_day
+from chainparty.permissions import IsDistrictStaff
+from chainparty.scope import get_visible_or_404
 from issues import kpis, routing, selectors, services, workflow
 from issues.models import Issue, IssueAssignment, IssueCategory, Rating, RoutingRule, Status
 from issues.serializers import (
@@ -58,18 +60,9 @@ from issues.serializers import (
     SuperviseInputSerializer,
     UnitKpiSerializer,
 )
-from issues.workflow import Action, InvalidTransition
+from issues.workflow import Action
 
-SHANGHAI = kpis.SHANGHAI
 IDEMPOTENCY_KEY_MAX = 100
-
-
-class InvalidTransitionSerializer(serializers.Serializer):
-    """The 409 of a workflow action (issue 3: "HTTP 409 with code, detail, allowed_actions")."""
-
-    code = serializers.CharField(default="invalid_transition")
-    detail = serializers.CharField()
-    allowed_actions = serializers.ListField(child=serializers.CharField())
 
 
 ERRORS = {
@@ -85,13 +78,6 @@ ACTION_RESPONSES = {
 }
 
 
-class IsDistrictStaff(permissions.BasePermission):
-    message = _("Only district party-building staff may do this.")
-
-    def has_permission(self, request, view) -> bool:
-        return request.user.has_role(Role.DISTRICT_STAFF)
-
-
 # --- the issue list's filters ------------------------------------------------------------------
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
@@ -100,10 +86,6 @@ class IdFilter(django_filters.NumberFilter):
 
 BOOLEAN_CHOICES = [("true", _("yes")), ("false", _("no"))]
 ESCALATION_CHOICES = [(level, str(level)) for level in range(4)]
-
-
-def _start_of(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
 class IssueFilter(django_filters.FilterSet):
@@ -152,10 +134,10 @@ class IssueFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=overdue) if value == "true" else queryset.exclude(pk__in=overdue)
 
     def filter_created_after(self, queryset, name, value):
-        return queryset.filter(created_at__gte=_start_of(value))
+        return queryset.filter(created_at__gte=start_of_day(value))
 
     def filter_created_before(self, queryset, name, value):
-        return queryset.filter(created_at__lt=_start_of(value + timedelta(days=1)))
+        return queryset.filter(created_at__lt=start_of_day(value + timedelta(days=1)))
 
 
 # --- issues ------------------------------------------------------------------------------------
@@ -181,12 +163,6 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_serializer_class(self):
         return IssueListSerializer if self.action == "list" else IssueDetailSerializer
-
-    def handle_exception(self, exc):
-        if isinstance(exc, InvalidTransition):
-            body = {"code": "invalid_transition", "detail": str(exc), "allowed_actions": exc.allowed_actions}
-            return Response(body, status=status.HTTP_409_CONFLICT)
-        return super().handle_exception(exc)
 
     # reads
     def retrieve(self, request, *args, **kwargs):

@@ -27,13 +27,13 @@ on the row it counts.
 
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Unit
 from accounts.roles import Role
+from chainparty.dates import SHANGHAI
 from chains.models import Chain
 from issues.models import (
     HANDLING_STATUSES,
@@ -45,7 +45,6 @@ from issues.models import (
     Status,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 FOUR_PLACES = Decimal("0.0001")
 
 

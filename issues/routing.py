@@ -6,43 +6,28 @@ Two constraints hold the table together (one rule per category and chain, one de
 category); these services check them first so that the answer names the field, and turn the
 IntegrityError of a concurrent request that slipped past the check into the same field error."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit
-from accounts.roles import Role
+from chainparty.permissions import require_district_staff
+from chainparty.scope import get_visible_or_404, parse_id
 from chains.models import Chain
-from chains.selectors import get_visible_or_404
 from issues.models import IssueCategory, RoutingRule
-
-
-def _require_staff(actor) -> None:
-    if not actor.has_role(Role.DISTRICT_STAFF):
-        raise PermissionDenied(_("Only district party-building staff may do this."))
-
-
-def _as_id(value) -> int | None:
-    """An id as typed by a caller: a whole number, or nothing (anything else matches no row)."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _resolve(*, category_id, chain_id, unit_id) -> tuple[IssueCategory, Chain | None, Unit]:
     errors = {}
-    category = IssueCategory.objects.filter(pk=_as_id(category_id)).first()
+    category = IssueCategory.objects.filter(pk=parse_id(category_id)).first()
     if category is None:
         errors["category"] = _("Unknown category.")
     chain = None
     if chain_id not in (None, ""):
-        chain = Chain.objects.filter(pk=_as_id(chain_id)).first()
+        chain = Chain.objects.filter(pk=parse_id(chain_id)).first()
         if chain is None:
             errors["chain"] = _("Unknown chain.")
-    unit = Unit.objects.filter(pk=_as_id(unit_id), is_active=True).first()
+    unit = Unit.objects.filter(pk=parse_id(unit_id), is_active=True).first()
     if unit is None:
         errors["unit"] = _("Unknown unit, or a unit no longer active.")
     if errors:
@@ -78,7 +63,7 @@ def _save(rule: RoutingRule) -> RoutingRule:
 
 @transaction.atomic
 def create_routing_rule(*, actor, category_id: int, chain_id: int | None = None, unit_id: int) -> RoutingRule:
-    _require_staff(actor)
+    require_district_staff(actor)
     category, chain, unit = _resolve(category_id=category_id, chain_id=chain_id, unit_id=unit_id)
     return _save(RoutingRule(category=category, chain=chain, unit=unit))
 
@@ -88,7 +73,7 @@ def update_routing_rule(
     *, actor, rule: RoutingRule, category_id: int, chain_id: int | None, unit_id: int
 ) -> RoutingRule:
     """Every field is given (an API PATCH fills in the rule's current values for those left out)."""
-    _require_staff(actor)
+    require_district_staff(actor)
     # Locked: two edits of one rule are applied one after the other, each checked against the other.
     locked = get_visible_or_404(RoutingRule.objects.select_for_update(), pk=rule.pk)
     locked.category, locked.chain, locked.unit = _resolve(category_id=category_id, chain_id=chain_id, unit_id=unit_id)
@@ -97,5 +82,5 @@ def update_routing_rule(
 
 @transaction.atomic
 def delete_routing_rule(*, actor, rule: RoutingRule) -> None:
-    _require_staff(actor)
+    require_district_staff(actor)
     RoutingRule.objects.filter(pk=rule.pk).delete()

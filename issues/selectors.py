@@ -3,8 +3,8 @@
 from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When
 
 from accounts.roles import Role
+from chainparty.scope import get_visible_or_404
 from chains.models import Chain
-from chains.selectors import get_visible_or_404
 from issues.models import (
     HANDLING_STATUSES,
     LIVE_SHARES,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Unit, UnitKind
 from accounts.roles import Role
+from chainparty.scope import parse_id
 from chains.models import Chain, ChainMembership, Enterprise
 from issues import deadlines, workflow
 from issues.models import (
@@ -147,22 +148,13 @@ def validate_uploads(uploads: list[Upload]) -> list[tuple[Upload, str, str]]:
     return checked
 
 
-def _as_id(value) -> int | None:
-    """An id from a form or JSON: a positive integer, else None (then "not found" for the field)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
 def validate_submission(*, actor, enterprise_id, category_code, title, description, chain_id=None):
     """Check one submission without writing anything; returns the resolved objects. Shared by the
     single form, the API and the complaint-session grid (which validates every row first)."""
     if not actor.has_role(*SUBMITTER_ROLES):
         raise PermissionDenied(_("You may not submit issues."))
     errors = {}
-    enterprise_id, chain_id = _as_id(enterprise_id), _as_id(chain_id)
+    enterprise_id, chain_id = parse_id(enterprise_id), parse_id(chain_id)
     category = IssueCategory.objects.filter(code=category_code, is_active=True).first() if category_code else None
     if not category_code:
         errors["category"] = _("This field is required.")
@@ -270,15 +262,15 @@ def create_complaint_session(*, actor, title, held_on, place, host_unit_id, chai
         errors["place"] = _("This field is required.")
     if not held_on:
         errors["held_on"] = _("This field is required.")
-    host = Unit.objects.filter(pk=_as_id(host_unit_id)).first()
+    host = Unit.objects.filter(pk=parse_id(host_unit_id)).first()
     if host is None:
         errors["host_unit"] = _("Choose the host unit.")
     if not chain_id and not industry_committee_id:
         errors["chain"] = _("Give the chain or the industry party committee the session is for.")
-    if chain_id and not Chain.objects.filter(pk=_as_id(chain_id)).exists():
+    if chain_id and not Chain.objects.filter(pk=parse_id(chain_id)).exists():
         errors["chain"] = _("Unknown chain.")
     committees = Unit.objects.filter(kind=UnitKind.INDUSTRY_PARTY_COMMITTEE)
-    if industry_committee_id and not committees.filter(pk=_as_id(industry_committee_id)).exists():
+    if industry_committee_id and not committees.filter(pk=parse_id(industry_committee_id)).exists():
         errors["industry_committee"] = _("Unknown industry party committee.")
     if errors:
         raise ValidationError(errors)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import business_page
 from accounts.roles import Role
-from chains.selectors import get_visible_or_404
+from chainparty.scope import get_visible_or_404
 from issues import forms as issue_forms
 from issues import services, workflow
 from issues.models import (

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+import chainparty.errors
 from accounts.roles import Role
 from issues.models import LIVE_SHARES, AssignmentRole, AssignmentStatus, Issue, Status
 
@@ -34,12 +35,15 @@ class Action(models.TextChoices):
     CLOSE = "close", _("Close")
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(chainparty.errors.InvalidTransition):
+    """An issue's step out of turn; carries the actions the user may take now."""
+
     def __init__(self, issue: Issue, action: str, allowed: list[str]):
-        self.issue, self.action, self.allowed_actions = issue, action, allowed
+        self.issue, self.action = issue, action
         super().__init__(
             _("“%(action)s” is not possible while the issue is %(status)s.")
-            % {"action": Action(action).label, "status": Status(issue.status).label}
+            % {"action": Action(action).label, "status": Status(issue.status).label},
+            allowed_actions=allowed,
         )
 
 

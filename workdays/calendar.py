@@ -36,13 +36,12 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
-from zoneinfo import ZoneInfo
 
+from chainparty.dates import SHANGHAI
 from workdays.models import CalendarDay, Kind
 
 logger = logging.getLogger(__name__)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = clock.max  # 23:59:59.999999
 # How stale another process's copy may get after a staff edit; holidays change about once a year.
 CACHE_SECONDS = 300

@@ -1,0 +1,19 @@
+"""Domain errors shared by every app. Services raise Django's ValidationError (400, field by field)
+and PermissionDenied (403); a step that the object's state does not allow raises InvalidTransition,
+which the API's exception handler alone turns into a 409 and a page shows as a message."""
+
+from collections.abc import Sequence
+
+
+class InvalidTransition(Exception):
+    """The object's state does not allow the action (a workflow step out of turn).
+
+    ``allowed_actions``, when the workflow can say it, lists what the user may do now; the 409
+    body carries it so a client can offer those instead.
+    """
+
+    code = "invalid_transition"
+
+    def __init__(self, message, *, allowed_actions: Sequence[str] | None = None):
+        super().__init__(message)
+        self.allowed_actions = list(allowed_actions) if allowed_actions is not None else None
