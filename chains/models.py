@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from chains.credit_code import validate_credit_code
+from secretaries.selectors import enterprise_ids_posted_to
 
 
 def _no_business_scope(user) -> bool:
@@ -244,9 +245,7 @@ class EnterpriseQuerySet(models.QuerySet):
         if user.has_role(Role.PARK_CHIEF):
             scope |= Q(park__in=Park.objects.filter(chiefs=user).values("pk"))
         if user.has_role(Role.FIRST_SECRETARY):
-            from secretaries.models import Dispatch
-
-            scope |= Q(pk__in=Dispatch.objects.active().filter(cadre=user).values("enterprise_id"))
+            scope |= Q(pk__in=enterprise_ids_posted_to(user))
         if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id:
             scope |= Q(pk=user.enterprise_id)
         return self.filter(scope)

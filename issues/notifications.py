@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from issues.models import Issue, Notification
+from secretaries.selectors import cadre_ids_posted_to
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -26,9 +27,7 @@ def _active():
 def enterprise_people(issue: Issue):
     """The enterprise's side: its contacts, and the first secretaries dispatched to it now. Not simply
     the submitter: a secretary whose dispatch has ended no longer sees the issue, nor hears of it."""
-    from secretaries.models import Dispatch
-
-    secretaries = Dispatch.objects.active().filter(enterprise_id=issue.enterprise_id).values("cadre_id")
+    secretaries = cadre_ids_posted_to(issue.enterprise_id)
     return _active().filter(
         Q(enterprise_id=issue.enterprise_id, groups__name=Role.ENTERPRISE_CONTACT)
         | Q(pk__in=secretaries, groups__name=Role.FIRST_SECRETARY)

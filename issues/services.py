@@ -38,6 +38,7 @@ from issues.models import (
 from issues.notifications import chain_leaders, district_staff, enterprise_people, notify, unit_handlers
 from issues.selectors import sees_internal
 from issues.workflow import Action
+from secretaries.selectors import enterprise_ids_posted_to
 
 SUBMITTER_ROLES = (Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY, Role.DISTRICT_STAFF)
 MAX_ATTACHMENTS = 10
@@ -117,13 +118,11 @@ def submitter_enterprises(user):
     if user.has_role(Role.DISTRICT_STAFF):
         return Enterprise.objects.all()
     if user.has_role(Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY):
-        from secretaries.models import Dispatch
-
         ids = []
         if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id:
             ids.append(user.enterprise_id)
         if user.has_role(Role.FIRST_SECRETARY):
-            ids += list(Dispatch.objects.active().filter(cadre=user).values_list("enterprise_id", flat=True))
+            ids += list(enterprise_ids_posted_to(user).values_list("enterprise_id", flat=True))
         return Enterprise.objects.filter(pk__in=ids)
     return Enterprise.objects.none()
 

@@ -1,0 +1,16 @@
+"""Reads of cadres' postings that other apps rely on (scope, who hears of an enterprise's issue).
+Other apps call these instead of querying the posting model, so its shape stays this app's."""
+
+from django.db.models import QuerySet
+
+from secretaries.models import Dispatch
+
+
+def enterprise_ids_posted_to(cadre) -> QuerySet:
+    """Ids of the enterprises the cadre is posted to today (a subquery: use it with ``__in``)."""
+    return Dispatch.objects.active().filter(cadre=cadre).values("enterprise_id")
+
+
+def cadre_ids_posted_to(enterprise_id: int) -> QuerySet:
+    """Ids of the cadres posted to the enterprise today (a subquery: use it with ``__in``)."""
+    return Dispatch.objects.active().filter(enterprise_id=enterprise_id).values("cadre_id")
