@@ -6,13 +6,14 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages clean
+.PHONY: run test lint lock messages clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The virtualenv gets the versions of requirements-dev.lock, each checked against its hash
+# (pip itself is one of them). Edit requirements*.txt, then `make lock`.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
 
 # Serve the portal with the background jobs running. Embedded default: SQLite and a Celery worker
@@ -31,17 +32,31 @@ run: $(VENV)/.installed
 	echo "Portal: http://$(HOST):$(PORT)/  (stop with Ctrl-C)"; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-# The whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, or their usual local addresses),
-# plus ruff and the migrations check.
+# The checks, cheapest first, then the whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL,
+# or their usual local addresses). ruff, import-linter (.importlinter) and mypy read their settings
+# from the repository, so these lines are the same ones .pre-commit-config.yaml runs.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Re-pin requirements.txt into requirements.lock and requirements-dev.txt into requirements-dev.lock,
+# exact versions with hashes, for Python 3.11 and newer on any platform. Versions already in a lock
+# are kept unless the .txt no longer allows them; `make lock LOCK_ARGS=--upgrade` moves everything to
+# the newest allowed, `LOCK_ARGS="--upgrade-package django"` one package. The dev lock is resolved
+# within the runtime one, so the two never disagree.
+LOCK := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+lock: $(VENV)/.installed
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 # Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: $(VENV)/.installed
@@ -51,4 +66,4 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) .mypy_cache .ruff_cache

@@ -4,21 +4,24 @@ a 404 on every route, page or API, never a 403 that would confirm it is there.""
 
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 M = TypeVar("M", bound=Model)
 
 
-def get_visible_or_404(queryset: QuerySet[M], **lookup) -> M:
+def get_visible_or_404(queryset: QuerySet[M], **lookup: object) -> M:
     """Fetch one object from a user-scoped queryset; outside the user's scope it does not exist (404)."""
     try:
         return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    # get() raises only the model's own DoesNotExist; it is caught through its base class because
+    # the type checker does not see that per-model subclass on a generic model.
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
-def parse_id(value) -> int | None:
+def parse_id(value: object) -> int | None:
     """An object id as a caller sent it (a form field, JSON, a query parameter).
 
     Blank (``None`` or ``""``) is ``None``: not given. Anything that is not a whole number (text, a

@@ -22,9 +22,10 @@ _POSITION_ORDER = {position: index for index, position in enumerate(SegmentPosit
 
 def list_chains_for_user(user) -> QuerySet[Chain]:
     visible = Enterprise.objects.visible_to(user).values("pk")
+    # Named with its model: visible_to() is declared on an unparameterised QuerySet subclass.
+    chains: QuerySet[Chain] = Chain.objects.visible_to(user)
     return (
-        Chain.objects.visible_to(user)
-        .select_related("lead_unit", "industry_committee_unit")
+        chains.select_related("lead_unit", "industry_committee_unit")
         .prefetch_related(
             Prefetch("leaderships", queryset=ChainLeadership.objects.select_related("user")),
             Prefetch(

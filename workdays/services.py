@@ -30,7 +30,7 @@ def package_years() -> list[int]:
 
 
 def _package_days(years: set[int]) -> dict[date, tuple[str, str]]:
-    days = {}
+    days: dict[date, tuple[str, str]] = {}
     for day, holiday in chinese_calendar.holidays.items():
         if day.year in years:
             days[day] = (Kind.HOLIDAY, _CHINESE_NAMES[holiday])
