@@ -4,8 +4,8 @@ Who may do what in /admin/ follows the roles (design §5: roles are groups), not
 permissions, so there is one source of truth and nothing to keep in sync:
 
 - district staff (区委两新工委) edit the business data: units, parks, chains, enterprises, chain
-  masters, dispatches. They do not manage accounts; they may look people up (autocomplete) to name
-  a chain leader, a park chief or a dispatched cadre.
+  masters, postings. They do not manage accounts; they may look people up (autocomplete) to name
+  a chain leader, a park chief or a posted cadre.
 - the security administrator manages accounts: users, their unit or enterprise, their roles, and
   sign-in lockouts. They may look units and enterprises up by name to attach an account, and see no
   other business data (三员分立).

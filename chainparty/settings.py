@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "guardian",
     "axes",
+    "chainparty",  # the project package as an app: its seed_demo command sees every app
     "accounts",
     "chains",
     "secretaries",
@@ -182,7 +183,7 @@ SPECTACULAR_SETTINGS = {
         "CategoryKindEnum": "issues.models.CategoryKind",
         "ChainMasterStatusEnum": "chains.models.ChainMasterStatus",
         "MeasureStatusEnum": "chains.models.MeasureStatus",
-        "DispatchKindEnum": "secretaries.models.DispatchKind",
+        "PostingKindEnum": "secretaries.models.PostingKind",
     },
 }
 

@@ -1,4 +1,4 @@
-"""Django admin of secretaries: dispatches of first secretaries and party-building instructors (§4.5).
+"""Django admin of secretaries: postings (派驻) of first secretaries and party-building instructors (§4.5).
 
 District staff edit them (accounts.admin.RoleGate); cadres and enterprises are picked by autocomplete.
 """
@@ -6,11 +6,11 @@ District staff edit them (accounts.admin.RoleGate); cadres and enterprises are p
 from django.contrib import admin
 
 from accounts.admin import BusinessAdmin
-from secretaries.models import Dispatch
+from secretaries.models import Posting
 
 
-@admin.register(Dispatch)
-class DispatchAdmin(BusinessAdmin):
+@admin.register(Posting)
+class PostingAdmin(BusinessAdmin):
     list_display = ("cadre", "kind", "enterprise", "start_date", "end_date", "status")
     list_select_related = ("cadre", "enterprise")
     list_filter = ("kind", "status")

@@ -5,54 +5,53 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class DispatchKind(models.TextChoices):
+class PostingKind(models.TextChoices):
     FIRST_SECRETARY = "first_secretary", _("First secretary")
     INSTRUCTOR = "instructor", _("Party-building instructor")
 
 
-class DispatchStatus(models.TextChoices):
+class PostingStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     ENDED = "ended", _("Ended")
 
 
-class DispatchQuerySet(models.QuerySet):
-    def active(self, on=None) -> "DispatchQuerySet":
+class PostingQuerySet(models.QuerySet):
+    def active(self, on=None) -> "PostingQuerySet":
         day = on or timezone.localdate()
-        return self.filter(status=DispatchStatus.ACTIVE, start_date__lte=day).filter(
+        return self.filter(status=PostingStatus.ACTIVE, start_date__lte=day).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=day)
         )
 
 
-class Dispatch(models.Model):
-    """A cadre dispatched to an SME as first secretary or party-building instructor (§4.5).
+class Posting(models.Model):
+    """A cadre posted (派驻) to an SME as first secretary or party-building instructor (§4.5).
 
-    The foundation keeps only what scope needs (who is dispatched where, and when); work logs and
-    the rest of §4.5 arrive with the first-secretaries issue.
+    Not to be confused with an issue's dispatch (派单) to handling units. Only what scope needs is
+    kept so far (who is posted where, and when); work logs and the rest of §4.5 come with the
+    first-secretary work.
     """
 
     cadre = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="dispatches"
+        settings.AUTH_USER_MODEL, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="postings"
     )
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=DispatchKind.choices, default=DispatchKind.FIRST_SECRETARY
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PostingKind.choices, default=PostingKind.FIRST_SECRETARY)
     enterprise = models.ForeignKey(
-        "chains.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="dispatches"
+        "chains.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="postings"
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=DispatchStatus.choices, default=DispatchStatus.ACTIVE)
+    status = models.CharField(_("status"), max_length=10, choices=PostingStatus.choices, default=PostingStatus.ACTIVE)
 
-    objects = DispatchQuerySet.as_manager()
+    objects = PostingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("dispatch")
-        verbose_name_plural = _("dispatches")
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="dispatch_end_after_start",
+                name="posting_end_after_start",
             )
         ]
 

@@ -3,14 +3,14 @@ Other apps call these instead of querying the posting model, so its shape stays 
 
 from django.db.models import QuerySet
 
-from secretaries.models import Dispatch
+from secretaries.models import Posting
 
 
 def enterprise_ids_posted_to(cadre) -> QuerySet:
     """Ids of the enterprises the cadre is posted to today (a subquery: use it with ``__in``)."""
-    return Dispatch.objects.active().filter(cadre=cadre).values("enterprise_id")
+    return Posting.objects.active().filter(cadre=cadre).values("enterprise_id")
 
 
 def cadre_ids_posted_to(enterprise_id: int) -> QuerySet:
     """Ids of the cadres posted to the enterprise today (a subquery: use it with ``__in``)."""
-    return Dispatch.objects.active().filter(enterprise_id=enterprise_id).values("cadre_id")
+    return Posting.objects.active().filter(enterprise_id=enterprise_id).values("cadre_id")

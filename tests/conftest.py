@@ -77,7 +77,7 @@ def world(db):
     chief_a = f.UserFactory(username="chief_a", unit=town, roles=[Role.PARK_CHIEF])
     park_a.chiefs.add(chief_a)
     secretary_a = f.UserFactory(username="secretary_a", unit=dept_b, roles=[Role.FIRST_SECRETARY])
-    f.DispatchFactory(cadre=secretary_a, enterprise=ent_a1)
+    f.PostingFactory(cadre=secretary_a, enterprise=ent_a1)
     contact_a = f.UserFactory(username="contact_a", enterprise=ent_a1, roles=[Role.ENTERPRISE_CONTACT])
     contact_b = f.UserFactory(username="contact_b", enterprise=ent_b1, roles=[Role.ENTERPRISE_CONTACT])
     security = f.UserFactory(username="security", unit=two_new, roles=[Role.SECURITY_ADMIN])

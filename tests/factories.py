@@ -27,7 +27,7 @@ from chains.models import (
     SizeClass,
     TaskForceMember,
 )
-from secretaries.models import Dispatch
+from secretaries.models import Posting
 
 _codes = itertools.count(1)
 
@@ -148,9 +148,9 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"培育措施{n}")
 
 
-class DispatchFactory(factory.django.DjangoModelFactory):
+class PostingFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Dispatch
+        model = Posting
 
     cadre = factory.SubFactory(UserFactory, roles=[Role.FIRST_SECRETARY])
     enterprise = factory.SubFactory(EnterpriseFactory)

@@ -19,7 +19,7 @@ SHOWN = {
     "/admin/chains/chainmaster/": "enterprise",
 }
 CHANGELISTS = list(SHOWN)
-BUSINESS_PAGES = CHANGELISTS + ["/admin/secretaries/dispatch/", "/admin/accounts/unit/", "/admin/chains/park/"]
+BUSINESS_PAGES = CHANGELISTS + ["/admin/secretaries/posting/", "/admin/accounts/unit/", "/admin/chains/park/"]
 
 
 def _with_admin_access(user: User) -> User:

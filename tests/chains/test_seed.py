@@ -9,7 +9,7 @@ from django.db.models import Count, F
 
 from accounts.models import Unit, UnitKind, User
 from accounts.roles import Role
-from chains import demo
+from chains import demo_data
 from chains.credit_code import validate_credit_code
 from chains.models import (
     Chain,
@@ -27,7 +27,7 @@ from chains.models import (
     ParkKind,
     SegmentPosition,
 )
-from secretaries.models import Dispatch
+from secretaries.models import Posting
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +97,11 @@ def test_each_role_has_one_demo_account_with_the_demo_password():
     seed()
 
     for role in Role:
-        accounts = [a for a in demo.DEMO_ACCOUNTS if a.role == role]
+        accounts = [a for a in demo_data.DEMO_ACCOUNTS if a.role == role]
         assert len(accounts) == 1, role
         user = User.objects.get(username=accounts[0].username)
         assert role.value in user.roles
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(demo_data.DEMO_PASSWORD)
     assert not User.objects.filter(is_superuser=True).exists()
     assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {
         "staff",
@@ -110,9 +110,9 @@ def test_each_role_has_one_demo_account_with_the_demo_password():
     }
     # The rest of the cast are people, not logins (but for the two extra handlers the issue demo
     # needs to act a joint flow and the first rung of the ladder).
-    from issues.demo import EXTRA_HANDLERS
+    from issues.demo_data import EXTRA_HANDLERS
 
-    logins = [a.username for a in demo.DEMO_ACCOUNTS] + [username for username, _, _ in EXTRA_HANDLERS]
+    logins = [a.username for a in demo_data.DEMO_ACCOUNTS] + [username for username, _, _ in EXTRA_HANDLERS]
     others = User.objects.exclude(username__in=logins)
     assert others.exists()
     assert not any(user.has_usable_password() for user in others)
@@ -120,15 +120,17 @@ def test_each_role_has_one_demo_account_with_the_demo_password():
 
 def test_demo_accounts_all_see_the_demo_enterprise_through_their_own_relation():
     seed("--enterprises", "200")
-    users = {user.username: user for user in User.objects.filter(username__in=[a.username for a in demo.DEMO_ACCOUNTS])}
-    sme = Enterprise.objects.get(name=demo.DEMO_ENTERPRISE)
+    users = {
+        user.username: user for user in User.objects.filter(username__in=[a.username for a in demo_data.DEMO_ACCOUNTS])
+    }
+    sme = Enterprise.objects.get(name=demo_data.DEMO_ENTERPRISE)
     biomedicine = Chain.objects.get(code="biomedicine")
 
     assert sme.is_sme
     assert users["contact"].enterprise == sme
-    assert Dispatch.objects.active().filter(cadre=users["secretary"], enterprise=sme).exists()
-    assert users["parkchief"] in Park.objects.get(name=demo.SCIENCE_CITY).chiefs.all()
-    assert sme.park.name == demo.SCIENCE_CITY
+    assert Posting.objects.active().filter(cadre=users["secretary"], enterprise=sme).exists()
+    assert users["parkchief"] in Park.objects.get(name=demo_data.SCIENCE_CITY).chiefs.all()
+    assert sme.park.name == demo_data.SCIENCE_CITY
     assert users["handler"].unit == biomedicine.lead_unit
     assert biomedicine.leaderships.get(role=LeaderRole.LEADER).user == users["leader"]
     for username in ("staff", "leader", "handler", "parkchief", "secretary", "contact"):
@@ -151,7 +153,7 @@ def test_reset_passwords_only_when_asked():
 
     output = seed("--reset-passwords")
     leader.refresh_from_db()
-    assert leader.check_password(demo.DEMO_PASSWORD)
+    assert leader.check_password(demo_data.DEMO_PASSWORD)
     assert "passwords reset: 8" in output
 
 
@@ -185,7 +187,7 @@ def test_every_chain_is_complete():
     chains = Chain.objects.annotate(n=Count("memberships")).prefetch_related(
         "segments", "leaderships__user__groups", "cooperating_units"
     )
-    assert len(chains) == len(demo.CHAINS) >= 5
+    assert len(chains) == len(demo_data.CHAINS) >= 5
     for chain in chains:
         assert 8 <= chain.n <= 15, chain
         assert chain.cooperating_units.all()

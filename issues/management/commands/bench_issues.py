@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import Unit, UnitKind, User
 from chains.models import Chain, ChainMembership
 from issues import deadlines
-from issues.demo import _ensure_categories
+from issues.demo import ensure_categories
 from issues.models import AssignmentRole, AssignmentStatus, DispatchMode, Issue, IssueAssignment, Status
 from issues.sweep import sweep_deadlines
 from workdays.calendar import add_working_days, subtract_working_days
@@ -90,7 +90,7 @@ class Command(BaseCommand):
 
     # --- seeding -----------------------------------------------------------------------------
     def _seed(self, count: int, *, offset: int) -> None:
-        categories = list(_ensure_categories(Counter()).values())
+        categories = list(ensure_categories(Counter()).values())
         chains = {c.pk: c for c in Chain.objects.select_related("lead_unit")}
         memberships = list(ChainMembership.objects.values_list("enterprise_id", "chain_id"))
         departments = list(Unit.objects.filter(kind=UnitKind.ECONOMIC_DEPARTMENT, is_active=True))

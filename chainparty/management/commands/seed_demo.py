@@ -1,7 +1,9 @@
-"""`manage.py seed_demo [--enterprises N] [--reset-passwords]`: the demo world (chains.demo).
+"""`manage.py seed_demo [--enterprises N] [--reset-passwords]`: the demo world of every app.
 
-Idempotent: a second run with the same arguments writes nothing. `--enterprises N` tops the registry
-up to N enterprises (synthetic SMEs) for load and benchmark work.
+It lives in the project package because it calls into each app's demo module — chains.demo, then
+issues.demo, which builds on it — and chains may not import issues. Idempotent: a second run with
+the same arguments writes nothing. `--enterprises N` tops the registry up to N enterprises (synthetic
+SMEs) for load and benchmark work.
 """
 
 import argparse
@@ -11,7 +13,9 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from chainparty.demo import SeedError
 from chains import demo
+from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from issues.demo import seed_issue_demo
 
 
@@ -48,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
-            help=f"set existing demo accounts' passwords back to {demo.DEMO_PASSWORD} and lift lockouts",
+            help=f"set existing demo accounts' passwords back to {DEMO_PASSWORD} and lift lockouts",
         )
 
     def handle(self, *args, enterprises=None, reset_passwords=False, **options):
@@ -61,7 +65,7 @@ class Command(BaseCommand):
                 created += demo.scale_enterprises(total=enterprises)
         except ValidationError as exc:
             raise CommandError(f"The demo password fails a password validator: {' '.join(exc.messages)}") from exc
-        except demo.SeedError as exc:
+        except SeedError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
 
@@ -77,7 +81,7 @@ class Command(BaseCommand):
 
     def _print_accounts(self) -> None:
         rows = [("username", "role", "password")] + [
-            (a.username, f"{a.role.label} ({a.role.value})", demo.DEMO_PASSWORD) for a in demo.DEMO_ACCOUNTS
+            (a.username, f"{a.role.label} ({a.role.value})", DEMO_PASSWORD) for a in DEMO_ACCOUNTS
         ]
         widths = [max(_width(row[column]) for row in rows) for column in range(2)]
         self.stdout.write("")
