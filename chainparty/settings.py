@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chains",
     "secretaries",
     "workdays",
+    "inbox",
     "issues",
 ]
 
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "inbox.context_processors.inbox",
             ],
         },
     },
