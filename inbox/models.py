@@ -23,8 +23,9 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     """The target is generic (content type and id) so that any app can notify about its objects
-    without the inbox knowing them. An app whose objects may be deleted declares a GenericRelation
-    to this model (as issues.Issue does), so their notifications go with them."""
+    without the inbox knowing them. A target's model defines get_absolute_url (the inbox's "open"
+    button leads there), and a GenericRelation to this model (as issues.Issue does), so that its
+    notifications are deleted with it."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -28,8 +28,9 @@ def notification_read(request, pk):
     """Mark one notification read; with `open`, go on to what it is about."""
     notification = get_notification_for_user(request.user, pk)
     mark_notifications_read(actor=request.user, notification_ids=[notification.pk])
-    if "open" in request.POST and notification.target is not None:
-        return redirect(notification.target)  # its get_absolute_url()
+    target = notification.target if "open" in request.POST else None
+    if hasattr(target, "get_absolute_url"):
+        return redirect(target.get_absolute_url())
     return redirect(_back(request))
 
 
