@@ -9,6 +9,7 @@ from django.core import mail
 from accounts.models import User
 from inbox import services
 from inbox.models import Notification
+from inbox.tasks import send_pending_emails_task
 
 
 def users(*people):
@@ -63,7 +64,7 @@ class TestNotify:
         assert len(callbacks) == 1  # the one that is e-mailed
         assert enqueued == []  # nothing before the commit
         callbacks[0]()
-        assert enqueued == ["inbox.tasks.send_pending_emails_task"]
+        assert enqueued == [send_pending_emails_task.name]
         assert list(Notification.objects.order_by("pk").values_list("email_due", flat=True)) == [True, False]
 
 
