@@ -74,6 +74,19 @@ class RoleGate:
         return self._allowed(request, self.edit_roles)
 
 
+class ReadOnlyMixin:
+    """View only, for every role: no add, change or delete. Mix in before BusinessAdmin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class BusinessAdmin(RoleGate, admin.ModelAdmin):
     """Business data: district staff edit it; the administrators never see it (三员分立)."""
 

@@ -1,7 +1,13 @@
-"""The main menu: one list of entries, each naming the roles that see it. Apps add entries here."""
+"""The main menu: one list of entries, each naming the roles that see it. Apps add entries here.
 
+accounts sits below every other app and imports none of them: the menu names their pages by URL
+name only, and an app that wants a count on its entry registers it (`register_badge`, from its
+AppConfig.ready), as the inbox does for its unread count."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +22,6 @@ class MenuEntry:
     roles: frozenset
 
 
-INBOX_URL_NAME = "issues:inbox"
-
 MENU = [
     MenuEntry(_("Home"), "home", frozenset(Role)),
     MenuEntry(_("Chains"), "chains:chain-list", BUSINESS_ROLES),
@@ -27,23 +31,31 @@ MENU = [
     MenuEntry(_("My queue"), "issues:queue", frozenset({Role.UNIT_HANDLER})),
     MenuEntry(_("Submit an issue"), "issues:issue-submit", frozenset({Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY})),
     MenuEntry(_("Complaint sessions"), "issues:session-list", frozenset({Role.DISTRICT_STAFF})),
-    MenuEntry(_("Messages"), INBOX_URL_NAME, BUSINESS_ROLES),
+    MenuEntry(_("Messages"), "inbox:list", BUSINESS_ROLES),
     MenuEntry(_("Unit ranking"), "issues:ranking", frozenset({Role.DISTRICT_STAFF, Role.CHAIN_LEADER})),
     MenuEntry(_("API docs"), "api-docs", frozenset({Role.DISTRICT_STAFF})),
 ]
 
+# url_name -> the count shown on that entry, for the current request.
+BADGES: dict[str, Callable[[HttpRequest], int]] = {}
 
-def menu_for(user, current_path: str, *, unread: int = 0) -> list[dict]:
+
+def register_badge(url_name: str, count: Callable[[HttpRequest], int]) -> None:
+    BADGES[url_name] = count
+
+
+def menu_for(request: HttpRequest) -> list[dict]:
     """The entries the user sees. The active one is the entry with the longest URL that the current
-    path starts with (so /issues/queue/ lights "My queue", not "Issues"). The inbox entry carries the
-    unread count (`badge`), also written into its label so the header shows it on every page."""
+    path starts with (so /issues/queue/ lights "My queue", not "Issues"). An entry with a registered
+    badge carries its count (`badge`), also written into its label so the header shows it on every page."""
+    user, current_path = request.user, request.path
     entries = []
     for entry in MENU:
         if not (user.roles & entry.roles) and not user.is_superuser:
             continue
         url = reverse(entry.url_name)
         label = entry.label
-        badge = unread if entry.url_name == INBOX_URL_NAME else 0
+        badge = BADGES[entry.url_name](request) if entry.url_name in BADGES else 0
         if badge:
             label = gettext("%(label)s (%(count)d)") % {"label": label, "count": badge}
         entries.append({"label": label, "url": url, "active": False, "badge": badge})

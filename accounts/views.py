@@ -1,13 +1,6 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
 
 from accounts.forms import LoginForm
-from accounts.roles import BUSINESS_ROLES, Role
-
-HOME_CHAIN_CARDS = 12
 
 
 class LoginView(auth_views.LoginView):
@@ -18,27 +11,3 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
-
-
-@login_required
-def home(request):
-    from chains.selectors import list_chains_for_user
-
-    user = request.user
-    roles = [Role(code).label for code in Role.values if code in user.roles]
-    has_business_role = user.is_superuser or bool(user.roles & BUSINESS_ROLES)
-    chains = list(list_chains_for_user(user)[: HOME_CHAIN_CARDS + 1]) if has_business_role else []
-    context = {
-        "roles": roles,
-        "has_business_role": has_business_role,
-        "chains": chains[:HOME_CHAIN_CARDS],
-        "more_chains": len(chains) > HOME_CHAIN_CARDS,
-    }
-    return render(request, "home.html", context)
-
-
-def health(request):
-    """Liveness and database reachability, for the load balancer and `docker compose`."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

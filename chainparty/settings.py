@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chains",
     "secretaries",
     "workdays",
+    "inbox",
     "issues",
 ]
 
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "inbox.context_processors.inbox",
             ],
         },
     },

@@ -3,8 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from accounts import views as account_views
 from accounts.api import UnitViewSet
+from chainparty import views
 from chains.api import ChainMasterViewSet, ChainViewSet, EnterpriseViewSet, ParkViewSet
 
 router = DefaultRouter()
@@ -15,11 +15,12 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("chain-masters", ChainMasterViewSet, basename="chain-master")
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
-    path("health/", account_views.health, name="health"),
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("chains/", include("chains.urls")),
     path("issues/", include("issues.urls")),
+    path("inbox/", include("inbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("issues.urls_api")),

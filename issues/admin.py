@@ -1,7 +1,7 @@
 """Django admin of issues: back-office entry for district staff (permissions: accounts.admin.RoleGate).
 
-Categories, routing rules and complaint sessions are reference data staff edit here. Issues, their
-timeline and notifications are read-only: every change to an issue goes through issues.services
+Categories, routing rules and complaint sessions are reference data staff edit here. Issues and their
+timeline are read-only: every change to an issue goes through issues.services
 (workflow checks, timeline event, notifications), which the admin would bypass; and the timeline is
 append-only (design §4.6), so nobody may change or delete an event, not even here.
 """
@@ -9,29 +9,15 @@ append-only (design §4.6), so nobody may change or delete an event, not even he
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import BusinessAdmin, BusinessTabularInline
+from accounts.admin import BusinessAdmin, BusinessTabularInline, ReadOnlyMixin
 from issues.models import (
     ComplaintSession,
     Issue,
     IssueAssignment,
     IssueCategory,
     IssueEvent,
-    Notification,
     RoutingRule,
 )
-
-
-class ReadOnlyMixin:
-    """View only, for every role: no add, change or delete."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -117,12 +103,3 @@ class IssueEventAdmin(ReadOnlyMixin, BusinessAdmin):
     list_filter = ("action", "public")
     search_fields = ("^issue__number", "note")
     readonly_fields = [field.name for field in IssueEvent._meta.fields]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyMixin, BusinessAdmin):
-    list_display = ("created_at", "recipient", "subject", "read_at", "email_due", "emailed_at")
-    list_select_related = ("recipient",)
-    list_filter = ("email_due", ("emailed_at", admin.EmptyFieldListFilter), ("read_at", admin.EmptyFieldListFilter))
-    search_fields = ("subject", "recipient__username", "^issue__number")
-    readonly_fields = [field.name for field in Notification._meta.fields]

@@ -56,4 +56,14 @@ def start_rating_clock(issue: Issue, at: datetime) -> None:
     issue.rate_due_at = add_working_days(at, issue.category.rate_days)
 
 
-HANDLING_FIELDS = ["sign_due_at", "sign_warn_at", "resolve_due_at", "resolve_warn_at", "escalate_2_at", "escalate_3_at"]
+def begin_handling_cycle(issue: Issue) -> None:
+    """A new resolve clock (dispatch, a granted extension, a reopening) is a new handling cycle: the
+    sweep keys its alerts by (issue, kind, cycle), so the new clock gets its own warning, and the
+    escalation ladder is climbed afresh if it is missed."""
+    issue.handling_cycle += 1
+    issue.escalation_level = 0
+
+
+RESOLVE_FIELDS = ["resolve_due_at", "resolve_warn_at", "escalate_2_at", "escalate_3_at"]
+HANDLING_FIELDS = ["sign_due_at", "sign_warn_at", *RESOLVE_FIELDS]
+CYCLE_FIELDS = ["handling_cycle", "escalation_level"]

@@ -6,12 +6,15 @@ the number of issues. The workflow (which action moves which state) lives in iss
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from chains.models import Chain, Enterprise
 
 
 class CategoryKind(models.TextChoices):
@@ -143,8 +146,6 @@ class IssueQuerySet(models.QuerySet):
         """Scope (design §5): staff everything; a unit the issues dispatched to it (lead or co-unit);
         a chain leader their chains' issues; a park chief their parks'; a first secretary the
         enterprises they are dispatched to; an enterprise its own."""
-        from chains.models import Chain, Enterprise
-
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.has_role(Role.DISTRICT_STAFF):
@@ -226,6 +227,8 @@ class Issue(models.Model):
     handling_cycle = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Not a column: the inbox's notifications about this issue, deleted with it.
+    notifications = GenericRelation("inbox.Notification", content_type_field="target_type", object_id_field="target_id")
 
     objects = IssueQuerySet.as_manager()
 
@@ -251,6 +254,9 @@ class Issue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or '—'} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("issues:issue-detail", args=[self.pk])
 
 
 class AssignmentRole(models.TextChoices):
@@ -406,31 +412,6 @@ class IssueAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} · {self.kind} · {self.cycle}"
-
-
-class Notification(models.Model):
-    """Inbox and outbox in one: written in the same transaction as the event it reports, so nothing
-    is lost if Redis or the workers are down; e-mail goes out later, and `emailed_at` is claimed
-    with a conditional update so nothing is sent twice."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="notifications", null=True)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    email_due = models.BooleanField(default=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
-            models.Index(fields=["email_due", "emailed_at"], name="notification_outbox"),
-        ]
-
-    def __str__(self) -> str:
-        return self.subject
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -1,6 +1,6 @@
 """Routing rules (design §4.6): category × chain → the unit suggested as lead when district staff
 dispatch an issue. A rule without a chain is the category's default. District staff keep them;
-issues.services.suggest_lead_unit reads them.
+suggest_lead_unit reads them.
 
 Two constraints hold the table together (one rule per category and chain, one default per
 category); these services check them first so that the answer names the field, and turn the
@@ -15,6 +15,16 @@ from chainparty.permissions import require_district_staff
 from chainparty.scope import get_visible_or_404, parse_id
 from chains.models import Chain
 from issues.models import IssueCategory, RoutingRule
+
+
+def suggest_lead_unit(*, category: IssueCategory, chain: Chain | None) -> Unit | None:
+    """Routing rules: category × chain first, then the category's default, then the chain's lead unit."""
+    rules = {rule.chain_id: rule.unit for rule in RoutingRule.objects.filter(category=category).select_related("unit")}
+    if chain is not None and chain.pk in rules:
+        return rules[chain.pk]
+    if None in rules:
+        return rules[None]
+    return chain.lead_unit if chain is not None else None
 
 
 def _resolve(*, category_id, chain_id, unit_id) -> tuple[IssueCategory, Chain | None, Unit]:

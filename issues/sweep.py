@@ -2,13 +2,15 @@
 instant. Set-based: a fixed number of statements whatever the number of issues. Exactly once: each
 step inserts IssueAlert rows with ON CONFLICT DO NOTHING against the (issue, kind, cycle) unique
 constraint, and only the rows this sweep inserted (marked with its id) produce events, level changes
-and notifications. Two sweeps racing, or one re-run, therefore add nothing; a sweep after downtime
-catches up on every rung reached."""
+and notifications (inbox rows about the issue, written here in SQL by the same rules as
+issues.notifications). Two sweeps racing, or one re-run, therefore add nothing; a sweep after
+downtime catches up on every rung reached."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -16,6 +18,8 @@ from django.utils import timezone
 from accounts.models import Unit, User
 from accounts.roles import Role
 from chains.models import ChainLeadership
+from inbox.models import Notification
+from inbox.services import request_email_delivery
 from issues.models import (
     HANDLING_STATUSES,
     AlertKind,
@@ -24,7 +28,6 @@ from issues.models import (
     IssueAlert,
     IssueAssignment,
     IssueEvent,
-    Notification,
     Status,
 )
 from issues.workflow import Action
@@ -99,6 +102,8 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
     at = at or timezone.now()
     sweep_id = uuid.uuid4()
     issue, alert, event, note = _table(Issue), _table(IssueAlert), _table(IssueEvent), _table(Notification)
+    target_type, target_id = _col(Notification, "target_type"), _col(Notification, "target_id")
+    issue_type = [Issue._meta.app_label, Issue._meta.model_name]
     sweep_param = _prep(IssueAlert, "sweep", sweep_id)
     at_param = _prep(Issue, "created_at", at)
     counts = {}
@@ -162,17 +167,18 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
                 continue
             condition, params = recipients
             cursor.execute(
-                f"INSERT INTO {note} (recipient_id, issue_id, subject, body, email_due, created_at) "
-                f"SELECT DISTINCT u.id, i.id, %s || i.number || %s, '', %s, %s "
+                f"INSERT INTO {note} (recipient_id, {target_type}, {target_id}, subject, body, email_due, created_at) "
+                f"SELECT DISTINCT u.id, ct.id, i.id, %s || i.number || %s, '', %s, %s "
                 f"FROM {alert} a JOIN {issue} i ON i.id = a.issue_id "
+                # The target is the issue: its content type by natural key, in the statement, so the
+                # count of statements stays fixed (no lookup whose cost depends on a cache).
+                f"JOIN {_table(ContentType)} ct ON ct.app_label = %s AND ct.model = %s "
                 f"CROSS JOIN {_table(User)} u "
                 f"JOIN {_table(User.groups.through)} ug ON ug.user_id = u.id "
                 f"JOIN {_table(User.groups.field.related_model)} g ON g.id = ug.group_id "
                 f"WHERE a.sweep = %s AND a.kind = %s AND {still} AND u.is_active = %s AND {condition}",
-                ["[", "] " + label, True, at_param, sweep_param, step.kind, *still_params, True, *params],
+                ["[", "] " + label, True, at_param, *issue_type, sweep_param, step.kind, *still_params, True, *params],
             )
     if any(counts.values()):
-        from issues.notifications import request_email_delivery
-
         request_email_delivery()
     return counts

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from issues.notifications import send_pending_emails
+from inbox.services import send_pending_emails
 from issues.sweep import sweep_deadlines
 
 
@@ -10,8 +10,3 @@ def sweep_deadlines_task() -> dict:
     counts = sweep_deadlines()
     counts["emails"] = send_pending_emails()
     return counts
-
-
-@shared_task
-def send_pending_emails_task() -> int:
-    return send_pending_emails()

@@ -13,8 +13,5 @@ urlpatterns = [
     path("sessions/", views.session_list, name="session-list"),
     path("sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/entry/", views.session_entry, name="session-entry"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
-    path("inbox/<int:pk>/read/", views.inbox_read, name="inbox-read"),
     path("ranking/", views.ranking, name="ranking"),
 ]

@@ -27,11 +27,9 @@ from issues.models import (
     Attachment,
     Issue,
     IssueCategory,
-    Notification,
     Satisfaction,
     Status,
 )
-from issues.notifications import mark_notifications_read
 from issues.selectors import (
     get_issue_for_user,
     list_complaint_sessions_for_user,
@@ -432,39 +430,6 @@ def _render_session_entry(request, session, formset, grid_errors, status):
     )
     context = {"session": session, "formset": formset, "grid_errors": grid_errors, "entered": entered}
     return render(request, "issues/session_entry.html", context, status=status)
-
-
-# --- inbox -------------------------------------------------------------------------------------------
-@business_page
-def inbox(request):
-    notifications = Notification.objects.filter(recipient=request.user).select_related("issue")
-    page, querystring = _page(request, notifications.order_by("-created_at", "-pk"))
-    return render(request, "issues/inbox.html", {"page": page, "querystring": querystring})
-
-
-@require_POST
-@business_page
-def inbox_read(request, pk):
-    """Mark one notification read; with `open`, go on to its issue."""
-    notification = get_visible_or_404(Notification.objects.filter(recipient=request.user), pk=pk)
-    mark_notifications_read(actor=request.user, notification_ids=[notification.pk])
-    if "open" in request.POST and notification.issue_id:
-        return redirect("issues:issue-detail", pk=notification.issue_id)
-    return redirect(_inbox_back(request))
-
-
-@require_POST
-@business_page
-def inbox_read_all(request):
-    count = mark_notifications_read(actor=request.user)
-    messages.success(request, _("%(count)d messages marked read.") % {"count": count})
-    return redirect(_inbox_back(request))
-
-
-def _inbox_back(request) -> str:
-    page = request.POST.get("page", "")
-    url = reverse("issues:inbox")
-    return f"{url}?page={int(page)}" if page.isdigit() else url
 
 
 # --- unit ranking -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from inbox.models import Notification
 from issues import routing, services
 from issues.models import (
     Attachment,
@@ -30,7 +31,6 @@ from issues.models import (
     IssueAssignment,
     IssueCategory,
     IssueEvent,
-    Notification,
     Rating,
     RoutingRule,
 )

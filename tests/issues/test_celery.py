@@ -26,11 +26,12 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
-from chainparty.celery import app
+from chainparty.celery import app, enqueue
+from inbox.models import Notification
+from inbox.tasks import send_pending_emails_task
 from issues import services
-from issues.models import AlertKind, Issue, IssueAlert, Notification, Status
-from issues.notifications import enqueue
-from issues.tasks import send_pending_emails_task, sweep_deadlines_task
+from issues.models import AlertKind, Issue, IssueAlert, Status
+from issues.tasks import sweep_deadlines_task
 from tests import factories as f
 from tests.concurrency import backends_waiting_on_a_lock, wait_until
 
@@ -206,7 +207,7 @@ def test_a_real_worker_runs_the_sweep_task(world, categories, calendar_2026, tmp
 
         wait_until(escalated, timeout=90, what="the worker to run the sweep")
         # The task sends the mail in the same run, after the sweep commits.
-        note = Notification.objects.get(issue=issue, recipient=handler_ic)
+        note = Notification.objects.about(issue).get(recipient=handler_ic)
         wait_until(
             lambda: Notification.objects.filter(pk=note.pk, emailed_at__isnull=False).exists(),
             timeout=30,
@@ -222,7 +223,7 @@ def test_a_real_worker_runs_the_sweep_task(world, categories, calendar_2026, tmp
         AlertKind.ESCALATE_2,
         AlertKind.ESCALATE_3,
     }
-    assert Notification.objects.filter(issue=issue, recipient=world.leader_a).count() == 1
+    assert Notification.objects.about(issue).filter(recipient=world.leader_a).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -231,7 +232,7 @@ def test_while_redis_is_down_everything_succeeds_and_the_mail_goes_out_once_it_i
 ):
     with broker_at(throwaway_redis.url):
         # Up: a message really reaches our server.
-        assert enqueue(send_pending_emails_task) is True
+        assert enqueue(send_pending_emails_task.name) is True
         probe = redis.Redis(port=throwaway_redis.port)
         assert probe.llen(settings.CELERY_TASK_DEFAULT_QUEUE) == 1
         probe.close()
@@ -239,7 +240,7 @@ def test_while_redis_is_down_everything_succeeds_and_the_mail_goes_out_once_it_i
         throwaway_redis.stop()
 
         started = time.monotonic()
-        assert enqueue(send_pending_emails_task) is False
+        assert enqueue(send_pending_emails_task.name) is False
         assert time.monotonic() - started < 2, "enqueue must fail fast when the broker is down"
 
         # Submitting (through the API) and every action (through the services the pages use) succeed.
@@ -271,7 +272,7 @@ def test_while_redis_is_down_everything_succeeds_and_the_mail_goes_out_once_it_i
 
         issue = Issue.objects.get(pk=issue_id)
         assert issue.status == Status.RESOLVED
-        pending = Notification.objects.filter(issue=issue)
+        pending = Notification.objects.about(issue)
         # Mail goes to those with an address; the rest read it in their inbox only.
         expected = sorted(pending.exclude(recipient__email="").values_list("recipient__email", "subject"))
         assert len(expected) >= 6
@@ -290,20 +291,20 @@ def test_while_redis_is_down_everything_succeeds_and_the_mail_goes_out_once_it_i
         assert second["emails"] == 0
         assert len(mail.outbox) == len(expected)
         # And the broker works again without a restart of this process.
-        assert enqueue(send_pending_emails_task) is True
+        assert enqueue(send_pending_emails_task.name) is True
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_broker_that_dies_after_connecting_still_fails_fast(world, throwaway_redis):
     with broker_at(throwaway_redis.url):
-        assert enqueue(send_pending_emails_task) is True  # the pool now holds a live connection
+        assert enqueue(send_pending_emails_task.name) is True  # the pool now holds a live connection
         throwaway_redis.stop()
         started = time.monotonic()
-        assert enqueue(send_pending_emails_task) is False
-        assert enqueue(send_pending_emails_task) is False
+        assert enqueue(send_pending_emails_task.name) is False
+        assert enqueue(send_pending_emails_task.name) is False
         assert time.monotonic() - started < 2
         throwaway_redis.start()
-        assert enqueue(send_pending_emails_task) is True
+        assert enqueue(send_pending_emails_task.name) is True
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,8 +12,9 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 
+from inbox.models import Notification
 from issues import services
-from issues.models import Issue, IssueEvent, Notification
+from issues.models import Issue, IssueEvent
 from tests.concurrency import backends_waiting_on_a_lock
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -1,5 +1,5 @@
 """The server-rendered issue pages: each role's page, scope (404 outside it on every route), refused
-transitions, form errors, the complaint-session grid, query counts and the inbox count."""
+transitions, form errors, the complaint-session grid and query counts (the inbox page: tests/inbox)."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -7,12 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.context_processors import navigation
+from inbox.models import Notification
 from issues import services
 from issues.models import (
     Attachment,
@@ -20,7 +19,6 @@ from issues.models import (
     Issue,
     IssueAssignment,
     IssueEvent,
-    Notification,
     Rating,
     Status,
 )
@@ -91,7 +89,7 @@ def writes(issue):
         IssueEvent.objects.filter(issue=issue).count(),
         IssueAssignment.objects.filter(issue=issue).count(),
         Rating.objects.filter(issue=issue).count(),
-        Notification.objects.filter(issue=issue).count(),
+        Notification.objects.about(issue).count(),
     )
 
 
@@ -112,11 +110,11 @@ class TestPagesByRole:
         else:
             assert listed == [a.pk]
             assert b.number not in html
-        assert get(client, getattr(world, who), reverse("issues:inbox")).status_code == 200
+        assert get(client, getattr(world, who), reverse("inbox:list")).status_code == 200
 
     @pytest.mark.parametrize("who", ["security", "auditor", "outsider"])
     def test_issue_pages_do_not_exist_for_users_without_a_business_role(self, client, world, who):
-        for name in ("issues:issue-list", "issues:inbox", "issues:queue", "issues:issue-submit", "issues:ranking"):
+        for name in ("issues:issue-list", "inbox:list", "issues:queue", "issues:issue-submit", "issues:ranking"):
             assert get(client, getattr(world, who), reverse(name)).status_code == 404, name
 
     def test_queue_lists_the_units_pending_and_signed_shares_with_deadlines(self, client, world, categories):
@@ -216,12 +214,12 @@ class TestPagesByRole:
 
     def test_menu_shows_each_role_its_issue_entries(self, client, world):
         expected = {
-            "staff": {"issues:issue-list", "issues:session-list", "issues:inbox", "issues:ranking"},
-            "leader_a": {"issues:issue-list", "issues:inbox", "issues:ranking"},
-            "handler_a": {"issues:issue-list", "issues:queue", "issues:inbox"},
-            "contact_a": {"issues:issue-list", "issues:issue-submit", "issues:inbox"},
-            "secretary_a": {"issues:issue-list", "issues:issue-submit", "issues:inbox"},
-            "chief_a": {"issues:issue-list", "issues:inbox"},
+            "staff": {"issues:issue-list", "issues:session-list", "inbox:list", "issues:ranking"},
+            "leader_a": {"issues:issue-list", "inbox:list", "issues:ranking"},
+            "handler_a": {"issues:issue-list", "issues:queue", "inbox:list"},
+            "contact_a": {"issues:issue-list", "issues:issue-submit", "inbox:list"},
+            "secretary_a": {"issues:issue-list", "issues:issue-submit", "inbox:list"},
+            "chief_a": {"issues:issue-list", "inbox:list"},
             "security": set(),
         }
         names = [
@@ -229,7 +227,7 @@ class TestPagesByRole:
             "issues:queue",
             "issues:issue-submit",
             "issues:session-list",
-            "issues:inbox",
+            "inbox:list",
             "issues:ranking",
         ]
         for who, wanted in expected.items():
@@ -756,7 +754,7 @@ class TestQueryCounts:
             ("leader_a", "issues:issue-list"),
             ("handler_a", "issues:issue-list"),
             ("handler_a", "issues:queue"),
-            ("handler_a", "issues:inbox"),
+            ("handler_a", "inbox:list"),
         ],
     )
     def test_list_queries_do_not_grow_with_the_rows(
@@ -778,56 +776,6 @@ class TestQueryCounts:
         assert small == big
         with django_assert_num_queries(big):
             client.get(url)
-
-
-# --- inbox ---------------------------------------------------------------------------------------------------
-@pytest.mark.django_db
-class TestInbox:
-    def test_unread_count_shows_in_the_header_and_marking_read_lowers_it(self, client, world, categories):
-        issue = submit(world, world.ent_a1)  # the staff are told of a new issue
-        services.comment_on_issue(issue_id=issue.pk, actor=world.contact_a, text="补充：附近道路也需改造")
-        mine = Notification.objects.filter(recipient=world.staff)
-        assert mine.count() == 2
-        Notification.objects.create(recipient=world.contact_a, issue=issue, subject="别人的消息")  # not counted
-        response = get(client, world.staff, reverse("issues:issue-list"))
-        assert response.context["inbox_unread"] == 2
-        [inbox_entry] = [e for e in response.context["nav_menu"] if e["url"] == reverse("issues:inbox")]
-        assert inbox_entry["badge"] == 2 and str(inbox_entry["label"]) == "消息（2）"
-        assert f"{inbox_entry['label']}</a>" in response.content.decode()
-
-        newest = mine.order_by("-created_at", "-pk").first()
-        response = post(client, world.staff, reverse("issues:inbox-read", args=[newest.pk]), {"open": "1"})
-        assert response.url == detail_url(issue)
-        assert get(client, world.staff, reverse("issues:inbox")).context["inbox_unread"] == 1
-
-        post(client, world.staff, reverse("issues:inbox-read-all"))
-        response = get(client, world.staff, reverse("issues:inbox"))
-        assert response.context["inbox_unread"] == 0
-        assert not mine.filter(read_at__isnull=True).exists()
-        assert Notification.objects.get(subject="别人的消息").read_at is None
-
-    def test_inbox_lists_only_my_notifications_newest_first(self, client, world, categories):
-        first = submit(world, world.ent_a1, title="第一")
-        second = submit(world, world.ent_a1, title="第二")
-        response = get(client, world.staff, reverse("issues:inbox"))
-        assert [n.issue_id for n in response.context["page"].object_list] == [second.pk, first.pk]
-        assert list(get(client, world.contact_b, reverse("issues:inbox")).context["page"].object_list) == []
-
-    def test_nobody_marks_someone_elses_notification(self, client, world, categories):
-        submit(world, world.ent_a1)
-        theirs = Notification.objects.get(recipient=world.staff)
-        assert post(client, world.contact_a, reverse("issues:inbox-read", args=[theirs.pk])).status_code == 404
-        theirs.refresh_from_db()
-        assert theirs.read_at is None
-
-    def test_the_unread_count_is_one_query(self, client, world, categories, django_assert_num_queries):
-        submit(world, world.ent_a1)
-        request = RequestFactory().get("/issues/")
-        request.user = world.staff
-        world.staff.roles  # noqa: B018 - the roles are read once per request, by the menu as by every page
-        with django_assert_num_queries(1):
-            context = navigation(request)
-        assert context["inbox_unread"] == 1
 
 
 # --- ranking ----------------------------------------------------------------------------------------------------

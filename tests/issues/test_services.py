@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from accounts.roles import Role
+from inbox.models import Notification
 from issues import services
 from issues.models import (
     AlertKind,
@@ -21,7 +22,6 @@ from issues.models import (
     IssueAlert,
     IssueAssignment,
     IssueEvent,
-    Notification,
     Rating,
     Status,
 )
@@ -54,9 +54,9 @@ def actions(issue):
 
 def recipients(issue, subject_part):
     return set(
-        Notification.objects.filter(issue=issue, subject__contains=subject_part).values_list(
-            "recipient__username", flat=True
-        )
+        Notification.objects.about(issue)
+        .filter(subject__contains=subject_part)
+        .values_list("recipient__username", flat=True)
     )
 
 
@@ -223,9 +223,9 @@ class TestJoint:
         services.reply_part(issue_id=issue.pk, actor=world.handler_town, reply="镇街意见：已现场核实")
         # The lead is told of each part.
         assert (
-            Notification.objects.filter(
-                issue=issue, recipient=world.handler_a, subject__contains="co-handling unit replied"
-            ).count()
+            Notification.objects.about(issue)
+            .filter(recipient=world.handler_a, subject__contains="co-handling unit replied")
+            .count()
             == 2
         )
         issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="综合答复")
@@ -293,7 +293,7 @@ class TestReturn:
         assert recipients(issue, "returned") == {"staff"}
         # The units that were on it may no longer act.
         for handler in (world.handler_a, world.handler_b):
-            with pytest.raises(services.PermissionDenied):
+            with pytest.raises(PermissionDenied):
                 services.sign_issue(issue_id=issue.pk, actor=handler)
 
         issue = services.dispatch_issue(

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.roles import Role
+from inbox.models import Notification
 from issues import deadlines, services
 from issues.models import (
     AlertKind,
@@ -27,7 +28,6 @@ from issues.models import (
     IssueAlert,
     IssueAssignment,
     IssueEvent,
-    Notification,
     Status,
 )
 from issues.sweep import sweep_deadlines
@@ -76,7 +76,7 @@ def dispatched(world, code="inquiry", when=None, signed=True):
 def notified(issue, kind):
     label = str(AlertKind(kind).label)
     return sorted(
-        Notification.objects.filter(issue=issue, subject__endswith=label).values_list("recipient__username", flat=True)
+        Notification.objects.about(issue).filter(subject__endswith=label).values_list("recipient__username", flat=True)
     )
 
 
@@ -227,12 +227,12 @@ class TestLadder:
         services.supervise_issue(issue_id=issue.pk, actor=world.staff, note="请加快办理", report=True)
         issue.refresh_from_db()
         assert issue.supervised_at is not None
-        assert Notification.objects.filter(issue=issue, subject__contains="Supervised").count() == 2  # handler, leader
+        assert Notification.objects.about(issue).filter(subject__contains="Supervised").count() == 2  # handler, leader
 
     def test_the_chain_leader_of_another_chain_is_never_told(self, world, categories, calendar_2026, handler_ic):
         issue = dispatched(world, when=at(9, 30))
         sweep_deadlines(at=at(11, 30))
-        assert not Notification.objects.filter(issue=issue, recipient__in=[world.leader_b, world.handler_b]).exists()
+        assert not Notification.objects.about(issue).filter(recipient__in=[world.leader_b, world.handler_b]).exists()
 
 
 @pytest.mark.django_db
@@ -349,7 +349,7 @@ def test_two_concurrent_sweeps_act_once(world, categories, calendar_2026, handle
     assert {row["n"] for row in per_issue_kind} == {1}
     assert IssueAlert.objects.count() == 50 * 4  # warning and three rungs
     assert IssueEvent.objects.filter(action__in=["warn", "escalate"]).count() == 50 * 4
-    per_note = Notification.objects.values("recipient", "issue", "subject").annotate(n=Count("id"))
+    per_note = Notification.objects.values("recipient", "target_type", "target_id", "subject").annotate(n=Count("id"))
     assert {row["n"] for row in per_note} == {1}
     # handler_a warned, handler_ic, leader_a and staff once per rung.
     assert Notification.objects.count() == 50 * 4

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
+from inbox.models import Notification
 from issues import services
 from issues.models import (
     Attachment,
@@ -17,7 +18,6 @@ from issues.models import (
     IssueAlert,
     IssueAssignment,
     IssueEvent,
-    Notification,
     Rating,
 )
 from issues.sweep import sweep_deadlines

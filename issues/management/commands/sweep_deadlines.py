@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from issues.notifications import send_pending_emails
+from inbox.services import send_pending_emails
 from issues.sweep import sweep_deadlines
 
 

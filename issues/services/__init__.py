@@ -1,0 +1,62 @@
+"""Every meaningful write on an issue (design §4.6), each in a transaction, row-locked where it
+races, checked against the workflow table, recorded in the timeline, and telling who it concerns.
+
+One module per stage of an issue's life: intake (submission), sessions (complaint sessions),
+handling (the district's and the units' steps), rating, comments. Callers use this package
+(`from issues import services; services.accept_issue(...)`); the names below are its interface."""
+
+from issues.routing import suggest_lead_unit
+from issues.services.comments import comment_on_issue
+from issues.services.handling import (
+    accept_issue,
+    decide_extension,
+    dispatch_issue,
+    reject_issue,
+    reply_part,
+    request_extension,
+    resolve_issue,
+    return_issue,
+    sign_issue,
+    supervise_issue,
+)
+from issues.services.intake import (
+    ALLOWED_EXTENSIONS,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    SUBMITTER_ROLES,
+    Upload,
+    submit_issue,
+    submitter_enterprises,
+    validate_submission,
+    validate_uploads,
+)
+from issues.services.rating import REASON_CODES, rate_issue
+from issues.services.sessions import create_complaint_session, submit_session_issues
+
+__all__ = [
+    "ALLOWED_EXTENSIONS",
+    "MAX_ATTACHMENTS",
+    "MAX_ATTACHMENT_BYTES",
+    "REASON_CODES",
+    "SUBMITTER_ROLES",
+    "Upload",
+    "accept_issue",
+    "comment_on_issue",
+    "create_complaint_session",
+    "decide_extension",
+    "dispatch_issue",
+    "rate_issue",
+    "reject_issue",
+    "reply_part",
+    "request_extension",
+    "resolve_issue",
+    "return_issue",
+    "sign_issue",
+    "submit_issue",
+    "submit_session_issues",
+    "submitter_enterprises",
+    "suggest_lead_unit",
+    "supervise_issue",
+    "validate_submission",
+    "validate_uploads",
+]

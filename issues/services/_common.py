@@ -1,0 +1,45 @@
+"""What every write on an issue does the same way: lock the row, record the timeline event, save
+the changed fields, check a required text. Private to the services package."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from issues.models import Issue, IssueEvent
+
+
+def lock_issue(issue_id: int) -> Issue:
+    # Lock the issue row first, then read its shares: every action on one issue is serialised.
+    issue = Issue.objects.select_for_update(of=("self",)).select_related("category", "lead_unit").get(pk=issue_id)
+    return issue
+
+
+def record_event(
+    issue: Issue, actor, action: str, *, from_status: str = "", note: str = "", public=True, at=None, **data
+):
+    return IssueEvent.objects.create(
+        created_at=at or timezone.now(),
+        issue=issue,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=issue.status,
+        note=note,
+        public=public,
+        data=data,
+    )
+
+
+def require_text(field: str, value: str, *, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("This field is required.")})
+    if max_length and len(value) > max_length:
+        raise ValidationError(
+            {field: _("At most %(max)d characters (this has %(n)d).") % {"max": max_length, "n": len(value)}}
+        )
+    return value
+
+
+def save_issue(issue: Issue, *fields: str) -> None:
+    issue.save(update_fields=[*fields, "updated_at"])

@@ -1,0 +1,323 @@
+"""Handling an issue (design §4.6), in the order of its life: district staff accept or reject it and
+dispatch it to a lead unit (and co-handling units); the units sign for it, return it, ask for more
+time, reply their part and resolve it; the district decides extensions and supervises (督办)."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Unit
+from issues import deadlines, workflow
+from issues.models import (
+    LIVE_SHARES,
+    AssignmentRole,
+    AssignmentStatus,
+    DispatchMode,
+    ExtensionRequest,
+    ExtensionStatus,
+    Issue,
+    IssueAssignment,
+    Status,
+)
+from issues.notifications import chain_leaders, district_staff, enterprise_people, notify_about_issue, unit_handlers
+from issues.services._common import lock_issue, record_event, require_text, save_issue
+from issues.workflow import Action
+
+
+# --- district staff: accept, reject, dispatch ---------------------------------------------------
+@transaction.atomic
+def accept_issue(*, issue_id: int, actor, note: str = "") -> Issue:
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.ACCEPT, actor)
+    before = issue.status
+    issue.status = Status.ACCEPTED
+    issue.accepted_at = timezone.now()
+    save_issue(issue, "status", "accepted_at")
+    record_event(issue, actor, Action.ACCEPT, from_status=before, note=note)
+    notify_about_issue(issue=issue, recipients=enterprise_people(issue), subject=_("Your issue was accepted"))
+    return issue
+
+
+@transaction.atomic
+def reject_issue(*, issue_id: int, actor, reason: str) -> Issue:
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.REJECT, actor)
+    reason = require_text("reason", reason, max_length=2000)
+    before = issue.status
+    issue.status = Status.REJECTED
+    issue.reject_reason = reason
+    issue.closed_at = timezone.now()
+    save_issue(issue, "status", "reject_reason", "closed_at")
+    record_event(issue, actor, Action.REJECT, from_status=before, note=reason)
+    notify_about_issue(
+        issue=issue, recipients=enterprise_people(issue), subject=_("Your issue was not accepted"), body=reason
+    )
+    return issue
+
+
+@transaction.atomic
+def dispatch_issue(
+    *,
+    issue_id: int,
+    actor,
+    mode: str,
+    lead_unit_id: int,
+    co_unit_ids: list[int] = (),
+    note: str = "",
+    co_due_days: int | None = None,
+    at: datetime | None = None,
+) -> Issue:
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.DISPATCH, actor)
+    errors = {}
+    if mode not in DispatchMode.values:
+        errors["mode"] = _("Choose transfer or joint handling.")
+    lead = Unit.objects.filter(pk=lead_unit_id, is_active=True).first() if lead_unit_id else None
+    if lead is None:
+        errors["lead_unit"] = _("Choose the lead unit.")
+    co_ids = sorted(set(co_unit_ids or []))
+    co_units = list(Unit.objects.filter(pk__in=co_ids, is_active=True))
+    if len(co_units) != len(co_ids):
+        errors["co_units"] = _("Unknown unit.")
+    elif mode == DispatchMode.JOINT and not co_units:
+        errors["co_units"] = _("Joint handling needs at least one co-handling unit.")
+    elif mode == DispatchMode.TRANSFER and co_units:
+        errors["co_units"] = _("A transfer has one lead unit and no co-handling units.")
+    elif lead is not None and lead.pk in co_ids:
+        errors["co_units"] = _("The lead unit cannot also be a co-handling unit.")
+    if errors:
+        raise ValidationError(errors)
+    now = at or timezone.now()
+    before = issue.status
+    issue.status = Status.DISPATCHED
+    issue.dispatch_mode = mode
+    issue.lead_unit = lead
+    issue.dispatched_at = now
+    issue.signed_at = None
+    deadlines.start_handling_clocks(issue, now)
+    deadlines.begin_handling_cycle(issue)
+    save_issue(
+        issue,
+        "status",
+        "dispatch_mode",
+        "lead_unit",
+        "dispatched_at",
+        "signed_at",
+        *deadlines.HANDLING_FIELDS,
+        *deadlines.CYCLE_FIELDS,
+    )
+    co_due = deadlines.co_part_due(issue, now, co_due_days)
+    IssueAssignment.objects.bulk_create(
+        [
+            IssueAssignment(
+                issue=issue,
+                unit=lead,
+                role=AssignmentRole.LEAD,
+                sign_due_at=issue.sign_due_at,
+                due_at=issue.resolve_due_at,
+            )
+        ]
+        + [
+            IssueAssignment(
+                issue=issue, unit=unit, role=AssignmentRole.CO, sign_due_at=issue.sign_due_at, due_at=co_due
+            )
+            for unit in co_units
+        ]
+    )
+    record_event(
+        issue,
+        actor,
+        Action.DISPATCH,
+        from_status=before,
+        note=note,
+        at=now,
+        mode=mode,
+        lead_unit=lead.pk,
+        co_units=[u.pk for u in co_units],
+    )
+    notify_about_issue(
+        issue=issue,
+        recipients=unit_handlers([lead.pk, *co_ids]),
+        subject=_("An issue was dispatched to your unit: %s") % issue.title,
+    )
+    return issue
+
+
+# --- unit handlers ------------------------------------------------------------------------------
+def _my_share(issue: Issue, actor) -> IssueAssignment:
+    return (
+        IssueAssignment.objects.select_for_update()
+        .filter(
+            issue=issue,
+            unit_id=actor.unit_id,
+            status__in=LIVE_SHARES,
+        )
+        .get()
+    )
+
+
+@transaction.atomic
+def sign_issue(*, issue_id: int, actor) -> Issue:
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.SIGN, actor)
+    share = _my_share(issue, actor)
+    now = timezone.now()
+    share.status = AssignmentStatus.SIGNED
+    share.signed_at = now
+    share.save(update_fields=["status", "signed_at"])
+    before = issue.status
+    if share.role == AssignmentRole.LEAD:
+        issue.status = Status.IN_PROGRESS
+        issue.signed_at = now
+        save_issue(issue, "status", "signed_at")
+    record_event(issue, actor, Action.SIGN, from_status=before, unit=actor.unit_id, role=share.role)
+    return issue
+
+
+@transaction.atomic
+def return_issue(*, issue_id: int, actor, reason: str) -> Issue:
+    """退单: not this unit's remit. The lead's return sends the issue back to the dispatcher
+    (accepted, to dispatch again); a co-unit's return drops only its part."""
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.RETURN, actor)
+    reason = require_text("reason", reason, max_length=2000)
+    share = _my_share(issue, actor)
+    before = issue.status
+    share.status = AssignmentStatus.RETURNED
+    share.save(update_fields=["status"])
+    if share.role == AssignmentRole.LEAD:
+        issue.assignments.filter(status__in=LIVE_SHARES).update(status=AssignmentStatus.CANCELLED)
+        issue.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+            status=ExtensionStatus.DENIED, decision_note=_("Withdrawn: the issue was returned.")
+        )
+        issue.status = Status.ACCEPTED
+        issue.lead_unit = None
+        issue.dispatch_mode = ""
+        issue.signed_at = None
+        deadlines.clear_handling_clocks(issue)
+        save_issue(issue, "status", "lead_unit", "dispatch_mode", "signed_at", *deadlines.HANDLING_FIELDS)
+    record_event(issue, actor, Action.RETURN, from_status=before, note=reason, public=False, unit=actor.unit_id)
+    notify_about_issue(
+        issue=issue, recipients=district_staff(), subject=_("An issue was returned by %s") % actor.unit, body=reason
+    )
+    return issue
+
+
+@transaction.atomic
+def request_extension(*, issue_id: int, actor, days: int, reason: str) -> ExtensionRequest:
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.REQUEST_EXTENSION, actor)
+    reason = require_text("reason", reason, max_length=2000)
+    if not isinstance(days, int) or not 1 <= days <= 30:
+        raise ValidationError({"days": _("Between 1 and 30 working days.")})
+    request = ExtensionRequest.objects.create(
+        issue=issue, unit_id=actor.unit_id, requested_by=actor, days=days, reason=reason
+    )
+    record_event(issue, actor, Action.REQUEST_EXTENSION, from_status=issue.status, note=reason, public=False, days=days)
+    notify_about_issue(
+        issue=issue, recipients=district_staff(), subject=_("Extension requested (%d working days)") % days
+    )
+    return request
+
+
+@transaction.atomic
+def decide_extension(*, issue_id: int, actor, grant: bool, note: str = "") -> ExtensionRequest:
+    """A granted extension moves the resolve deadline (and the ladder with it); a pending request
+    does not stop the clock (§4.6)."""
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.DECIDE_EXTENSION, actor)
+    request = issue.extension_requests.select_for_update().get(status=ExtensionStatus.PENDING)
+    request.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.DENIED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if grant:
+        deadlines.extend_resolve_deadline(issue, request.days)
+        deadlines.begin_handling_cycle(issue)
+        save_issue(issue, *deadlines.RESOLVE_FIELDS, *deadlines.CYCLE_FIELDS)
+        issue.assignments.filter(
+            role=AssignmentRole.LEAD, status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED]
+        ).update(due_at=issue.resolve_due_at)
+    record_event(
+        issue,
+        actor,
+        Action.DECIDE_EXTENSION,
+        from_status=issue.status,
+        note=note,
+        public=False,
+        granted=grant,
+        days=request.days,
+        resolve_due_at=issue.resolve_due_at.isoformat() if issue.resolve_due_at else None,
+    )
+    notify_about_issue(
+        issue=issue,
+        recipients=unit_handlers([request.unit_id]),
+        subject=_("Extension granted") if grant else _("Extension denied"),
+        body=note,
+    )
+    return request
+
+
+@transaction.atomic
+def reply_part(*, issue_id: int, actor, reply: str) -> IssueAssignment:
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.REPLY_PART, actor)
+    reply = require_text("reply", reply, max_length=10_000)
+    share = _my_share(issue, actor)
+    share.status = AssignmentStatus.REPLIED
+    share.reply = reply
+    share.replied_at = timezone.now()
+    share.save(update_fields=["status", "reply", "replied_at"])
+    record_event(
+        issue, actor, Action.REPLY_PART, from_status=issue.status, note=reply, public=False, unit=actor.unit_id
+    )
+    notify_about_issue(
+        issue=issue, recipients=unit_handlers([issue.lead_unit_id]), subject=_("A co-handling unit replied")
+    )
+    return share
+
+
+@transaction.atomic
+def resolve_issue(*, issue_id: int, actor, answer: str, at: datetime | None = None) -> Issue:
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.RESOLVE, actor)
+    answer = require_text("answer", answer, max_length=10_000)
+    now = at or timezone.now()
+    before = issue.status
+    issue.status = Status.RESOLVED
+    issue.answer = answer
+    issue.resolved_at = now
+    deadlines.start_rating_clock(issue, now)
+    save_issue(issue, "status", "answer", "resolved_at", "rate_due_at")
+    issue.assignments.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.SIGNED).update(
+        status=AssignmentStatus.REPLIED, reply=answer, replied_at=now
+    )
+    record_event(issue, actor, Action.RESOLVE, from_status=before, note=answer, at=now)
+    notify_about_issue(
+        issue=issue, recipients=enterprise_people(issue), subject=_("Your issue has an answer: please rate it")
+    )
+    return issue
+
+
+# --- the district, watching over -----------------------------------------------------------------
+@transaction.atomic
+def supervise_issue(*, issue_id: int, actor, note: str, report: bool = False) -> Issue:
+    """督办 by the district: recorded, and the lead unit and the chain leaders are told. `report`
+    marks it for the district's circular (通报)."""
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.SUPERVISE, actor)
+    note = require_text("note", note, max_length=2000)
+    issue.supervised_at = timezone.now()
+    save_issue(issue, "supervised_at")
+    record_event(issue, actor, Action.SUPERVISE, from_status=issue.status, note=note, public=False, report=bool(report))
+    notify_about_issue(
+        issue=issue,
+        recipients=unit_handlers([issue.lead_unit_id]) | chain_leaders(issue),
+        subject=_("Supervised by the district (督办)"),
+        body=note,
+    )
+    return issue

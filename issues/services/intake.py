@@ -1,0 +1,189 @@
+"""Intake (design §4.6): who may submit for which enterprise, the checks on a submission and its
+files, and the submission itself with its number, attachments and first notification."""
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from chainparty.scope import parse_id
+from chains.models import Chain, ChainMembership, Enterprise
+from issues import deadlines
+from issues.models import Attachment, ComplaintSession, Issue, IssueCategory
+from issues.notifications import district_staff, notify_about_issue
+from issues.services._common import record_event, require_text
+from issues.workflow import Action
+from secretaries.selectors import enterprise_ids_posted_to
+
+SUBMITTER_ROLES = (Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY, Role.DISTRICT_STAFF)
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ALLOWED_EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".wps": "application/vnd.ms-works",
+    ".et": "application/vnd.ms-excel",
+}
+
+
+@dataclass
+class Upload:
+    name: str
+    content: object  # a django File / UploadedFile
+    size: int
+
+
+def submitter_enterprises(user):
+    """The enterprises a user may raise an issue for: a contact its own, a first secretary those it is
+    dispatched to, district staff any (they enter issues collected at complaint sessions)."""
+    if user.has_role(Role.DISTRICT_STAFF):
+        return Enterprise.objects.all()
+    if user.has_role(Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY):
+        ids = []
+        if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id:
+            ids.append(user.enterprise_id)
+        if user.has_role(Role.FIRST_SECRETARY):
+            ids += list(enterprise_ids_posted_to(user).values_list("enterprise_id", flat=True))
+        return Enterprise.objects.filter(pk__in=ids)
+    return Enterprise.objects.none()
+
+
+def validate_uploads(uploads: list[Upload]) -> list[tuple[Upload, str, str]]:
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("At most %(n)d files.") % {"n": MAX_ATTACHMENTS}})
+    checked = []
+    for upload in uploads:
+        original = get_valid_filename(os.path.basename(upload.name or "").strip()) or "file"
+        ext = os.path.splitext(original)[1].lower()
+        if ext not in ALLOWED_EXTENSIONS:
+            raise ValidationError(
+                {
+                    "attachments": _("%(name)s: this file type is not allowed (PDF, images and office documents are).")
+                    % {"name": original}
+                }
+            )
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError({"attachments": _("%(name)s: a file may be at most 20 MB.") % {"name": original}})
+        checked.append((upload, original[-200:], ext))
+    return checked
+
+
+def validate_submission(*, actor, enterprise_id, category_code, title, description, chain_id=None):
+    """Check one submission without writing anything; returns the resolved objects. Shared by the
+    single form, the API and the complaint-session grid (which validates every row first)."""
+    if not actor.has_role(*SUBMITTER_ROLES):
+        raise PermissionDenied(_("You may not submit issues."))
+    errors = {}
+    enterprise_id, chain_id = parse_id(enterprise_id), parse_id(chain_id)
+    category = IssueCategory.objects.filter(code=category_code, is_active=True).first() if category_code else None
+    if not category_code:
+        errors["category"] = _("This field is required.")
+    elif category is None:
+        errors["category"] = _("Unknown category “%(code)s”.") % {"code": category_code}
+    enterprise = submitter_enterprises(actor).filter(pk=enterprise_id).first() if enterprise_id else None
+    if enterprise is None:
+        errors["enterprise"] = _("Choose an enterprise you may submit for.")
+    for field, value, limit in (("title", title, 200), ("description", description, 10_000)):
+        try:
+            require_text(field, value, max_length=limit)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    chain = None
+    if enterprise is not None:
+        memberships = ChainMembership.objects.filter(enterprise=enterprise).order_by("chain__name")
+        if chain_id is not None:
+            chain = Chain.objects.filter(pk=chain_id, pk__in=memberships.values("chain_id")).first()
+            if chain is None:
+                errors["chain"] = _("The enterprise is not on this chain.")
+        else:
+            first = memberships.select_related("chain").first()
+            chain = first.chain if first else None
+    if errors:
+        raise ValidationError(errors)
+    return enterprise, category, chain
+
+
+@transaction.atomic
+def submit_issue(
+    *,
+    actor,
+    enterprise_id: int,
+    category_code: str,
+    title: str,
+    description: str,
+    chain_id: int | None = None,
+    session: ComplaintSession | None = None,
+    uploads: list[Upload] = (),
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> Issue:
+    if idempotency_key:
+        existing = Issue.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+    enterprise, category, chain = validate_submission(
+        actor=actor,
+        enterprise_id=enterprise_id,
+        category_code=category_code,
+        title=title,
+        description=description,
+        chain_id=chain_id,
+    )
+    checked = validate_uploads(list(uploads))
+    now = at or timezone.now()
+    issue = Issue(
+        enterprise=enterprise,
+        chain=chain,
+        category=category,
+        title=title.strip(),
+        description=description.strip(),
+        session=session,
+        submitted_by=actor,
+        idempotency_key=idempotency_key or None,
+    )
+    deadlines.start_accept_clock(issue, now)
+    try:
+        with transaction.atomic():
+            issue.save()
+    except IntegrityError:
+        # Two retries of one request raced; the other one won. Return its issue.
+        if idempotency_key:
+            return Issue.objects.get(submitted_by=actor, idempotency_key=idempotency_key)
+        raise
+    # The number comes from the primary key: unique under concurrent submission, gaps tolerated.
+    issue.number = f"LZ-{timezone.localtime(now).year}-{issue.pk:06d}"
+    issue.save(update_fields=["number"])
+    for upload, original, ext in checked:
+        stored = f"{uuid.uuid4().hex}{ext}"
+        attachment = Attachment(
+            issue=issue,
+            original_name=original,
+            stored_name=stored,
+            content_type=ALLOWED_EXTENSIONS[ext],
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(stored, upload.content, save=False)
+        attachment.save()
+    record_event(issue, actor, Action.SUBMIT, note=issue.title, at=now, session=session.pk if session else None)
+    notify_about_issue(
+        issue=issue, recipients=district_staff(), subject=_("New issue submitted: %s") % issue.title, exclude=actor
+    )
+    return issue

@@ -1,0 +1,78 @@
+"""The enterprise rates the answer (design §4.6): satisfied or basically satisfied closes the issue;
+unsatisfied reopens it (重办) for a new handling cycle."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from issues import deadlines, workflow
+from issues.models import AssignmentRole, AssignmentStatus, Issue, Rating, Satisfaction, Status
+from issues.notifications import notify_about_issue, unit_handlers
+from issues.services._common import lock_issue, record_event, save_issue
+from issues.workflow import Action
+
+REASON_CODES = {
+    "not_solved": "问题未解决",
+    "slow": "办理不及时",
+    "attitude": "服务态度差",
+    "unclear": "答复不清楚",
+    "other": "其他",
+}
+
+
+@transaction.atomic
+def rate_issue(
+    *, issue_id: int, actor, satisfaction: str, reason_codes: list[str] = (), comment: str = "", at=None
+) -> Issue:
+    """满意 / 基本满意 close the issue; 不满意 reopens it (重办), counted, with a new resolve deadline."""
+    issue = lock_issue(issue_id)
+    workflow.require(issue, Action.RATE, actor)
+    errors = {}
+    if satisfaction not in Satisfaction.values:
+        errors["satisfaction"] = _("Choose satisfied, basically satisfied or unsatisfied.")
+    codes = list(dict.fromkeys(reason_codes or []))
+    unknown = [code for code in codes if code not in REASON_CODES]
+    if unknown:
+        errors["reason_codes"] = _("Unknown reason: %s") % ", ".join(unknown)
+    elif satisfaction == Satisfaction.UNSATISFIED and not codes:
+        errors["reason_codes"] = _("Say why you are not satisfied.")
+    if len(comment or "") > 2000:
+        errors["comment"] = _("At most 2000 characters.")
+    if errors:
+        raise ValidationError(errors)
+    now = at or timezone.now()
+    Rating.objects.create(
+        issue=issue, rated_by=actor, satisfaction=satisfaction, reason_codes=codes, comment=comment or ""
+    )
+    before = issue.status
+    if satisfaction == Satisfaction.UNSATISFIED:
+        issue.status = Status.IN_PROGRESS
+        issue.reopen_count += 1
+        issue.rate_due_at = None
+        deadlines.restart_resolve_clock(issue, now)
+        deadlines.begin_handling_cycle(issue)
+        save_issue(issue, "status", "reopen_count", "rate_due_at", *deadlines.RESOLVE_FIELDS, *deadlines.CYCLE_FIELDS)
+        issue.assignments.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED).update(
+            status=AssignmentStatus.SIGNED, due_at=issue.resolve_due_at
+        )
+        recipients = unit_handlers([issue.lead_unit_id])
+        subject = _("Reopened: the enterprise is not satisfied")
+    else:
+        issue.status = Status.CLOSED
+        issue.closed_at = now
+        save_issue(issue, "status", "closed_at")
+        recipients = unit_handlers([issue.lead_unit_id])
+        subject = _("Closed: the enterprise rated the answer")
+    record_event(
+        issue,
+        actor,
+        Action.RATE,
+        from_status=before,
+        note=comment or "",
+        at=now,
+        satisfaction=satisfaction,
+        reason_codes=codes,
+    )
+    notify_about_issue(issue=issue, recipients=recipients, subject=subject, body=comment or "")
+    return issue
