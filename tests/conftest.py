@@ -93,6 +93,16 @@ def api():
     return APIClient()
 
 
+@pytest.fixture
+def enqueued(monkeypatch):
+    """The names of the tasks handed to the broker, recorded instead of sent. With
+    `django_capture_on_commit_callbacks(execute=True)` a test sees what a write enqueues on commit:
+    nothing inside the block (before the commit), the tasks once it ends."""
+    names = []
+    monkeypatch.setattr("inbox.services.enqueue", lambda name, *args: names.append(name) or True)
+    return names
+
+
 @pytest.fixture(autouse=True)
 def _fresh_workday_calendar():
     """Test rows roll back without delete signals; never let one test see another's holidays."""

@@ -53,11 +53,7 @@ class TestNotify:
         services.notify(recipients=users(world.staff), target=world.ent_a1, subject="长" * 300)
         assert Notification.objects.get().subject == "长" * 200
 
-    def test_mail_is_asked_for_on_commit_by_the_tasks_name(
-        self, world, monkeypatch, django_capture_on_commit_callbacks
-    ):
-        enqueued = []
-        monkeypatch.setattr(services, "enqueue", lambda name, *args: enqueued.append(name) or True)
+    def test_mail_is_asked_for_on_commit_by_the_tasks_name(self, world, enqueued, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             services.notify(recipients=users(world.staff), target=world.ent_a1, subject="甲")
             services.notify(recipients=users(world.staff), target=world.ent_a1, subject="乙", email=False)

@@ -12,21 +12,12 @@ from inbox.models import Notification
 from inbox.services import notify
 from issues import services
 from issues.models import CategoryKind, IssueCategory
+from tests.issues.builders import issue_in
 
 
 @pytest.fixture
 def categories(db):
     return IssueCategory.objects.create(code="request", name="诉求", kind=CategoryKind.REQUEST, resolve_days=10)
-
-
-def submit(world, enterprise, *, title="用地审批慢"):
-    return services.submit_issue(
-        actor=world.contact_a,
-        enterprise_id=enterprise.pk,
-        category_code="request",
-        title=title,
-        description="厂房扩建用地审批超过三个月",
-    )
 
 
 def get(client, user, url, **params):
@@ -42,7 +33,7 @@ def post(client, user, url, data=None):
 @pytest.mark.django_db
 class TestInbox:
     def test_unread_count_shows_in_the_header_and_marking_read_lowers_it(self, client, world, categories):
-        issue = submit(world, world.ent_a1)  # the staff are told of a new issue
+        issue = issue_in(world)  # the staff are told of a new issue
         services.comment_on_issue(issue_id=issue.pk, actor=world.contact_a, text="补充：附近道路也需改造")
         mine = Notification.objects.filter(recipient=world.staff)
         assert mine.count() == 2
@@ -66,15 +57,15 @@ class TestInbox:
         assert Notification.objects.get(subject="别人的消息").read_at is None
 
     def test_inbox_lists_only_my_notifications_newest_first(self, client, world, categories):
-        first = submit(world, world.ent_a1, title="第一")
-        second = submit(world, world.ent_a1, title="第二")
+        first = issue_in(world, title="第一")
+        second = issue_in(world, title="第二")
         response = get(client, world.staff, reverse("inbox:list"))
         assert [n.target for n in response.context["page"].object_list] == [second, first]
         assert "查看问题诉求" in response.content.decode()  # the button names what the notification is about
         assert list(get(client, world.contact_b, reverse("inbox:list")).context["page"].object_list) == []
 
     def test_nobody_marks_someone_elses_notification(self, client, world, categories):
-        submit(world, world.ent_a1)
+        issue_in(world)
         theirs = Notification.objects.get(recipient=world.staff)
         assert post(client, world.contact_a, reverse("inbox:read", args=[theirs.pk])).status_code == 404
         assert post(client, world.contact_a, reverse("inbox:read", args=[theirs.pk]), {"open": "1"}).status_code == 404
@@ -95,7 +86,7 @@ class TestInbox:
     def test_the_unread_count_is_one_query_for_the_header_and_the_menu(
         self, world, categories, django_assert_num_queries
     ):
-        submit(world, world.ent_a1)
+        issue_in(world)
         request = RequestFactory().get("/issues/")
         request.user = world.staff
         world.staff.roles  # noqa: B018 - the roles are read once per request, by the menu as by every page

@@ -22,7 +22,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -30,12 +30,16 @@ from chainparty.celery import app, enqueue
 from inbox.models import Notification
 from inbox.tasks import send_pending_emails_task
 from issues import services
-from issues.models import AlertKind, Issue, IssueAlert, Status
+from issues.models import AlertKind, Issue, IssueAlert, IssueEvent, Status
+from issues.sweep import sweep_deadlines
 from issues.tasks import sweep_deadlines_task
 from tests import factories as f
+from tests.clock import at
 from tests.concurrency import backends_waiting_on_a_lock, wait_until
+from tests.issues.builders import issue_in
 
 ROOT = Path(__file__).resolve().parents[2]
+OVERDUE = at(9, 30, 9)  # an inquiry handled from then is due 9 October 2026, long overdue by now
 CELERY = Path(sys.executable).with_name("celery")
 REDIS_SERVER = "redis-server"
 
@@ -119,31 +123,6 @@ def emails(world):
         user.save(update_fields=["email"])
 
 
-def _overdue_issue(world):
-    """An inquiry dispatched on 30 September 2026, due 9 October, long overdue by now."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    issue = services.submit_issue(
-        actor=world.contact_a,
-        enterprise_id=world.ent_a1.pk,
-        category_code="inquiry",
-        title="政策咨询",
-        description="研发费用加计扣除",
-        at=datetime(2026, 9, 30, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
-    )
-    services.accept_issue(issue_id=issue.pk, actor=world.staff)
-    services.dispatch_issue(
-        issue_id=issue.pk,
-        actor=world.staff,
-        mode="transfer",
-        lead_unit_id=world.dept_a.pk,
-        at=datetime(2026, 9, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai")),
-    )
-    services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-    return issue
-
-
 def subprocess_env(**extra) -> dict:
     """The environment of a worker or command run in another process: it must see the rows this test
     commits, so it points at pytest-django's test database."""
@@ -194,7 +173,7 @@ def test_a_real_worker_runs_the_sweep_task(world, categories, calendar_2026, tmp
     handler_ic = f.UserFactory(
         username="handler_ic", unit=world.ic_a, roles=[Role.UNIT_HANDLER], email="ic@example.org"
     )
-    issue = _overdue_issue(world)
+    issue = issue_in(world, "in_progress", category="inquiry", at=OVERDUE)
     queue = f"issuescore-test-{uuid.uuid4().hex[:10]}"
     log = tmp_path / "worker.log"
     with celery_worker(queue, log) as worker:
@@ -214,7 +193,8 @@ def test_a_real_worker_runs_the_sweep_task(world, categories, calendar_2026, tmp
             what="the mail to be claimed and sent",
         )
     output = log.read_text()
-    assert "Task issues.tasks.sweep_deadlines_task[" in output and "succeeded" in output, output
+    assert "Task issues.tasks.sweep_deadlines_task[" in output, output
+    assert "succeeded" in output, output
     issue.refresh_from_db()
     assert issue.escalation_level == 3
     assert set(IssueAlert.objects.filter(issue=issue).values_list("kind", flat=True)) == {
@@ -326,12 +306,8 @@ def test_a_sweep_killed_mid_way_writes_nothing_and_the_next_one_does_it_all_once
 ):
     """A worker killed in the middle of the sweep (kill -9: no clean-up of any kind) leaves nothing
     half-written, because the sweep is one transaction; the next run catches up, once."""
-    from django.db import transaction
-
-    from issues.models import IssueEvent
-
-    issue = _overdue_issue(world)
-    other = _overdue_issue(world)
+    issue = issue_in(world, "in_progress", category="inquiry", at=OVERDUE)
+    other = issue_in(world, "in_progress", category="inquiry", at=OVERDUE)
     log = (tmp_path / "sweep.log").open("w")
     with transaction.atomic():
         # Hold one issue's row against updates (not against the alerts' foreign-key checks): the sweep
@@ -352,17 +328,12 @@ def test_a_sweep_killed_mid_way_writes_nothing_and_the_next_one_does_it_all_once
     log.close()
     assert process.returncode == -signal.SIGKILL
     # PostgreSQL rolls the dead connection's transaction back.
-    wait_until(lambda: not IssueAlert.objects.exists() or None, timeout=5, what="the rollback")
+    wait_until(lambda: not IssueAlert.objects.exists(), timeout=5, what="the rollback")
     assert not IssueAlert.objects.exists()
     assert not IssueEvent.objects.filter(action="escalate").exists()
     assert Issue.objects.filter(escalation_level__gt=0).count() == 0
 
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from issues.sweep import sweep_deadlines
-
-    when = datetime(2026, 10, 23, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    when = at(10, 23, 9)
     counts = sweep_deadlines(at=when)
     assert counts[AlertKind.ESCALATE_3] == 2
     assert sweep_deadlines(at=when)[AlertKind.ESCALATE_3] == 0

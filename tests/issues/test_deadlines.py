@@ -3,148 +3,97 @@ and Sat 10 Oct are make-up working days. Deadlines are the end (23:59:59.999999,
 N-th working day after the day the clock starts; warnings one working day before; the ladder's rung 2
 two working days after the breach and rung 3 five working days after rung 2."""
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 import time_machine
 
+from chainparty.dates import SHANGHAI
 from issues import services
 from issues.models import CategoryKind, IssueCategory
-
-SH = ZoneInfo("Asia/Shanghai")
-END = time.max
-
-
-def end_of(year, month, day):
-    return datetime.combine(datetime(year, month, day).date(), END, tzinfo=SH)
-
-
-def dispatched_on(world, category_code, when):
-    """An issue submitted, accepted and dispatched (transfer to dept_a) at `when`."""
-    with time_machine.travel(when, tick=False):
-        issue = services.submit_issue(
-            actor=world.contact_a,
-            enterprise_id=world.ent_a1.pk,
-            category_code=category_code,
-            title="用地审批",
-            description="厂房扩建用地审批",
-        )
-        services.accept_issue(issue_id=issue.pk, actor=world.staff)
-        return services.dispatch_issue(
-            issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk
-        )
-
+from tests.clock import at, end_of
+from tests.issues.builders import issue_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_end_of_day_helper_is_the_last_microsecond():
-    assert end_of(2026, 10, 9) == datetime(2026, 10, 9, 23, 59, 59, 999999, tzinfo=SH)
+    assert end_of(10, 9) == datetime(2026, 10, 9, 23, 59, 59, 999999, tzinfo=SHANGHAI)
 
 
 def test_an_inquiry_dispatched_on_the_eve_of_national_day_is_due_at_the_end_of_friday_9_october(
     world, categories, calendar_2026
 ):
-    issue = dispatched_on(world, "inquiry", datetime(2026, 9, 30, 10, 0, tzinfo=SH))
+    issue = issue_in(world, "dispatched", category="inquiry", at=at(9, 30))
     # 1–7 October are off; Thu 8 and Fri 9 are the two working days.
-    assert issue.resolve_due_at == end_of(2026, 10, 9)
-    assert issue.resolve_warn_at == end_of(2026, 10, 8)
+    assert issue.resolve_due_at == end_of(10, 9)
+    assert issue.resolve_warn_at == end_of(10, 8)
     # Rung 2: two working days after the breach, the make-up Saturday 10 October counting.
-    assert issue.escalate_2_at == end_of(2026, 10, 12)
+    assert issue.escalate_2_at == end_of(10, 12)
     # Rung 3: five working days after rung 2.
-    assert issue.escalate_3_at == end_of(2026, 10, 19)
+    assert issue.escalate_3_at == end_of(10, 19)
     # Sign for within one working day: Thursday 8 October; warned at the end of the dispatch day.
-    assert issue.sign_due_at == end_of(2026, 10, 8)
-    assert issue.sign_warn_at == end_of(2026, 9, 30)
+    assert issue.sign_due_at == end_of(10, 8)
+    assert issue.sign_warn_at == end_of(9, 30)
 
 
 def test_an_inquiry_dispatched_on_friday_9_october_counts_the_make_up_saturday(world, categories, calendar_2026):
-    issue = dispatched_on(world, "inquiry", datetime(2026, 10, 9, 16, 30, tzinfo=SH))
-    assert issue.resolve_due_at == end_of(2026, 10, 12)
+    issue = issue_in(world, "dispatched", category="inquiry", at=at(10, 9, 16, 30))
+    assert issue.resolve_due_at == end_of(10, 12)
     # One working day before Monday is the make-up Saturday, not Friday.
-    assert issue.resolve_warn_at == end_of(2026, 10, 10)
-    assert issue.sign_due_at == end_of(2026, 10, 10)
-    assert issue.sign_warn_at == end_of(2026, 10, 9)
-    assert issue.escalate_2_at == end_of(2026, 10, 14)
-    assert issue.escalate_3_at == end_of(2026, 10, 21)
+    assert issue.resolve_warn_at == end_of(10, 10)
+    assert issue.sign_due_at == end_of(10, 10)
+    assert issue.sign_warn_at == end_of(10, 9)
+    assert issue.escalate_2_at == end_of(10, 14)
+    assert issue.escalate_3_at == end_of(10, 21)
 
 
 def test_the_accept_clock_starts_at_submission_and_skips_the_holiday(world, categories, calendar_2026):
-    with time_machine.travel(datetime(2026, 9, 30, 9, 0, tzinfo=SH), tick=False):
-        issue = services.submit_issue(
-            actor=world.contact_a,
-            enterprise_id=world.ent_a1.pk,
-            category_code="request",
-            title="融资",
-            description="贷款贴息",
-        )
-    assert issue.accept_due_at == end_of(2026, 10, 8)
-    assert issue.accept_warn_at == end_of(2026, 9, 30)
+    issue = issue_in(world, at=at(9, 30, 9))
+    assert issue.accept_due_at == end_of(10, 8)
+    assert issue.accept_warn_at == end_of(9, 30)
 
 
 def test_an_issue_submitted_during_the_holiday_counts_from_the_first_working_day(world, categories, calendar_2026):
-    with time_machine.travel(datetime(2026, 10, 3, 11, 0, tzinfo=SH), tick=False):
-        issue = services.submit_issue(
-            actor=world.contact_a,
-            enterprise_id=world.ent_a1.pk,
-            category_code="request",
-            title="融资",
-            description="贷款贴息",
-        )
-    assert issue.accept_due_at == end_of(2026, 10, 8)
+    issue = issue_in(world, at=at(10, 3, 11))
+    assert issue.accept_due_at == end_of(10, 8)
     # The warning falls on the last working day before: 30 September, already past at submission.
-    assert issue.accept_warn_at == end_of(2026, 9, 30)
+    assert issue.accept_warn_at == end_of(9, 30)
 
 
 def test_a_request_of_ten_working_days_across_the_holiday(world, categories, calendar_2026):
-    issue = dispatched_on(world, "request", datetime(2026, 9, 28, 14, 0, tzinfo=SH))
+    issue = issue_in(world, "dispatched", at=at(9, 28, 14))
     # Tue 29, Wed 30, Thu 8, Fri 9, Sat 10 (make-up), Mon 12 … Fri 16: the tenth is Friday 16 October.
-    assert issue.resolve_due_at == end_of(2026, 10, 16)
-    assert issue.resolve_warn_at == end_of(2026, 10, 15)
+    assert issue.resolve_due_at == end_of(10, 16)
+    assert issue.resolve_warn_at == end_of(10, 15)
 
 
 def test_the_make_up_sunday_before_the_holiday_is_a_working_day(world, categories, calendar_2026):
-    issue = dispatched_on(world, "inquiry", datetime(2026, 9, 18, 15, 0, tzinfo=SH))
+    issue = issue_in(world, "dispatched", category="inquiry", at=at(9, 18, 15))
     # Fri 18 September: Sunday 20 September is worked, so one working day ends on Sunday.
-    assert issue.sign_due_at == end_of(2026, 9, 20)
-    assert issue.resolve_due_at == end_of(2026, 9, 21)
+    assert issue.sign_due_at == end_of(9, 20)
+    assert issue.resolve_due_at == end_of(9, 21)
 
 
 def test_the_category_resolve_days_are_used(world, calendar_2026):
     IssueCategory.objects.create(code="land", name="用地用房", kind=CategoryKind.REQUEST, resolve_days=3)
-    issue = dispatched_on(world, "land", datetime(2026, 9, 30, 10, 0, tzinfo=SH))
-    assert issue.resolve_due_at == end_of(2026, 10, 10)
+    issue = issue_in(world, "dispatched", category="land", at=at(9, 30))
+    assert issue.resolve_due_at == end_of(10, 10)
 
 
 def test_the_co_units_part_is_due_halfway_and_never_after_the_lead(world, categories, calendar_2026):
-    with time_machine.travel(datetime(2026, 9, 30, 10, 0, tzinfo=SH), tick=False):
-        issue = services.submit_issue(
-            actor=world.contact_a,
-            enterprise_id=world.ent_a1.pk,
-            category_code="request",
-            title="用地",
-            description="用地",
-        )
-        services.accept_issue(issue_id=issue.pk, actor=world.staff)
-        issue = services.dispatch_issue(
-            issue_id=issue.pk,
-            actor=world.staff,
-            mode="joint",
-            lead_unit_id=world.dept_a.pk,
-            co_unit_ids=[world.dept_b.pk],
-        )
+    issue = issue_in(world, "dispatched", at=at(9, 30), mode="joint", co=[world.dept_b])
     shares = {a.role: a.due_at for a in issue.assignments.all()}
     # Thu 8, Fri 9, Sat 10, Mon 12 … Fri 16, Mon 19, Tue 20.
-    assert shares["lead"] == issue.resolve_due_at == end_of(2026, 10, 20)
+    assert shares["lead"] == issue.resolve_due_at == end_of(10, 20)
     # Half of 10 working days: Thu 8, Fri 9, Sat 10, Mon 12, Tue 13.
-    assert shares["co"] == end_of(2026, 10, 13)
+    assert shares["co"] == end_of(10, 13)
 
 
 def test_the_rating_window_is_five_working_days_from_the_answer(world, categories, calendar_2026):
-    issue = dispatched_on(world, "inquiry", datetime(2026, 9, 29, 10, 0, tzinfo=SH))
-    with time_machine.travel(datetime(2026, 9, 30, 10, 0, tzinfo=SH), tick=False):
+    issue = issue_in(world, "dispatched", category="inquiry", at=at(9, 29))
+    with time_machine.travel(at(9, 30), tick=False):
         services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
         issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复")
     # Thu 8, Fri 9, Sat 10, Mon 12, Tue 13.
-    assert issue.rate_due_at == end_of(2026, 10, 13)
+    assert issue.rate_due_at == end_of(10, 13)

@@ -1,12 +1,8 @@
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from issues import services
 from issues.models import IssueEvent, Status
-
-SH = ZoneInfo("Asia/Shanghai")
+from tests.clock import at
 
 
 @pytest.mark.django_db
@@ -17,7 +13,7 @@ def test_transfer_flow_end_to_end(world, categories, calendar_2026):
         category_code="request",
         title="用地审批慢",
         description="厂房扩建用地审批超过三个月",
-        at=datetime(2026, 9, 30, 10, tzinfo=SH),
+        at=at(9, 30),
     )
     assert issue.number.startswith("LZ-2026-")
     assert issue.chain == world.chain_a

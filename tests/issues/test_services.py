@@ -1,9 +1,6 @@
 """The issue services end to end (design §4.6): transfer and joint handling, returns, extensions and
 reopening after an unsatisfied rating. Every step is taken at a fixed instant on the 2026 calendar."""
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +8,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from inbox.models import Notification
+from inbox.tasks import send_pending_emails_task
 from issues import services
 from issues.models import (
     AlertKind,
@@ -28,8 +26,10 @@ from issues.models import (
 from issues.sweep import sweep_deadlines
 from issues.workflow import InvalidTransition
 from tests import factories as f
+from tests.clock import at, end_of
+from tests.issues.builders import issue_in
 
-SH = ZoneInfo("Asia/Shanghai")
+RAISED = at(9, 28)  # Monday 28 September 2026, 10:00: when each issue here is raised unless told
 pytestmark = pytest.mark.django_db
 
 
@@ -38,14 +38,6 @@ def _english():
     # Subjects are written in the active language; match them in the msgid language.
     with translation.override("en"):
         yield
-
-
-def at(month, day, hour=10, minute=0):
-    return datetime(2026, month, day, hour, minute, tzinfo=SH)
-
-
-def end_of(month, day):
-    return datetime.combine(datetime(2026, month, day).date(), time.max, tzinfo=SH)
 
 
 def actions(issue):
@@ -58,26 +50,6 @@ def recipients(issue, subject_part):
         .filter(subject__contains=subject_part)
         .values_list("recipient__username", flat=True)
     )
-
-
-def submitted(world, code="request", when=None):
-    with time_machine.travel(when or at(9, 28), tick=False):
-        return services.submit_issue(
-            actor=world.contact_a,
-            enterprise_id=world.ent_a1.pk,
-            category_code=code,
-            title="厂房用地审批慢",
-            description="扩建用地审批已超过三个月",
-        )
-
-
-def dispatched(world, mode="transfer", co=(), code="request", when=None):
-    issue = submitted(world, code, when)
-    with time_machine.travel(when or at(9, 28), tick=False):
-        services.accept_issue(issue_id=issue.pk, actor=world.staff)
-        return services.dispatch_issue(
-            issue_id=issue.pk, actor=world.staff, mode=mode, lead_unit_id=world.dept_a.pk, co_unit_ids=list(co)
-        )
 
 
 @pytest.fixture
@@ -157,33 +129,21 @@ class TestTransfer:
         ]
 
     def test_a_basically_satisfied_rating_closes_too(self, world, categories, calendar_2026):
-        issue = dispatched(world)
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已办")
+        issue = issue_in(world, "resolved", at=RAISED)
         issue = services.rate_issue(
             issue_id=issue.pk, actor=world.contact_a, satisfaction="basically", reason_codes=["slow"]
         )
         assert issue.status == Status.CLOSED
 
     def test_a_first_secretary_submits_for_the_enterprise_and_rates_it(self, world, categories, calendar_2026):
-        issue = services.submit_issue(
-            actor=world.secretary_a,
-            enterprise_id=world.ent_a1.pk,
-            category_code="inquiry",
-            title="政策咨询",
-            description="研发费用加计扣除",
-        )
-        services.accept_issue(issue_id=issue.pk, actor=world.staff)
-        services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk)
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="可以享受")
+        issue = issue_in(world, "resolved", by=world.secretary_a, category="inquiry", at=RAISED)
         # Both the enterprise's contact and the secretary who raised it are told.
         assert recipients(issue, "please rate") == {"contact_a", "secretary_a"}
         issue = services.rate_issue(issue_id=issue.pk, actor=world.secretary_a, satisfaction="satisfied")
         assert issue.status == Status.CLOSED
 
     def test_a_rejection_needs_a_reason_and_closes_the_issue(self, world, categories, calendar_2026):
-        issue = submitted(world)
+        issue = issue_in(world, "submitted", at=RAISED)
         with pytest.raises(ValidationError) as error:
             services.reject_issue(issue_id=issue.pk, actor=world.staff, reason="  ")
         assert "reason" in error.value.message_dict
@@ -197,7 +157,7 @@ class TestTransfer:
 
 class TestJoint:
     def test_the_whole_joint_flow_with_two_co_units(self, world, categories, calendar_2026):
-        issue = dispatched(world, mode="joint", co=[world.dept_b.pk, world.town.pk])
+        issue = issue_in(world, "dispatched", at=RAISED, mode="joint", co=[world.dept_b, world.town])
         assert recipients(issue, "dispatched") == {"handler_a", "handler_b", "handler_town"}
         shares = {a.unit_id: a for a in IssueAssignment.objects.filter(issue=issue)}
         assert {s.role for s in shares.values()} == {"lead", "co"}
@@ -242,7 +202,7 @@ class TestJoint:
         ]  # fmt: skip
 
     def test_a_co_unit_replies_only_after_signing(self, world, categories, calendar_2026):
-        issue = dispatched(world, mode="joint", co=[world.dept_b.pk])
+        issue = issue_in(world, "dispatched", at=RAISED, mode="joint", co=[world.dept_b])
         with pytest.raises(InvalidTransition):
             services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="意见")
         services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
@@ -251,8 +211,7 @@ class TestJoint:
             services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="再次意见")
 
     def test_joint_handling_needs_a_co_unit_and_a_transfer_has_none(self, world, categories, calendar_2026):
-        issue = submitted(world)
-        services.accept_issue(issue_id=issue.pk, actor=world.staff)
+        issue = issue_in(world, "accepted", at=RAISED)
         for kwargs, field in (
             ({"mode": "joint", "co_unit_ids": []}, "co_units"),
             ({"mode": "transfer", "co_unit_ids": [world.dept_b.pk]}, "co_units"),
@@ -272,14 +231,15 @@ class TestReturn:
     def test_the_lead_returns_it_to_the_dispatcher_and_it_can_be_dispatched_again(
         self, world, categories, calendar_2026
     ):
-        issue = dispatched(world, mode="joint", co=[world.dept_b.pk])
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需现场勘查")
+        issue = issue_in(world, "in_progress", at=RAISED, mode="joint", co=[world.dept_b], extension="pending")
         issue = services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="不属于本单位职责")
 
         assert issue.status == Status.ACCEPTED
-        assert issue.lead_unit is None and issue.dispatch_mode == ""
-        assert issue.resolve_due_at is None and issue.sign_due_at is None and issue.escalate_3_at is None
+        assert issue.lead_unit is None
+        assert issue.dispatch_mode == ""
+        assert issue.resolve_due_at is None
+        assert issue.sign_due_at is None
+        assert issue.escalate_3_at is None
         shares = dict(IssueAssignment.objects.filter(issue=issue).values_list("unit_id", "status"))
         assert shares == {world.dept_a.pk: "returned", world.dept_b.pk: "cancelled"}
         assert ExtensionRequest.objects.get(issue=issue).status == ExtensionStatus.DENIED
@@ -307,8 +267,7 @@ class TestReturn:
         assert IssueAssignment.objects.filter(issue=issue, unit=world.dept_b).count() == 2
 
     def test_a_co_unit_returns_only_its_part(self, world, categories, calendar_2026):
-        issue = dispatched(world, mode="joint", co=[world.dept_b.pk, world.town.pk])
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        issue = issue_in(world, "in_progress", at=RAISED, mode="joint", co=[world.dept_b, world.town])
         before = Issue.objects.filter(pk=issue.pk).values().get()
         services.return_issue(issue_id=issue.pk, actor=world.handler_b, reason="非本部门职能")
         after = Issue.objects.filter(pk=issue.pk).values().get()
@@ -326,7 +285,7 @@ class TestReturn:
         assert issue.status == Status.RESOLVED
 
     def test_a_return_needs_a_reason(self, world, categories, calendar_2026):
-        issue = dispatched(world)
+        issue = issue_in(world, "dispatched", at=RAISED)
         with pytest.raises(ValidationError) as error:
             services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="")
         assert "reason" in error.value.message_dict
@@ -337,14 +296,14 @@ class TestReturn:
 
 class TestExtension:
     def test_a_granted_extension_moves_the_deadline_and_the_ladder(self, world, categories, calendar_2026):
-        issue = dispatched(world, when=at(9, 30))
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        issue = issue_in(world, "in_progress", at=at(9, 30))
         assert issue.resolve_due_at == end_of(10, 20)
         request = services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要会商")
         assert request.status == ExtensionStatus.PENDING
         assert recipients(issue, "Extension requested") == {"staff"}
         request = services.decide_extension(issue_id=issue.pk, actor=world.staff, grant=True, note="同意")
-        assert request.status == ExtensionStatus.GRANTED and request.decided_by == world.staff
+        assert request.status == ExtensionStatus.GRANTED
+        assert request.decided_by == world.staff
         issue.refresh_from_db()
         # Three working days after Tue 20 October: Wed 21, Thu 22, Fri 23.
         assert issue.resolve_due_at == end_of(10, 23)
@@ -355,11 +314,11 @@ class TestExtension:
         assert lead.due_at == end_of(10, 23)
         assert recipients(issue, "Extension granted") == {"handler_a"}
         event = IssueEvent.objects.filter(issue=issue, action="decide-extension").get()
-        assert event.data["granted"] is True and event.data["days"] == 3
+        assert event.data["granted"] is True
+        assert event.data["days"] == 3
 
     def test_a_denied_extension_leaves_the_deadline(self, world, categories, calendar_2026):
-        issue = dispatched(world, when=at(9, 30))
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        issue = issue_in(world, "in_progress", at=at(9, 30))
         due = {k: getattr(issue, k) for k in ("resolve_due_at", "resolve_warn_at", "escalate_2_at", "escalate_3_at")}
         services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=5, reason="需要会商")
         request = services.decide_extension(issue_id=issue.pk, actor=world.staff, grant=False, note="不同意")
@@ -371,17 +330,14 @@ class TestExtension:
         services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=2, reason="再次申请")
 
     def test_only_one_request_pending_at_a_time(self, world, categories, calendar_2026):
-        issue = dispatched(world)
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要会商")
+        issue = issue_in(world, "in_progress", at=RAISED, extension="pending")
         with pytest.raises(InvalidTransition):
             services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=2, reason="再来")
         assert ExtensionRequest.objects.filter(issue=issue).count() == 1
 
     @pytest.mark.parametrize("days", [0, 31, "3", None])
     def test_the_days_of_an_extension_are_checked(self, world, categories, calendar_2026, days):
-        issue = dispatched(world)
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        issue = issue_in(world, "in_progress", at=RAISED)
         with pytest.raises(ValidationError) as error:
             services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=days, reason="需要")
         assert "days" in error.value.message_dict
@@ -389,14 +345,13 @@ class TestExtension:
         assert actions(issue) == ["submit", "accept", "dispatch", "sign"]
 
     def test_an_extension_is_asked_for_after_signing(self, world, categories, calendar_2026):
-        issue = dispatched(world)
+        issue = issue_in(world, "dispatched", at=RAISED)
         with pytest.raises(InvalidTransition):
             services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要会商")
         assert not ExtensionRequest.objects.exists()
 
     def test_a_pending_request_does_not_stop_the_clock(self, world, categories, calendar_2026, handler_ic):
-        issue = dispatched(world, code="inquiry", when=at(9, 30))
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=5, reason="需要会商")
         assert issue.resolve_due_at == end_of(10, 9)
         counts = sweep_deadlines(at=at(10, 10, 9))
@@ -419,20 +374,11 @@ class TestExtension:
 
 
 class TestRating:
-    def resolved(self, world, when):
-        issue = dispatched(world, code="inquiry", when=when)
-        with time_machine.travel(when, tick=False):
-            services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-        return issue
-
     def test_an_unsatisfied_rating_reopens_with_a_new_deadline_and_a_fresh_ladder(
         self, world, categories, calendar_2026, handler_ic
     ):
-        issue = self.resolved(world, at(9, 28))
-        # Overdue and escalated to level 2 before it is answered.
-        sweep_deadlines(at=at(10, 12, 9))
-        issue.refresh_from_db()
-        assert issue.escalation_level == 2
+        # Overdue (due Wed 30 September) and escalated to level 2 before it is answered.
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 28), escalation=2)
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(10, 12, 10))
 
         with pytest.raises(ValidationError) as error:
@@ -471,11 +417,11 @@ class TestRating:
 
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="再次答复", at=at(10, 16, 10))
         issue = services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="satisfied")
-        assert issue.status == Status.CLOSED and issue.reopen_count == 1
+        assert issue.status == Status.CLOSED
+        assert issue.reopen_count == 1
 
     def test_unknown_reason_codes_are_refused(self, world, categories, calendar_2026):
-        issue = self.resolved(world, at(9, 28))
-        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复")
+        issue = issue_in(world, "resolved", category="inquiry", at=at(9, 28))
         with pytest.raises(ValidationError) as error:
             services.rate_issue(
                 issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied", reason_codes=["bribe"]
@@ -485,14 +431,15 @@ class TestRating:
             services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="great")
         assert "satisfaction" in error.value.message_dict
         issue.refresh_from_db()
-        assert issue.status == Status.RESOLVED and not Rating.objects.exists()
+        assert issue.status == Status.RESOLVED
+        assert not Rating.objects.exists()
 
 
 class TestComments:
     def test_a_public_comment_reaches_the_enterprise_and_an_internal_one_does_not(
         self, world, categories, calendar_2026
     ):
-        issue = dispatched(world)
+        issue = issue_in(world, "dispatched", at=RAISED)
         services.comment_on_issue(issue_id=issue.pk, actor=world.handler_a, text="请补充材料", public=True)
         assert recipients(issue, "New comment") == {"staff", "contact_a", "secretary_a"}
         Notification.objects.filter(subject__contains="New comment").delete()
@@ -500,11 +447,41 @@ class TestComments:
         assert recipients(issue, "New comment") == {"handler_a"}
 
     def test_the_enterprise_cannot_write_an_internal_comment(self, world, categories, calendar_2026):
-        issue = dispatched(world)
+        issue = issue_in(world, "dispatched", at=RAISED)
         with pytest.raises(ValidationError) as error:
             services.comment_on_issue(issue_id=issue.pk, actor=world.contact_a, text="内部", public=False)
         assert "public" in error.value.message_dict
         assert actions(issue) == ["submit", "accept", "dispatch"]
+
+
+@pytest.mark.django_db
+class TestMail:
+    def test_a_step_that_tells_people_has_their_mail_sent_once_it_commits(
+        self, world, categories, calendar_2026, enqueued, django_capture_on_commit_callbacks
+    ):
+        issue = issue_in(world, "accepted", at=RAISED)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.dispatch_issue(
+                issue_id=issue.pk,
+                actor=world.staff,
+                mode="joint",
+                lead_unit_id=world.dept_a.pk,
+                co_unit_ids=[world.dept_b.pk],
+            )
+            assert enqueued == []  # nothing before the commit
+        assert recipients(issue, "dispatched") == {"handler_a", "handler_b"}
+        # One task for everyone told: it sends the whole outbox.
+        assert len(callbacks) == 1
+        assert enqueued == [send_pending_emails_task.name]
+
+    def test_a_step_that_tells_nobody_asks_for_no_mail(
+        self, world, categories, calendar_2026, enqueued, django_capture_on_commit_callbacks
+    ):
+        issue = issue_in(world, "dispatched", at=RAISED)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
+        assert callbacks == []
+        assert enqueued == []
 
 
 def test_a_back_dated_flow_reads_in_order_on_the_timeline(world, categories, calendar_2026):

@@ -2,47 +2,27 @@
 the right people, unrated closing, exactly once under re-runs and two concurrent sweeps, catch-up after
 downtime, and a query count that does not grow with the number of issues."""
 
-import threading
-import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
-from django.db.models import CharField, Count, Value
-from django.db.models.functions import Cast, Concat, LPad
+from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.roles import Role
 from inbox.models import Notification
-from issues import deadlines, services
-from issues.models import (
-    AlertKind,
-    AssignmentRole,
-    AssignmentStatus,
-    Issue,
-    IssueAlert,
-    IssueAssignment,
-    IssueEvent,
-    Status,
-)
+from inbox.tasks import send_pending_emails_task
+from issues import services
+from issues.models import AlertKind, Issue, IssueAlert, IssueEvent, Status
 from issues.sweep import sweep_deadlines
 from tests import factories as f
-from tests.concurrency import backends_waiting_on_a_lock
-
-SH = ZoneInfo("Asia/Shanghai")
-
-
-def at(month, day, hour=10, minute=0, second=0):
-    return datetime(2026, month, day, hour, minute, second, tzinfo=SH)
-
-
-def end_of(month, day):
-    return at(month, day, 23, 59, 59).replace(microsecond=999999)
+from tests.clock import at, end_of
+from tests.concurrency import race_past_a_lock
+from tests.issues.builders import issue_in
 
 
 @pytest.fixture(autouse=True)
@@ -57,22 +37,6 @@ def handler_ic(world):
     return f.UserFactory(username="handler_ic", unit=world.ic_a, roles=[Role.UNIT_HANDLER], email="ic@example.org")
 
 
-def dispatched(world, code="inquiry", when=None, signed=True):
-    with time_machine.travel(when or at(9, 30), tick=False):
-        issue = services.submit_issue(
-            actor=world.contact_a,
-            enterprise_id=world.ent_a1.pk,
-            category_code=code,
-            title="政策咨询",
-            description="研发费用加计扣除",
-        )
-        services.accept_issue(issue_id=issue.pk, actor=world.staff)
-        services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk)
-        if signed:
-            services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-    return Issue.objects.get(pk=issue.pk)
-
-
 def notified(issue, kind):
     label = str(AlertKind(kind).label)
     return sorted(
@@ -84,51 +48,10 @@ def sweep_events(issue):
     return list(IssueEvent.objects.filter(issue=issue, actor=None).values_list("action", "data__level").order_by("pk"))
 
 
-def seed_overdue(world, category, n, *, due, status=Status.IN_PROGRESS):
-    """n issues of chain A led by dept_a with the resolve clock at `due`, written in bulk."""
-    template = Issue(category=category)
-    deadlines.set_resolve_deadline(template, due)
-    issues = Issue.objects.bulk_create(
-        Issue(
-            enterprise=world.ent_a1,
-            chain=world.chain_a,
-            category=category,
-            title=f"逾期问题{i}",
-            description="逾期",
-            submitted_by=world.contact_a,
-            status=status,
-            dispatch_mode="transfer",
-            lead_unit=world.dept_a,
-            resolve_due_at=template.resolve_due_at,
-            resolve_warn_at=template.resolve_warn_at,
-            escalate_2_at=template.escalate_2_at,
-            escalate_3_at=template.escalate_3_at,
-        )
-        for i in range(n)
-    )
-    Issue.objects.filter(number__isnull=True).update(
-        number=Concat(Value("LZ-2026-"), LPad(Cast("id", CharField()), 6, Value("0")))
-    )
-    IssueAssignment.objects.bulk_create(
-        IssueAssignment(
-            issue=issue, unit=world.dept_a, role=AssignmentRole.LEAD, status=AssignmentStatus.SIGNED, due_at=due
-        )
-        for issue in issues
-    )
-    return issues
-
-
 @pytest.mark.django_db
 class TestWarnings:
     def test_the_accept_warning_goes_to_district_staff_once(self, world, categories, calendar_2026):
-        with time_machine.travel(at(9, 30, 9), tick=False):
-            issue = services.submit_issue(
-                actor=world.contact_a,
-                enterprise_id=world.ent_a1.pk,
-                category_code="inquiry",
-                title="t",
-                description="d",
-            )
+        issue = issue_in(world, "submitted", category="inquiry", at=at(9, 30, 9))
         assert sweep_deadlines(at=at(9, 30, 23))[AlertKind.WARN_ACCEPT] == 0
         assert sweep_deadlines(at=end_of(9, 30))[AlertKind.WARN_ACCEPT] == 1
         assert notified(issue, AlertKind.WARN_ACCEPT) == ["staff"]
@@ -137,23 +60,10 @@ class TestWarnings:
         assert sweep_events(issue) == [("warn", 0)]
 
     def test_the_sign_warning_goes_to_the_units_that_have_not_signed(self, world, categories, calendar_2026):
+        joint = {"mode": "joint", "co": [world.dept_b, world.town]}
+        issue = issue_in(world, "dispatched", category="inquiry", at=at(9, 30, 9), **joint)
         with time_machine.travel(at(9, 30, 9), tick=False):
-            issue = services.submit_issue(
-                actor=world.contact_a,
-                enterprise_id=world.ent_a1.pk,
-                category_code="inquiry",
-                title="t",
-                description="d",
-            )
-            services.accept_issue(issue_id=issue.pk, actor=world.staff)
-            services.dispatch_issue(
-                issue_id=issue.pk,
-                actor=world.staff,
-                mode="joint",
-                lead_unit_id=world.dept_a.pk,
-                co_unit_ids=[world.dept_b.pk, world.town.pk],
-            )
-            services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
+            services.sign_issue(issue_id=issue.pk, actor=world.handler_b)  # the lead and the town have not
         counts = sweep_deadlines(at=at(10, 1))
         assert counts[AlertKind.WARN_SIGN] == 1
         assert notified(issue, AlertKind.WARN_SIGN) == ["handler_a", "handler_town"]
@@ -161,7 +71,8 @@ class TestWarnings:
         assert notified(issue, AlertKind.WARN_SIGN) == ["handler_a", "handler_town"]
 
     def test_the_resolve_warning_goes_to_the_lead_unit_one_working_day_before(self, world, categories, calendar_2026):
-        issue = dispatched(world, when=at(9, 30))  # due Fri 9 October, warned at the end of Thu 8
+        # Due Fri 9 October, warned at the end of Thu 8.
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         assert sweep_deadlines(at=at(10, 8, 23))[AlertKind.WARN_RESOLVE] == 0
         assert sweep_deadlines(at=end_of(10, 8))[AlertKind.WARN_RESOLVE] == 1
         assert notified(issue, AlertKind.WARN_RESOLVE) == ["handler_a"]
@@ -170,7 +81,7 @@ class TestWarnings:
         assert issue.escalation_level == 0
 
     def test_a_resolved_issue_is_neither_warned_nor_escalated(self, world, categories, calendar_2026, handler_ic):
-        issue = dispatched(world, when=at(9, 30))
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(9, 30, 11))
         sweep_deadlines(at=at(10, 12))
         assert not IssueAlert.objects.filter(issue=issue).exists()
@@ -183,7 +94,7 @@ class TestLadder:
     def test_each_level_at_its_instant_with_its_event_and_its_people(
         self, world, categories, calendar_2026, handler_ic
     ):
-        issue = dispatched(world, when=at(9, 30))
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         assert issue.resolve_due_at == end_of(10, 9)
 
         def level_after(moment):
@@ -220,7 +131,7 @@ class TestLadder:
     ):
         from issues.selectors import list_issues_for_user
 
-        issue = dispatched(world, when=at(9, 30))
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         assert not list_issues_for_user(handler_ic).filter(pk=issue.pk).exists()
         sweep_deadlines(at=at(10, 10, 9))
         assert list_issues_for_user(handler_ic).filter(pk=issue.pk).exists()
@@ -230,7 +141,7 @@ class TestLadder:
         assert Notification.objects.about(issue).filter(subject__contains="Supervised").count() == 2  # handler, leader
 
     def test_the_chain_leader_of_another_chain_is_never_told(self, world, categories, calendar_2026, handler_ic):
-        issue = dispatched(world, when=at(9, 30))
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         sweep_deadlines(at=at(11, 30))
         assert not Notification.objects.about(issue).filter(recipient__in=[world.leader_b, world.handler_b]).exists()
 
@@ -238,7 +149,7 @@ class TestLadder:
 @pytest.mark.django_db
 class TestClosing:
     def test_an_unrated_issue_closes_after_the_rating_window(self, world, categories, calendar_2026):
-        issue = dispatched(world, when=at(9, 30))
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(10, 9, 10))
         issue.refresh_from_db()
         assert issue.rate_due_at == end_of(10, 15)
@@ -251,7 +162,7 @@ class TestClosing:
         assert sweep_deadlines(at=at(10, 20))[AlertKind.CLOSE_UNRATED] == 0
 
     def test_a_rated_issue_is_not_closed_by_the_sweep(self, world, categories, calendar_2026):
-        issue = dispatched(world, when=at(9, 30))
+        issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(10, 9, 10))
         services.rate_issue(
             issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied", reason_codes=["slow"], at=at(10, 12)
@@ -265,8 +176,8 @@ class TestClosing:
 @pytest.mark.django_db
 class TestOnce:
     def test_a_second_sweep_adds_nothing(self, world, categories, calendar_2026, handler_ic):
-        dispatched(world, when=at(9, 30))
-        dispatched(world, when=at(10, 9))
+        issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
+        issue_in(world, "in_progress", category="inquiry", at=at(10, 9))
         first = sweep_deadlines(at=at(10, 20, 9))
         assert sum(first.values()) > 0
         counts = [m.objects.count() for m in (IssueAlert, IssueEvent, Notification)]
@@ -278,7 +189,7 @@ class TestOnce:
     def test_after_ten_missed_working_days_one_sweep_records_every_rung_once(
         self, world, categories, calendar_2026, handler_ic
     ):
-        issues = [dispatched(world, when=at(9, 30)) for _ in range(3)]
+        issues = [issue_in(world, "in_progress", category="inquiry", at=at(9, 30)) for _ in range(3)]
         # Due Fri 9 October; ten working days later: Sat 10, Mon 12 … Fri 16, Mon 19 … Thu 22.
         counts = sweep_deadlines(at=at(10, 23, 9))
         assert counts[AlertKind.ESCALATE_1] == counts[AlertKind.ESCALATE_2] == counts[AlertKind.ESCALATE_3] == 3
@@ -294,10 +205,9 @@ class TestOnce:
         assert [m.objects.count() for m in (IssueAlert, IssueEvent, Notification)] == totals
 
     def test_the_query_count_does_not_grow_with_the_issues(self, world, categories, calendar_2026, handler_ic):
-        inquiry = categories["inquiry"]
-
         def sweep_queries(n):
-            seed_overdue(world, inquiry, n, due=end_of(10, 9))
+            for _ in range(n):
+                issue_in(world, "in_progress", category="inquiry", at=at(9, 30))  # due Fri 9 October
             with CaptureQueriesContext(connection) as queries:
                 counts = sweep_deadlines(at=at(10, 23, 9))
             assert counts[AlertKind.ESCALATE_3] == n
@@ -309,41 +219,38 @@ class TestOnce:
         assert few <= 20
         assert Issue.objects.filter(escalation_level=3).count() == 40
 
+    def test_the_mail_is_asked_for_once_on_commit_and_not_when_nothing_was_due(
+        self, world, categories, calendar_2026, handler_ic, enqueued, django_capture_on_commit_callbacks
+    ):
+        issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            counts = sweep_deadlines(at=at(10, 23, 9))
+            assert enqueued == []  # nothing before the commit
+        assert counts[AlertKind.ESCALATE_3] == 1
+        assert len(callbacks) == 1
+        assert enqueued == [send_pending_emails_task.name]
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert sum(sweep_deadlines(at=at(10, 23, 9)).values()) == 0
+        assert callbacks == []
+        assert enqueued == [send_pending_emails_task.name]
+
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_act_once(world, categories, calendar_2026, handler_ic):
-    issues = seed_overdue(world, categories["inquiry"], 50, due=end_of(10, 9))
-    outputs, errors = [], []
-    start = threading.Barrier(2)
+    issues = [issue_in(world, "in_progress", category="inquiry", at=at(9, 30)) for _ in range(50)]
+    told_before = Notification.objects.count()  # of the submissions, acceptances and dispatches
 
-    def run():
-        try:
-            start.wait(timeout=10)
-            out = StringIO()
-            call_command("sweep_deadlines", "--at", "2026-10-23T09:00:00+08:00", stdout=out)
-            outputs.append(out.getvalue())
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def sweep():
+        out = StringIO()
+        call_command("sweep_deadlines", "--at", "2026-10-23T09:00:00+08:00", stdout=out)
+        return out.getvalue()
 
     # Hold one issue's row: the first sweep to update escalation levels waits on it with its alerts
     # uncommitted, and the other sweep's inserts wait on those alerts. Both are then provably inside
     # their transactions at once when the row is let go.
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    with transaction.atomic():
-        Issue.objects.select_for_update().get(pk=issues[0].pk)
-        for thread in threads:
-            thread.start()
-        deadline = time.monotonic() + 30
-        while backends_waiting_on_a_lock() < 2:
-            assert time.monotonic() < deadline, f"the two sweeps never met: {errors}"
-            time.sleep(0.02)
-    for thread in threads:
-        thread.join(timeout=60)
-        assert not thread.is_alive()
-    assert errors == []
-    assert len(outputs) == 2 and sum("nothing due" in out for out in outputs) == 1
+    _, outputs = race_past_a_lock(lambda: Issue.objects.select_for_update().get(pk=issues[0].pk), sweep, sweep)
+    assert len(outputs) == 2
+    assert sum("nothing due" in out for out in outputs) == 1
 
     per_issue_kind = IssueAlert.objects.values("issue", "kind").annotate(n=Count("id"))
     assert {row["n"] for row in per_issue_kind} == {1}
@@ -352,17 +259,18 @@ def test_two_concurrent_sweeps_act_once(world, categories, calendar_2026, handle
     per_note = Notification.objects.values("recipient", "target_type", "target_id", "subject").annotate(n=Count("id"))
     assert {row["n"] for row in per_note} == {1}
     # handler_a warned, handler_ic, leader_a and staff once per rung.
-    assert Notification.objects.count() == 50 * 4
+    assert Notification.objects.count() == told_before + 50 * 4
     assert set(Issue.objects.values_list("escalation_level", flat=True)) == {3}
 
 
 @pytest.mark.django_db
 class TestCommand:
     def test_the_command_sweeps_as_of_the_given_instant(self, world, categories, calendar_2026, handler_ic):
-        dispatched(world, when=at(9, 30))
+        issue_in(world, "in_progress", category="inquiry", at=at(9, 30))
         out = StringIO()
         call_command("sweep_deadlines", "--at", "2026-10-13T09:00:00", stdout=out)
-        assert "escalate_1=1" in out.getvalue() and "escalate_2=1" in out.getvalue()
+        assert "escalate_1=1" in out.getvalue()
+        assert "escalate_2=1" in out.getvalue()
         assert "escalate_3" not in out.getvalue()
         assert Issue.objects.get().escalation_level == 2
 
@@ -374,7 +282,8 @@ class TestCommand:
 @pytest.mark.django_db
 def test_a_re_dispatched_issue_gets_its_own_warnings_and_ladder(world, categories, calendar_2026, handler_ic):
     """A lead unit's return ends a handling cycle: the next unit's clock, warnings and ladder are new."""
-    issue = dispatched(world, when=at(10, 9))  # inquiry: due end of Mon 12 Oct (Sat 10 Oct is worked)
+    # An inquiry: due at the end of Mon 12 October (Sat 10 October is worked).
+    issue = issue_in(world, "in_progress", category="inquiry", at=at(10, 9))
     sweep_deadlines(at=at(10, 13))
     assert Issue.objects.get(pk=issue.pk).escalation_level == 1
     with time_machine.travel(at(10, 14), tick=False):

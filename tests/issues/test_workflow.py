@@ -2,11 +2,7 @@
 state, and that every other action is refused — InvalidTransition (409) when the person may take it
 but not now, PermissionDenied (403) when the person may never take it — with nothing written."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 
 from inbox.models import Notification
@@ -20,10 +16,10 @@ from issues.models import (
     IssueEvent,
     Rating,
 )
-from issues.sweep import sweep_deadlines
 from issues.workflow import PEOPLE_ACTIONS, Action, InvalidTransition, allowed_actions, require
+from tests.clock import at
+from tests.issues.builders import issue_in
 
-SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
 
 ROLES = ["staff", "handler_a", "handler_b", "handler_town", "contact_a", "secretary_a", "leader_a", "chief_a"]
@@ -92,55 +88,28 @@ def who_may(state, role):
     return {"comment"}
 
 
-def at(month, day, hour=10):
-    return datetime(2026, month, day, hour, tzinfo=SH)
+# How each state of the table is reached: the issue is raised by contact_a at 10:00 on Monday 28
+# September 2026, an inquiry handled jointly, dept_a leading and dept_b co-handling (both signed).
+JOINT = {"category": "inquiry", "at": at(9, 28), "mode": "joint", "co": ("dept_b",), "co_parts": "signed"}
+BUILD = {
+    "submitted": ("submitted", {}),
+    "accepted": ("accepted", {}),
+    "rejected": ("rejected", {}),
+    "dispatched": ("dispatched", {"co_parts": "pending"}),
+    "in_progress": ("in_progress", {}),
+    "parts_replied": ("in_progress", {"co_parts": "replied"}),
+    "extension_pending": ("in_progress", {"co_parts": "replied", "extension": "pending"}),
+    "escalated": ("in_progress", {"escalation": 1}),  # due Wed 30 September: level 1 once it passes
+    "resolved": ("resolved", {}),
+    "closed": ("closed", {"satisfaction": "satisfied"}),
+}
 
 
 def build(world, state):
-    with time_machine.travel(at(9, 28), tick=False):
-        issue = services.submit_issue(
-            actor=world.contact_a,
-            enterprise_id=world.ent_a1.pk,
-            category_code="inquiry",
-            title="政策咨询",
-            description="研发费用加计扣除政策",
-        )
-        if state == "submitted":
-            return issue
-        if state == "rejected":
-            return services.reject_issue(issue_id=issue.pk, actor=world.staff, reason="重复提交")
-        services.accept_issue(issue_id=issue.pk, actor=world.staff)
-        if state == "accepted":
-            return issue
-        services.dispatch_issue(
-            issue_id=issue.pk,
-            actor=world.staff,
-            mode="joint",
-            lead_unit_id=world.dept_a.pk,
-            co_unit_ids=[world.dept_b.pk],
-        )
-        if state == "dispatched":
-            return issue
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-        services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
-    if state == "in_progress":
-        return issue
-    if state == "escalated":
-        sweep_deadlines(at=at(10, 8))  # due Wed 30 September: level 1 only
-        issue.refresh_from_db()
-        assert issue.escalation_level == 1
-        return issue
-    services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="同意")
-    if state == "parts_replied":
-        return issue
-    if state == "extension_pending":
-        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=2, reason="需核实")
-        return issue
-    services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="可以享受")
-    if state == "resolved":
-        return issue
-    services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="satisfied")
-    return issue
+    builder_state, options = BUILD[state]
+    options = {**JOINT, **options}
+    options["co"] = [getattr(world, unit) for unit in options["co"]]
+    return issue_in(world, builder_state, **options)
 
 
 def take(action, issue, actor, world):

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import chinese_calendar
 import pytest
 
+from tests.clock import at, end_of
 from workdays import calendar
 from workdays.calendar import (
-    SHANGHAI,
     add_working_days,
     is_working_day,
     next_working_day,
@@ -19,14 +19,6 @@ from workdays.calendar import (
 )
 from workdays.models import CalendarDay, Kind, Source
 from workdays.services import load_official_holidays
-
-
-def at(year, month, day, hour=10, minute=0):
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-def end_of(year, month, day):
-    return datetime(year, month, day, 23, 59, 59, 999999, tzinfo=SHANGHAI)
 
 
 def test_the_package_has_the_2026_national_day_arrangement():
@@ -72,42 +64,42 @@ class TestIsWorkingDay:
 
     def test_a_datetime_is_refused_where_a_local_date_is_meant(self):
         with pytest.raises(TypeError, match="expected a date"):
-            is_working_day(at(2026, 10, 8))
+            is_working_day(at(10, 8))
 
 
 @pytest.mark.usefixtures("calendar_2026")
 class TestAddWorkingDays:
     def test_one_working_day_from_the_eve_of_national_day_ends_after_the_holiday(self):
-        assert add_working_days(at(2026, 9, 30, 10), 1) == end_of(2026, 10, 8)
+        assert add_working_days(at(9, 30, 10), 1) == end_of(10, 8)
 
     def test_the_deadline_is_the_last_instant_of_the_local_day(self):
-        deadline = add_working_days(at(2026, 9, 30, 10), 1)
+        deadline = add_working_days(at(9, 30, 10), 1)
         assert deadline.utcoffset().total_seconds() == 8 * 3600
         assert deadline.isoformat() == "2026-10-08T23:59:59.999999+08:00"
 
     def test_the_hour_of_the_start_does_not_matter(self):
-        assert add_working_days(at(2026, 9, 30, 0, 0), 1) == add_working_days(at(2026, 9, 30, 23, 59), 1)
+        assert add_working_days(at(9, 30, 0, 0), 1) == add_working_days(at(9, 30, 23, 59), 1)
 
     def test_a_make_up_saturday_counts(self):
-        assert add_working_days(at(2026, 10, 9), 1) == end_of(2026, 10, 10)
-        assert add_working_days(at(2026, 10, 9), 2) == end_of(2026, 10, 12)
+        assert add_working_days(at(10, 9), 1) == end_of(10, 10)
+        assert add_working_days(at(10, 9), 2) == end_of(10, 12)
 
     def test_fifteen_working_days_across_mid_autumn_and_national_day(self):
         # Counted: Sun 9-20 (make-up), 21–24, 28–30, 10-8, 10-9, Sat 10-10 (make-up), 12–15.
-        assert add_working_days(at(2026, 9, 18), 15) == end_of(2026, 10, 15)
+        assert add_working_days(at(9, 18), 15) == end_of(10, 15)
 
     def test_a_start_on_a_holiday_counts_from_the_next_working_day(self):
-        assert add_working_days(at(2026, 10, 1, 9), 1) == end_of(2026, 10, 8)
-        assert add_working_days(at(2026, 10, 3, 15), 1) == end_of(2026, 10, 8)
-        assert add_working_days(at(2026, 10, 3, 15), 2) == end_of(2026, 10, 9)
+        assert add_working_days(at(10, 1, 9), 1) == end_of(10, 8)
+        assert add_working_days(at(10, 3, 15), 1) == end_of(10, 8)
+        assert add_working_days(at(10, 3, 15), 2) == end_of(10, 9)
 
     def test_zero_working_days_is_the_end_of_today_or_of_the_next_working_day(self):
-        assert add_working_days(at(2026, 9, 30), 0) == end_of(2026, 9, 30)
-        assert add_working_days(at(2026, 10, 4), 0) == end_of(2026, 10, 8)
+        assert add_working_days(at(9, 30), 0) == end_of(9, 30)
+        assert add_working_days(at(10, 4), 0) == end_of(10, 8)
 
     def test_the_start_is_read_in_shanghai_time(self):
         # 17:00 UTC on Thu 8 Oct is 01:00 on Fri 9 Oct in Shanghai: the count starts after the 9th.
-        assert add_working_days(datetime(2026, 10, 8, 17, tzinfo=UTC), 1) == end_of(2026, 10, 10)
+        assert add_working_days(datetime(2026, 10, 8, 17, tzinfo=UTC), 1) == end_of(10, 10)
 
     def test_a_naive_start_is_refused(self):
         with pytest.raises(ValueError, match="start must be a timezone-aware datetime"):
@@ -116,20 +108,20 @@ class TestAddWorkingDays:
     @pytest.mark.parametrize("days", [-1, 1.5, True])
     def test_days_must_be_a_whole_number_not_below_zero(self, days):
         with pytest.raises(ValueError, match="days must be a whole number"):
-            add_working_days(at(2026, 9, 30), days)
+            add_working_days(at(9, 30), days)
 
 
 @pytest.mark.usefixtures("calendar_2026")
 class TestSubtractAndBetween:
     def test_one_working_day_before_a_deadline_after_the_holiday_is_before_the_holiday(self):
-        assert subtract_working_days(end_of(2026, 10, 8), 1) == end_of(2026, 9, 30)
-        assert subtract_working_days(end_of(2026, 10, 8), 2) == end_of(2026, 9, 29)
+        assert subtract_working_days(end_of(10, 8), 1) == end_of(9, 30)
+        assert subtract_working_days(end_of(10, 8), 2) == end_of(9, 29)
 
     def test_subtracting_keeps_the_time_of_day_and_counts_the_make_up_saturday(self):
-        assert subtract_working_days(at(2026, 10, 12, 14, 30), 1) == at(2026, 10, 10, 14, 30)
+        assert subtract_working_days(at(10, 12, 14, 30), 1) == at(10, 10, 14, 30)
 
     def test_subtract_undoes_add_from_a_working_day(self):
-        for start in [at(2026, 9, 18), at(2026, 9, 30), at(2026, 10, 9), at(2026, 10, 10)]:
+        for start in [at(9, 18), at(9, 30), at(10, 9), at(10, 10)]:
             for days in [1, 2, 5, 15]:
                 assert subtract_working_days(add_working_days(start, days), days).date() == start.date()
 
@@ -143,9 +135,9 @@ class TestSubtractAndBetween:
 
 class TestStaffEdits:
     def test_a_manual_holiday_moves_a_deadline(self, calendar_2026):
-        assert add_working_days(at(2026, 11, 9), 1) == end_of(2026, 11, 10)  # loads the cache
+        assert add_working_days(at(11, 9), 1) == end_of(11, 10)  # loads the cache
         CalendarDay.objects.create(date=date(2026, 11, 10), kind=Kind.HOLIDAY, name="区定假日", source=Source.MANUAL)
-        assert add_working_days(at(2026, 11, 9), 1) == end_of(2026, 11, 11)
+        assert add_working_days(at(11, 9), 1) == end_of(11, 11)
 
     def test_load_holidays_keeps_what_staff_entered(self, calendar_2026):
         # The district decides Sat 10 Oct is not worked after all: staff turn the make-up day into a holiday.
@@ -159,7 +151,7 @@ class TestStaffEdits:
         assert result.manual_kept == 1  # 10 Oct is in the package; 10 Nov is not, and is left alone too
         assert CalendarDay.objects.get(date=date(2026, 10, 10)).name == "区定休息"
         assert CalendarDay.objects.get(date=date(2026, 11, 10)).source == Source.MANUAL
-        assert add_working_days(at(2026, 10, 9), 1) == end_of(2026, 10, 12)
+        assert add_working_days(at(10, 9), 1) == end_of(10, 12)
 
     def test_a_row_changed_without_a_signal_is_seen_after_clear_cache(self, calendar_2026):
         assert is_working_day(date(2026, 10, 10))
@@ -185,35 +177,35 @@ class TestQueries:
     def test_many_deadlines_cost_one_query(self, calendar_2026, django_assert_num_queries):
         with django_assert_num_queries(1):
             for day in range(1, 31):
-                add_working_days(at(2026, 9, day), 15)
-                subtract_working_days(at(2026, 9, day), 2)
+                add_working_days(at(9, day), 15)
+                subtract_working_days(at(9, day), 2)
                 is_working_day(date(2026, 9, day))
             working_days_between(date(2026, 1, 1), date(2026, 12, 31))
         with django_assert_num_queries(0):
-            add_working_days(at(2026, 9, 30), 1)
+            add_working_days(at(9, 30), 1)
 
     def test_the_cost_does_not_grow_with_the_years_loaded(self, django_assert_num_queries):
         load_official_holidays(years=[2026])
         calendar.clear_cache()
         with django_assert_num_queries(1):
-            add_working_days(at(2026, 9, 30), 1)
+            add_working_days(at(9, 30), 1)
         load_official_holidays(years=range(2016, 2026))
         calendar.clear_cache()
         with django_assert_num_queries(1):
-            add_working_days(at(2026, 9, 30), 1)
+            add_working_days(at(9, 30), 1)
 
 
 @pytest.mark.django_db
 class TestYearsWithoutData:
     def test_a_year_without_rows_falls_back_to_monday_to_friday_and_warns_once(self, calendar_2026, caplog):
         with caplog.at_level(logging.WARNING, logger="workdays.calendar"):
-            assert add_working_days(at(2099, 1, 2), 1) == end_of(2099, 1, 5)  # Friday -> Monday
-            assert add_working_days(at(2099, 1, 2), 3) == end_of(2099, 1, 7)
+            assert add_working_days(at(1, 2, year=2099), 1) == end_of(1, 5, year=2099)  # Friday -> Monday
+            assert add_working_days(at(1, 2, year=2099), 3) == end_of(1, 7, year=2099)
         warnings = [record for record in caplog.records if "2099" in record.getMessage()]
         assert len(warnings) == 1
         assert "No holidays on record for 2099" in warnings[0].getMessage()
 
     def test_a_year_with_rows_does_not_warn(self, calendar_2026, caplog):
         with caplog.at_level(logging.WARNING, logger="workdays.calendar"):
-            add_working_days(at(2026, 9, 30), 1)
+            add_working_days(at(9, 30), 1)
         assert caplog.records == []
