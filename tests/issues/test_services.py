@@ -379,6 +379,7 @@ class TestRating:
     ):
         # Overdue (due Wed 30 September) and escalated to level 2 before it is answered.
         issue = issue_in(world, "in_progress", category="inquiry", at=at(9, 28), escalation=2)
+        assert issue.escalation_level == 2
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(10, 12, 10))
 
         with pytest.raises(ValidationError) as error:
