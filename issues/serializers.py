@@ -307,7 +307,8 @@ class IssueEventSerializer(serializers.ModelSerializer):
 
 # --- issues: input -------------------------------------------------------------------------------
 # Text arrives as it was typed (no trimming, no length limit here): the service trims, checks and
-# names the field, so a page form and the API say the same thing.
+# names the field, so a page form and the API say the same thing. The input of a workflow action
+# (issues.actions) is the service's keyword arguments: validated_data goes to it as it is.
 def _text(**kwargs):
     return serializers.CharField(allow_blank=True, trim_whitespace=False, **kwargs)
 
@@ -335,8 +336,11 @@ class ReasonInputSerializer(serializers.Serializer):
 
 class DispatchInputSerializer(serializers.Serializer):
     mode = _text(help_text="transfer (转办) or joint (会办).")
-    lead_unit = serializers.IntegerField(allow_null=True)
-    co_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    # The contract names units by their id; the service's keywords say so.
+    lead_unit = serializers.IntegerField(source="lead_unit_id", allow_null=True)
+    co_units = serializers.ListField(
+        source="co_unit_ids", child=serializers.IntegerField(), required=False, default=list
+    )
     note = _text(required=False, default="")
     co_due_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
 
