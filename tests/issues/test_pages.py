@@ -182,6 +182,21 @@ class TestPagesByRole:
         Issue.objects.filter(pk=a.pk).update(resolve_due_at=datetime(2026, 1, 1, tzinfo=SH))
         assert listed(overdue="true") == [a.pk]
 
+    def test_list_takes_every_filter_of_the_api_and_keeps_the_ones_it_does_not_show(self, client, world, categories):
+        a = dispatched(world, world.ent_a1, world.dept_a)
+        b = dispatched(world, world.ent_b1, world.dept_b)
+        Issue.objects.filter(pk=b.pk).update(escalation_level=1)
+        url = reverse("issues:issue-list")
+        listed = lambda **params: [i.pk for i in get(client, world.staff, url, **params).context["page"].object_list]  # noqa: E731
+        assert listed(unit=world.dept_a.pk) == [a.pk]
+        assert listed(enterprise=world.ent_b1.pk) == [b.pk]
+        assert listed(escalation_level=0) == [a.pk]
+        assert listed(created_after="2000-01-01", overdue="false") == [b.pk, a.pk]
+        html = get(client, world.staff, url, unit=world.dept_a.pk).content.decode()
+        assert f'type="hidden" name="unit" value="{world.dept_a.pk}"' in html
+        response = get(client, world.staff, url, unit="x")
+        assert response.context["form"].errors["unit"] and list(response.context["page"].object_list) == []
+
     def test_a_chain_outside_scope_is_not_a_valid_filter(self, client, world, categories):
         dispatched(world, world.ent_a1, world.dept_a)
         response = get(client, world.leader_a, reverse("issues:issue-list"), chain=world.chain_b.pk)
