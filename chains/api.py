@@ -12,7 +12,13 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
 from chainparty.actions import ActionRoutesMixin, ActionSet, ActionSpec
-from chainparty.api import ERRORS, ScopedObjectMixin, UserScopedFilterBackend, conflict, validated_input
+from chainparty.api import (
+    ERRORS,
+    ScopedObjectMixin,
+    UserScopedFilterBackend,
+    conflict,
+    validated_input,
+)
 from chainparty.permissions import DistrictStaffWrites
 from chains import services
 from chains.filters import ChainFilter, ChainMasterFilter, EnterpriseFilter
@@ -56,6 +62,14 @@ class ChainViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+class StaffWritesViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Lists and reads what is in the user's scope, filtered by a ScopedFilterSet; district staff
+    write (through chains.services), and an object outside scope is a 404 before their 403."""
+
+    permission_classes = [permissions.IsAuthenticated, DistrictStaffWrites]
+    filter_backends = [UserScopedFilterBackend]
+
+
 # --- enterprises -------------------------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(responses={200: EnterpriseSerializer(many=True), 400: ERRORS[400]}),
@@ -66,17 +80,10 @@ class ChainViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     update=extend_schema(request=EnterpriseInputSerializer, responses={200: EnterpriseSerializer, **ERRORS}),
     partial_update=extend_schema(request=EnterpriseInputSerializer, responses={200: EnterpriseSerializer, **ERRORS}),
 )
-class EnterpriseViewSet(
-    ScopedObjectMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class EnterpriseViewSet(StaffWritesViewSet):
     """Enterprises and institutions in the user's scope. District staff create and edit them."""
 
     serializer_class = EnterpriseSerializer
-    permission_classes = [permissions.IsAuthenticated, DistrictStaffWrites]
-    filter_backends = [UserScopedFilterBackend]
     filterset_class = EnterpriseFilter
 
     def get_queryset(self):
@@ -136,18 +143,10 @@ CHAIN_MASTER_ACTIONS = ActionSet(
         responses={201: ChainMasterSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     ),
 )
-class ChainMasterViewSet(
-    ActionRoutesMixin,
-    ScopedObjectMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class ChainMasterViewSet(ActionRoutesMixin, StaffWritesViewSet):
     """Chain masters (链主) and candidates in scope. District staff propose, designate and revoke them."""
 
     serializer_class = ChainMasterSerializer
-    permission_classes = [permissions.IsAuthenticated, DistrictStaffWrites]
-    filter_backends = [UserScopedFilterBackend]
     filterset_class = ChainMasterFilter
     action_set = CHAIN_MASTER_ACTIONS
     action_responses = {

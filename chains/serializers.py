@@ -28,34 +28,24 @@ from chains.models import (
 
 
 # --- small references --------------------------------------------------------------------------
-class UnitRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["id", "name"]
+def _reference(name: str, model, label: str = "name") -> type[serializers.ModelSerializer]:
+    """How one object names another: {id, name} (a person: {id, full_name})."""
+    meta = type("Meta", (), {"model": model, "fields": ["id", label]})
+    return type(name, (serializers.ModelSerializer,), {"Meta": meta, "__module__": __name__})
 
 
-class PersonRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "full_name"]
+UnitRefSerializer = _reference("UnitRefSerializer", Unit)
+PersonRefSerializer = _reference("PersonRefSerializer", User, "full_name")
+ChainRefSerializer = _reference("ChainRefSerializer", Chain)
+EnterpriseRefSerializer = _reference("EnterpriseRefSerializer", Enterprise)
+ParkRefSerializer = _reference("ParkRefSerializer", Park)
 
 
-class ChainRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Chain
-        fields = ["id", "name"]
-
-
-class EnterpriseRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Enterprise
-        fields = ["id", "name"]
-
-
-class ParkRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Park
-        fields = ["id", "name"]
+def annotated_reference(obj, id_attr: str, name_attr: str) -> dict | None:
+    """{id, name} from two annotations of a selector, which leaves them NULL where the user may not
+    see the object referred to (or when the row was not loaded that way)."""
+    pk = getattr(obj, id_attr, None)
+    return None if pk is None else {"id": pk, "name": getattr(obj, name_attr)}
 
 
 # --- chains ------------------------------------------------------------------------------------
@@ -242,10 +232,7 @@ class TaskForceMemberSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(EnterpriseRefSerializer(allow_null=True))
     def get_seconded_from(self, member) -> dict | None:
-        enterprise_id = getattr(member, "seconded_from_id", None)
-        if enterprise_id is None:
-            return None
-        return {"id": enterprise_id, "name": member.seconded_from_name}
+        return annotated_reference(member, "seconded_from_id", "seconded_from_name")
 
 
 class MeasureSerializer(serializers.ModelSerializer):

@@ -104,18 +104,10 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
             raise serializers.ValidationError(
                 {"idempotency_key": [_("At most %(max)d characters.") % {"max": IDEMPOTENCY_KEY_MAX}]}
             )
-        data = validated_input(IssueCreateInputSerializer, request)
+        data = dict(validated_input(IssueCreateInputSerializer, request))
+        uploads = [services.Upload(upload.name, upload, upload.size) for upload in data.pop("attachments", [])]
         replay = key is not None and Issue.objects.filter(submitted_by=user, idempotency_key=key).exists()
-        issue = services.submit_issue(
-            actor=user,
-            enterprise_id=data["enterprise"],
-            category_code=data["category"],
-            title=data["title"],
-            description=data["description"],
-            chain_id=data.get("chain"),
-            uploads=[services.Upload(upload.name, upload, upload.size) for upload in data.get("attachments", [])],
-            idempotency_key=key,
-        )
+        issue = services.submit_issue(actor=user, **data, uploads=uploads, idempotency_key=key)
         return self._detail(issue.pk, status.HTTP_200_OK if replay else status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: IssueEventSerializer(many=True), 404: ERRORS[404]})

@@ -10,7 +10,13 @@ from rest_framework import serializers
 
 from accounts.models import Unit, User
 from chains.models import Chain
-from chains.serializers import ChainRefSerializer, EnterpriseRefSerializer, PersonRefSerializer, UnitRefSerializer
+from chains.serializers import (
+    ChainRefSerializer,
+    EnterpriseRefSerializer,
+    PersonRefSerializer,
+    UnitRefSerializer,
+    annotated_reference,
+)
 from issues import workflow
 from issues.models import (
     AssignmentRole,
@@ -96,10 +102,7 @@ class ComplaintSessionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ChainRefSerializer(allow_null=True))
     def get_chain(self, session) -> dict | None:
-        chain_id = getattr(session, "visible_chain_id", None)
-        if chain_id is None:
-            return None
-        return {"id": chain_id, "name": session.visible_chain_name}
+        return annotated_reference(session, "visible_chain_id", "visible_chain_name")
 
 
 class ComplaintSessionInputSerializer(serializers.Serializer):
@@ -313,12 +316,22 @@ def _text(**kwargs):
     return serializers.CharField(allow_blank=True, trim_whitespace=False, **kwargs)
 
 
+def _optional_text():
+    return _text(required=False, default="")
+
+
+def _text_input(name: str, field: str) -> type[serializers.Serializer]:
+    """An input that is one optional text ({"note": "…"}), as several actions take."""
+    return type(name, (serializers.Serializer,), {field: _optional_text(), "__module__": __name__})
+
+
 class IssueCreateInputSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField()
-    category = _text(help_text="The category's code (GET /api/v1/issue-categories/).")
+    # The keywords of services.submit_issue, under the contract's names.
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    category = _text(source="category_code", help_text="The category's code (GET /api/v1/issue-categories/).")
     title = _text()
     description = _text()
-    chain = serializers.IntegerField(allow_null=True, required=False)
+    chain = serializers.IntegerField(source="chain_id", allow_null=True, required=False)
     attachments = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True, use_url=False),
         required=False,
@@ -326,12 +339,10 @@ class IssueCreateInputSerializer(serializers.Serializer):
     )
 
 
-class NoteInputSerializer(serializers.Serializer):
-    note = _text(required=False, default="")
-
-
-class ReasonInputSerializer(serializers.Serializer):
-    reason = _text(required=False, default="")
+NoteInputSerializer = _text_input("NoteInputSerializer", "note")
+ReasonInputSerializer = _text_input("ReasonInputSerializer", "reason")
+ReplyPartInputSerializer = _text_input("ReplyPartInputSerializer", "reply")
+ResolveInputSerializer = _text_input("ResolveInputSerializer", "answer")
 
 
 class DispatchInputSerializer(serializers.Serializer):
@@ -341,41 +352,33 @@ class DispatchInputSerializer(serializers.Serializer):
     co_units = serializers.ListField(
         source="co_unit_ids", child=serializers.IntegerField(), required=False, default=list
     )
-    note = _text(required=False, default="")
+    note = _optional_text()
     co_due_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
 
 
 class ExtensionRequestInputSerializer(serializers.Serializer):
     days = serializers.IntegerField()
-    reason = _text(required=False, default="")
+    reason = _optional_text()
 
 
 class ExtensionDecisionInputSerializer(serializers.Serializer):
     grant = serializers.BooleanField()
-    note = _text(required=False, default="")
-
-
-class ReplyPartInputSerializer(serializers.Serializer):
-    reply = _text(required=False, default="")
-
-
-class ResolveInputSerializer(serializers.Serializer):
-    answer = _text(required=False, default="")
+    note = _optional_text()
 
 
 class RateInputSerializer(serializers.Serializer):
     satisfaction = _text(help_text="satisfied, basically or unsatisfied.")
     reason_codes = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    comment = _text(required=False, default="")
+    comment = _optional_text()
 
 
 class CommentInputSerializer(serializers.Serializer):
-    text = _text(required=False, default="")
+    text = _optional_text()
     public = serializers.BooleanField(required=False, default=True)
 
 
 class SuperviseInputSerializer(serializers.Serializer):
-    note = _text(required=False, default="")
+    note = _optional_text()
     report = serializers.BooleanField(required=False, default=False)
 
 
