@@ -8,23 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Unit, User
-from chains.models import (
-    SCORE_FIELDS,
-    Chain,
-    ChainLeadership,
-    ChainMaster,
-    ChainMembership,
-    ChainSegment,
-    CultivationMeasure,
-    Enterprise,
-    EnterpriseHonour,
-    EnterpriseKind,
-    Honour,
-    Park,
-    ParkFacility,
-    SizeClass,
-    TaskForceMember,
-)
+from chains import models
 
 
 # --- small references --------------------------------------------------------------------------
@@ -36,9 +20,9 @@ def _reference(name: str, model, label: str = "name") -> type[serializers.ModelS
 
 UnitRefSerializer = _reference("UnitRefSerializer", Unit)
 PersonRefSerializer = _reference("PersonRefSerializer", User, "full_name")
-ChainRefSerializer = _reference("ChainRefSerializer", Chain)
-EnterpriseRefSerializer = _reference("EnterpriseRefSerializer", Enterprise)
-ParkRefSerializer = _reference("ParkRefSerializer", Park)
+ChainRefSerializer = _reference("ChainRefSerializer", models.Chain)
+EnterpriseRefSerializer = _reference("EnterpriseRefSerializer", models.Enterprise)
+ParkRefSerializer = _reference("ParkRefSerializer", models.Park)
 
 
 def annotated_reference(obj, id_attr: str, name_attr: str) -> dict | None:
@@ -54,13 +38,13 @@ class LeaderSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="user.full_name", read_only=True)
 
     class Meta:
-        model = ChainLeadership
+        model = models.ChainLeadership
         fields = ["id", "full_name", "role"]
 
 
 class SegmentSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ChainSegment
+        model = models.ChainSegment
         fields = ["id", "position", "name", "order"]
 
 
@@ -68,7 +52,7 @@ class DesignatedMasterSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseRefSerializer(read_only=True)
 
     class Meta:
-        model = ChainMaster
+        model = models.ChainMaster
         fields = ["id", "enterprise"]
 
 
@@ -83,7 +67,7 @@ class ChainSerializer(serializers.ModelSerializer):
     enterprise_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = Chain
+        model = models.Chain
         fields = [
             "id",
             "code",
@@ -103,13 +87,13 @@ class ChainSerializer(serializers.ModelSerializer):
         ]
 
     @staticmethod
-    def _designated(chain: Chain) -> ChainMaster | None:
+    def _designated(chain: models.Chain) -> models.ChainMaster | None:
         # list_chains_for_user prefetches the designated master whose enterprise the user may see.
         masters = getattr(chain, "designated_masters", [])
         return masters[0] if masters else None
 
     @extend_schema_field(DesignatedMasterSerializer(allow_null=True))
-    def get_chain_master(self, chain: Chain) -> dict | None:
+    def get_chain_master(self, chain: models.Chain) -> dict | None:
         master = self._designated(chain)
         return DesignatedMasterSerializer(master).data if master else None
 
@@ -117,13 +101,13 @@ class ChainSerializer(serializers.ModelSerializer):
 # --- enterprises -------------------------------------------------------------------------------
 class HonourSerializer(serializers.ModelSerializer):
     class Meta:
-        model = EnterpriseHonour
+        model = models.EnterpriseHonour
         fields = ["honour", "year"]
 
 
 class MembershipSegmentSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ChainSegment
+        model = models.ChainSegment
         fields = ["id", "name", "position"]
 
 
@@ -132,7 +116,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     segment = MembershipSegmentSerializer(read_only=True)
 
     class Meta:
-        model = ChainMembership
+        model = models.ChainMembership
         fields = ["chain", "segment"]
 
 
@@ -143,7 +127,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     memberships = MembershipSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Enterprise
+        model = models.Enterprise
         fields = [
             "id",
             "name",
@@ -162,7 +146,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 class HonourInputSerializer(serializers.Serializer):
-    honour = serializers.ChoiceField(choices=Honour.choices)
+    honour = serializers.ChoiceField(choices=models.Honour.choices)
     year = serializers.IntegerField()
 
 
@@ -181,9 +165,9 @@ class EnterpriseInputSerializer(serializers.Serializer):
     # No format rule here: chains.services explains what is wrong with a code (length, characters,
     # check digit). The length cap only keeps absurd input out.
     credit_code = serializers.CharField(max_length=64)
-    kind = serializers.ChoiceField(choices=EnterpriseKind.choices, default=EnterpriseKind.ENTERPRISE)
-    size_class = serializers.ChoiceField(choices=SizeClass.choices)
-    park = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), allow_null=True, required=False)
+    kind = serializers.ChoiceField(choices=models.EnterpriseKind.choices, default=models.EnterpriseKind.ENTERPRISE)
+    size_class = serializers.ChoiceField(choices=models.SizeClass.choices)
+    park = serializers.PrimaryKeyRelatedField(queryset=models.Park.objects.all(), allow_null=True, required=False)
     employees = serializers.IntegerField(required=False)
     annual_output = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     address = serializers.CharField(max_length=200, allow_blank=True, required=False)
@@ -194,7 +178,7 @@ class EnterpriseInputSerializer(serializers.Serializer):
 # --- parks -------------------------------------------------------------------------------------
 class FacilitySerializer(serializers.ModelSerializer):
     class Meta:
-        model = ParkFacility
+        model = models.ParkFacility
         fields = ["kind", "name", "description"]
 
 
@@ -205,7 +189,7 @@ class ParkSerializer(serializers.ModelSerializer):
     enterprise_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = Park
+        model = models.Park
         fields = [
             "id",
             "name",
@@ -227,7 +211,7 @@ class TaskForceMemberSerializer(serializers.ModelSerializer):
     seconded_from = serializers.SerializerMethodField()
 
     class Meta:
-        model = TaskForceMember
+        model = models.TaskForceMember
         fields = ["name", "title", "source", "seconded_from"]
 
     @extend_schema_field(EnterpriseRefSerializer(allow_null=True))
@@ -237,7 +221,7 @@ class TaskForceMemberSerializer(serializers.ModelSerializer):
 
 class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
-        model = CultivationMeasure
+        model = models.CultivationMeasure
         fields = ["kind", "title", "status", "due_date"]
 
 
@@ -249,13 +233,13 @@ class ChainMasterSerializer(serializers.ModelSerializer):
     measures = MeasureSerializer(many=True, read_only=True)
 
     class Meta:
-        model = ChainMaster
+        model = models.ChainMaster
         fields = [
             "id",
             "chain",
             "enterprise",
             "status",
-            *SCORE_FIELDS,
+            *models.SCORE_FIELDS,
             "total_score",
             "designated_on",
             "revoked_on",
@@ -269,8 +253,8 @@ class ChainMasterSerializer(serializers.ModelSerializer):
 class ChainMasterInputSerializer(serializers.Serializer):
     """Put an enterprise of a chain forward as chain-master candidate."""
 
-    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all())
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    chain = serializers.PrimaryKeyRelatedField(queryset=models.Chain.objects.all())
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=models.Enterprise.objects.all())
     # The six criteria of §4.2, each 0–100 (the range is checked by the service).
     score_social_responsibility = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
     score_industry_influence = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)

@@ -17,19 +17,7 @@ from chains.serializers import (
     UnitRefSerializer,
     annotated_reference,
 )
-from issues import workflow
-from issues.models import (
-    AssignmentRole,
-    Attachment,
-    ComplaintSession,
-    ExtensionRequest,
-    Issue,
-    IssueAssignment,
-    IssueCategory,
-    IssueEvent,
-    Rating,
-    RoutingRule,
-)
+from issues import models, workflow
 
 # The download view belongs to the issue pages; its URL is fixed by the contract, so the API falls
 # back to the literal path while (or wherever) that view is not installed.
@@ -44,14 +32,14 @@ def _viewer(serializer) -> User | None:
 # --- small references (the people, units, chains and enterprises shapes are the chains app's) ---
 class CategoryRefSerializer(serializers.ModelSerializer):
     class Meta:
-        model = IssueCategory
+        model = models.IssueCategory
         fields = ["code", "name", "kind"]
 
 
 # --- categories, routing rules, sessions --------------------------------------------------------
 class IssueCategorySerializer(serializers.ModelSerializer):
     class Meta:
-        model = IssueCategory
+        model = models.IssueCategory
         fields = ["code", "name", "kind", "accept_days", "sign_days", "resolve_days", "rate_days"]
 
 
@@ -64,7 +52,7 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
-        model = RoutingRule
+        model = models.RoutingRule
         fields = ["id", "category", "category_name", "chain", "chain_name", "unit", "unit_name"]
         read_only_fields = fields
 
@@ -72,7 +60,7 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
 class RoutingRuleInputSerializer(serializers.Serializer):
     """Parses the references (an unknown one is a 400 on its field); issues.routing decides the rest."""
 
-    category = serializers.SlugRelatedField(slug_field="code", queryset=IssueCategory.objects.all())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=models.IssueCategory.objects.all())
     chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), allow_null=True, required=False)
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
 
@@ -87,7 +75,7 @@ class ComplaintSessionSerializer(serializers.ModelSerializer):
     issue_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = ComplaintSession
+        model = models.ComplaintSession
         fields = [
             "id",
             "title",
@@ -173,7 +161,7 @@ class IssueListSerializer(serializers.ModelSerializer):
     lead_unit = UnitRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
-        model = Issue
+        model = models.Issue
         fields = [
             "id",
             "number",
@@ -204,13 +192,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
     reply = serializers.SerializerMethodField()
 
     class Meta:
-        model = IssueAssignment
+        model = models.IssueAssignment
         fields = ["id", "unit", "role", "status", "due_at", "signed_at", "reply", "replied_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_reply(self, assignment) -> str:
         # A co-unit's part is internal working material; the lead's reply is the public answer.
-        if assignment.role == AssignmentRole.CO and not self.context.get("sees_internal"):
+        if assignment.role == models.AssignmentRole.CO and not self.context.get("sees_internal"):
             return ""
         return assignment.reply
 
@@ -220,7 +208,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
-        model = Attachment
+        model = models.Attachment
         fields = ["id", "name", "content_type", "size", "download_url", "created_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -233,13 +221,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class RatingSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Rating
+        model = models.Rating
         fields = ["id", "satisfaction", "reason_codes", "comment", "created_at"]
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ExtensionRequest
+        model = models.ExtensionRequest
         fields = ["id", "unit", "days", "reason", "status", "decision_note", "decided_at", "created_at"]
 
 
@@ -304,7 +292,7 @@ class IssueEventSerializer(serializers.ModelSerializer):
     actor = PersonRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
-        model = IssueEvent
+        model = models.IssueEvent
         fields = ["id", "action", "from_status", "to_status", "actor", "note", "public", "data", "created_at"]
 
 
