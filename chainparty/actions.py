@@ -100,7 +100,7 @@ class ActionSpec:
 
 
 class ActionSet:
-    """The specs of one kind of object, in the order pages show them.
+    """The specs of one kind of object (a page shows them in the order ``allowed`` lists them).
 
     ``target(obj)`` gives the keyword arguments that name the object to the services
     (``{"issue_id": issue.pk}``); ``require(obj, name, user)`` raises PermissionDenied (403) or

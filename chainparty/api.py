@@ -27,8 +27,9 @@ class Pagination(PageNumberPagination):
 class UserScopedFilterBackend(DjangoFilterBackend):
     """django-filter, with the requesting user handed to the FilterSet (``user=`` keyword).
 
-    The FilterSets used with it offer only the choices the user may see, so a chain id outside
-    the user's scope is "not a valid choice" — the same answer as an id that does not exist.
+    The FilterSets used with it (ScopedFilterSet) offer only the choices the user may see, so a
+    chain id outside the user's scope is "not a valid choice" — the same answer as an id that does
+    not exist.
     """
 
     def get_filterset_kwargs(self, request, queryset, view):

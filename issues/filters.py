@@ -46,9 +46,6 @@ class IssueFilter(ScopedFilterSet):
     )
     unit = IdFilter(label=_("Lead or co-handling unit"), method="filter_unit")
     enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
-    overdue = django_filters.ChoiceFilter(
-        label=_("Past the resolve deadline now"), choices=BOOLEAN_CHOICES, method="filter_overdue", empty_label=ANY
-    )
     escalation_level = django_filters.ChoiceFilter(label=_("Escalation level"), choices=ESCALATION_CHOICES)
     min_escalation_level = django_filters.ChoiceFilter(
         label=_("Escalation level"),
@@ -56,6 +53,9 @@ class IssueFilter(ScopedFilterSet):
         lookup_expr="gte",
         choices=MIN_ESCALATION_CHOICES,
         empty_label=ANY,
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Past the resolve deadline now"), choices=BOOLEAN_CHOICES, method="filter_overdue", empty_label=ANY
     )
     created_after = django_filters.DateFilter(
         label=_("Created on or after (date, Asia/Shanghai)"), method="filter_created_after"
@@ -74,9 +74,9 @@ class IssueFilter(ScopedFilterSet):
             "category",
             "unit",
             "enterprise",
-            "overdue",
             "escalation_level",
             "min_escalation_level",
+            "overdue",
             "created_after",
             "created_before",
         ]

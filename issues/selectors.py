@@ -120,7 +120,8 @@ def list_queue_for_user(user) -> QuerySet[IssueAssignment]:
     may see that are still being handled; the nearest deadline first. Empty without a unit.
 
     Each share has its `due` instant — a share waiting for its signature runs on the issue's
-    sign-for clock, a signed one on its own due date — and `is_overdue`, past it now (None without a deadline)."""
+    sign-for clock, a signed one on its own due date — and `is_overdue`, past it now (None without
+    a deadline)."""
     if not getattr(user, "unit_id", None):
         return IssueAssignment.objects.none()
     return (
