@@ -195,7 +195,8 @@ class ActionSet:
             # Out of turn: asked first, or someone else moved the object between the page and the click.
             messages.error(request, str(exc))
             return PageOutcome(spec)
-        messages.success(request, spec.done)
+        if spec.done:
+            messages.success(request, spec.done)
         return PageOutcome(spec, done=True)
 
 
