@@ -771,6 +771,19 @@ def test_bad_filter_value_is_400_naming_the_filter(api, world, field, value):
     assert list(response.json()["errors"]) == [field]
 
 
+def test_a_chain_outside_scope_is_not_a_valid_filter_as_on_the_page(api, world, spread):
+    response = as_user(api, world.leader_a).get(reverse("issue-list"), {"chain": world.chain_b.pk}, **EN)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["chain"]
+    assert listed(api, world.leader_a, chain=world.chain_a.pk) == listed(api, world.leader_a)
+
+
+def test_min_escalation_level_lists_what_climbed_that_far(api, world, spread):
+    Issue.objects.filter(pk=spread["joint"].pk).update(escalation_level=3)
+    assert listed(api, world.staff, min_escalation_level=1) == {spread["transfer"].pk, spread["joint"].pk}
+    assert listed(api, world.staff, min_escalation_level=3) == {spread["joint"].pk}
+
+
 def _many_issues(world, category, count: int) -> None:
     """`count` issues for ent_a1, each transferred to dept_a with a co-unit share for the town."""
     for index in range(count):

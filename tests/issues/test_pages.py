@@ -163,10 +163,10 @@ class TestPagesByRole:
         hot = dispatched(world, world.ent_a1, world.dept_a, title="已升级到链长")
         Issue.objects.filter(pk=hot.pk).update(escalation_level=2)
         Issue.objects.filter(pk=calm.pk).update(escalation_level=1)
-        response = get(client, world.leader_a, reverse("issues:issue-list"), escalation=2)
+        response = get(client, world.leader_a, reverse("issues:issue-list"), min_escalation_level=2)
         assert [i.pk for i in response.context["page"].object_list] == [hot.pk]
         assert response.context["escalated_view"]
-        assert reverse("issues:issue-list") + "?escalation=2" in response.content.decode()
+        assert reverse("issues:issue-list") + "?min_escalation_level=2" in response.content.decode()
 
     def test_list_filters_by_status_chain_category_and_overdue(self, client, world, categories):
         a = dispatched(world, world.ent_a1, world.dept_a)
@@ -175,10 +175,25 @@ class TestPagesByRole:
         listed = lambda **params: [i.pk for i in get(client, world.staff, url, **params).context["page"].object_list]  # noqa: E731
         assert listed(status="submitted") == [b.pk]
         assert listed(chain=world.chain_a.pk) == [a.pk]
-        assert listed(category=categories["request"].pk) == [b.pk, a.pk]
-        assert listed(overdue="on") == []
+        assert listed(category=categories["request"].code) == [b.pk, a.pk]
+        assert listed(overdue="true") == []
         Issue.objects.filter(pk=a.pk).update(resolve_due_at=datetime(2026, 1, 1, tzinfo=SH))
-        assert listed(overdue="on") == [a.pk]
+        assert listed(overdue="true") == [a.pk]
+
+    def test_list_takes_every_filter_of_the_api_and_keeps_the_ones_it_does_not_show(self, client, world, categories):
+        a = dispatched(world, world.ent_a1, world.dept_a)
+        b = dispatched(world, world.ent_b1, world.dept_b)
+        Issue.objects.filter(pk=b.pk).update(escalation_level=1)
+        url = reverse("issues:issue-list")
+        listed = lambda **params: [i.pk for i in get(client, world.staff, url, **params).context["page"].object_list]  # noqa: E731
+        assert listed(unit=world.dept_a.pk) == [a.pk]
+        assert listed(enterprise=world.ent_b1.pk) == [b.pk]
+        assert listed(escalation_level=0) == [a.pk]
+        assert listed(created_after="2000-01-01", overdue="false") == [b.pk, a.pk]
+        html = get(client, world.staff, url, unit=world.dept_a.pk).content.decode()
+        assert f'type="hidden" name="unit" value="{world.dept_a.pk}"' in html
+        response = get(client, world.staff, url, unit="x")
+        assert response.context["form"].errors["unit"] and list(response.context["page"].object_list) == []
 
     def test_a_chain_outside_scope_is_not_a_valid_filter(self, client, world, categories):
         dispatched(world, world.ent_a1, world.dept_a)
