@@ -1,4 +1,4 @@
-"""The issues REST contract (issue 3): the transfer and joint flows over HTTP, refused transitions
+"""The issues REST contract (README, "API"): the transfer and joint flows over HTTP, refused transitions
 (409, nothing written), 403 on a visible issue, 404 outside scope on every route, bad input (400
 naming the field, nothing stored), idempotent creation, list filters and query counts, and the
 categories, complaint-session and routing-rule endpoints."""

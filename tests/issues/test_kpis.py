@@ -1,4 +1,4 @@
-"""Unit KPIs (issue 3, "Unit ranking"): exact figures for a small constructed history, the query
+"""Unit KPIs and the ranking: exact figures for a small constructed history, the query
 count, the ranking, and who may read GET /api/v1/units/{id}/kpis/."""
 
 from datetime import date, datetime
