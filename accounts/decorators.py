@@ -1,21 +1,33 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.roles import BUSINESS_ROLES
 
 
-def business_page(view):
-    """A logged-in page with business data. 三员分立: the security and audit administrators hold no
-    business role, so for them these pages do not exist (404), as for any object outside scope."""
+def role_page(*roles):
+    """A logged-in page with business data, for `roles` only (any business role when none is named).
 
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or user.roles & BUSINESS_ROLES):
-            raise Http404
-        return view(request, *args, **kwargs)
+    三员分立: the security and audit administrators hold no business role, so for them these pages
+    do not exist (404), as for any object outside scope. A business user without one of `roles`
+    gets a 403: the page exists, not for them."""
 
-    return wrapper
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not (user.is_superuser or user.roles & BUSINESS_ROLES):
+                raise Http404
+            if roles and not (user.is_superuser or user.has_role(*roles)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+business_page = role_page()

@@ -1,12 +1,44 @@
 """Dates and instants. The district works in Asia/Shanghai (settings.TIME_ZONE); a calendar day
 given by a user means that day there."""
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# A day as a caller sends it: ISO 8601, what an <input type="date"> submits.
+_DAY = forms.DateField(input_formats=["%Y-%m-%d"])
 
 
 def start_of_day(day: date) -> datetime:
     """00:00 of the day in Asia/Shanghai, as an aware instant."""
     return datetime.combine(day, time.min, tzinfo=SHANGHAI)
+
+
+def parse_period(
+    data: Mapping[str, str], *, first: str = "from", last: str = "to", default: tuple[date, date] | None = None
+) -> tuple[date, date]:
+    """A period of days, both included, from a query (``?from=2026-01-01&to=2026-03-31``) or a form.
+
+    ``first`` and ``last`` name the parameters. A blank one takes its day from ``default``; without
+    a default both are required. Raises ValidationError naming each bad parameter, the last day
+    before the first on ``last`` (a 400 on the API, the fields' errors on a page).
+    """
+    days: dict[str, date] = {}
+    errors: dict[str, list] = {}
+    for index, name in enumerate((first, last)):
+        value = (data.get(name) or "").strip()
+        try:
+            days[name] = _DAY.clean(value) if value or default is None else default[index]
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if not errors and days[first] > days[last]:
+        errors[last] = [str(_("The last day comes before the first."))]
+    if errors:
+        raise ValidationError(errors)
+    return days[first], days[last]

@@ -1,4 +1,4 @@
-"""Settings for the test suite: the real PostgreSQL and Redis (DEVELOPERS.md: no mocks of our own
+"""Settings for the test suite: the real PostgreSQL and Redis (no mocks of our own
 database or broker). Override with DATABASE_URL / REDIS_URL."""
 
 import os

@@ -1,30 +1,48 @@
-"""One FilterSet for the enterprise list, used by the page and the API alike."""
+"""The chains app's FilterSets, one per list, each used by the page and the API alike. Built with
+the requesting user (chainparty.api.ScopedFilterSet), they offer only the choices the user may
+see: a chain outside scope is "not a valid choice", the same answer as a chain that does not exist."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from chainparty.api import ScopedFilterSet
 from chains.credit_code import normalise_credit_code
-from chains.models import Chain, Enterprise, Honour, Park, SizeClass
+from chains.models import Chain, ChainMaster, ChainMasterStatus, Enterprise, Honour, Park, SizeClass
+
+PATH_CHOICES = [
+    ("industry_committee", _("industry committee path")),
+    ("department", _("department path")),
+    ("park", _("park path")),
+]
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class ChainFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name contains"), field_name="name", lookup_expr="icontains")
+    path = django_filters.ChoiceFilter(label=_("Coverage path"), choices=PATH_CHOICES, method="filter_path")
+
+    class Meta:
+        model = Chain
+        fields = ["q", "path"]
+
+    def filter_path(self, queryset, name, value):
+        return queryset.filter(**{f"path_{value}": True}) if value else queryset
+
+
+class EnterpriseFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name or credit code"), method="filter_q")
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.all(), method="filter_chain")
     park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=Park.objects.all())
     size_class = django_filters.ChoiceFilter(label=_("Size class"), choices=SizeClass.choices)
     honour = django_filters.ChoiceFilter(label=_("Honour"), choices=Honour.choices, method="filter_honour")
 
+    scoped_choices = {"chain": Chain, "park": Park}
+
     class Meta:
         model = Enterprise
         fields = ["q", "chain", "park", "size_class", "honour"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None:
-            # Offer only what the user may see; a chain id outside scope is "not a valid choice".
-            self.filters["chain"].queryset = Chain.objects.visible_to(user)
-            self.filters["park"].queryset = Park.objects.visible_to(user)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -35,8 +53,21 @@ class EnterpriseFilter(django_filters.FilterSet):
             return queryset.filter(Q(credit_code=code) | Q(name__icontains=value))
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=code))
 
+    # The filter method hides the chain's type from drf-spectacular: state it.
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_chain(self, queryset, name, value):
         return queryset.filter(memberships__chain=value) if value else queryset
 
     def filter_honour(self, queryset, name, value):
         return queryset.filter(honours__honour=value) if value else queryset
+
+
+class ChainMasterFilter(ScopedFilterSet):
+    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ChainMasterStatus.choices)
+
+    scoped_choices = {"chain": Chain}
+
+    class Meta:
+        model = ChainMaster
+        fields = ["chain", "status"]

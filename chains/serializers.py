@@ -8,54 +8,28 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Unit, User
-from chains.models import (
-    SCORE_FIELDS,
-    Chain,
-    ChainLeadership,
-    ChainMaster,
-    ChainMembership,
-    ChainSegment,
-    CultivationMeasure,
-    Enterprise,
-    EnterpriseHonour,
-    EnterpriseKind,
-    Honour,
-    Park,
-    ParkFacility,
-    SizeClass,
-    TaskForceMember,
-)
+from chains import models
 
 
 # --- small references --------------------------------------------------------------------------
-class UnitRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["id", "name"]
+def _reference(name: str, model, label: str = "name") -> type[serializers.ModelSerializer]:
+    """How one object names another: {id, name} (a person: {id, full_name})."""
+    meta = type("Meta", (), {"model": model, "fields": ["id", label]})
+    return type(name, (serializers.ModelSerializer,), {"Meta": meta, "__module__": __name__})
 
 
-class PersonRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "full_name"]
+UnitRefSerializer = _reference("UnitRefSerializer", Unit)
+PersonRefSerializer = _reference("PersonRefSerializer", User, "full_name")
+ChainRefSerializer = _reference("ChainRefSerializer", models.Chain)
+EnterpriseRefSerializer = _reference("EnterpriseRefSerializer", models.Enterprise)
+ParkRefSerializer = _reference("ParkRefSerializer", models.Park)
 
 
-class ChainRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Chain
-        fields = ["id", "name"]
-
-
-class EnterpriseRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Enterprise
-        fields = ["id", "name"]
-
-
-class ParkRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Park
-        fields = ["id", "name"]
+def annotated_reference(obj, id_attr: str, name_attr: str) -> dict | None:
+    """{id, name} from two annotations of a selector, which leaves them NULL where the user may not
+    see the object referred to (or when the row was not loaded that way)."""
+    pk = getattr(obj, id_attr, None)
+    return None if pk is None else {"id": pk, "name": getattr(obj, name_attr)}
 
 
 # --- chains ------------------------------------------------------------------------------------
@@ -64,13 +38,13 @@ class LeaderSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="user.full_name", read_only=True)
 
     class Meta:
-        model = ChainLeadership
+        model = models.ChainLeadership
         fields = ["id", "full_name", "role"]
 
 
 class SegmentSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ChainSegment
+        model = models.ChainSegment
         fields = ["id", "position", "name", "order"]
 
 
@@ -78,7 +52,7 @@ class DesignatedMasterSerializer(serializers.ModelSerializer):
     enterprise = EnterpriseRefSerializer(read_only=True)
 
     class Meta:
-        model = ChainMaster
+        model = models.ChainMaster
         fields = ["id", "enterprise"]
 
 
@@ -93,7 +67,7 @@ class ChainSerializer(serializers.ModelSerializer):
     enterprise_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = Chain
+        model = models.Chain
         fields = [
             "id",
             "code",
@@ -113,13 +87,13 @@ class ChainSerializer(serializers.ModelSerializer):
         ]
 
     @staticmethod
-    def _designated(chain: Chain) -> ChainMaster | None:
+    def _designated(chain: models.Chain) -> models.ChainMaster | None:
         # list_chains_for_user prefetches the designated master whose enterprise the user may see.
         masters = getattr(chain, "designated_masters", [])
         return masters[0] if masters else None
 
     @extend_schema_field(DesignatedMasterSerializer(allow_null=True))
-    def get_chain_master(self, chain: Chain) -> dict | None:
+    def get_chain_master(self, chain: models.Chain) -> dict | None:
         master = self._designated(chain)
         return DesignatedMasterSerializer(master).data if master else None
 
@@ -127,13 +101,13 @@ class ChainSerializer(serializers.ModelSerializer):
 # --- enterprises -------------------------------------------------------------------------------
 class HonourSerializer(serializers.ModelSerializer):
     class Meta:
-        model = EnterpriseHonour
+        model = models.EnterpriseHonour
         fields = ["honour", "year"]
 
 
 class MembershipSegmentSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ChainSegment
+        model = models.ChainSegment
         fields = ["id", "name", "position"]
 
 
@@ -142,7 +116,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     segment = MembershipSegmentSerializer(read_only=True)
 
     class Meta:
-        model = ChainMembership
+        model = models.ChainMembership
         fields = ["chain", "segment"]
 
 
@@ -153,7 +127,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     memberships = MembershipSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Enterprise
+        model = models.Enterprise
         fields = [
             "id",
             "name",
@@ -172,7 +146,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 class HonourInputSerializer(serializers.Serializer):
-    honour = serializers.ChoiceField(choices=Honour.choices)
+    honour = serializers.ChoiceField(choices=models.Honour.choices)
     year = serializers.IntegerField()
 
 
@@ -191,9 +165,9 @@ class EnterpriseInputSerializer(serializers.Serializer):
     # No format rule here: chains.services explains what is wrong with a code (length, characters,
     # check digit). The length cap only keeps absurd input out.
     credit_code = serializers.CharField(max_length=64)
-    kind = serializers.ChoiceField(choices=EnterpriseKind.choices, default=EnterpriseKind.ENTERPRISE)
-    size_class = serializers.ChoiceField(choices=SizeClass.choices)
-    park = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), allow_null=True, required=False)
+    kind = serializers.ChoiceField(choices=models.EnterpriseKind.choices, default=models.EnterpriseKind.ENTERPRISE)
+    size_class = serializers.ChoiceField(choices=models.SizeClass.choices)
+    park = serializers.PrimaryKeyRelatedField(queryset=models.Park.objects.all(), allow_null=True, required=False)
     employees = serializers.IntegerField(required=False)
     annual_output = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     address = serializers.CharField(max_length=200, allow_blank=True, required=False)
@@ -204,7 +178,7 @@ class EnterpriseInputSerializer(serializers.Serializer):
 # --- parks -------------------------------------------------------------------------------------
 class FacilitySerializer(serializers.ModelSerializer):
     class Meta:
-        model = ParkFacility
+        model = models.ParkFacility
         fields = ["kind", "name", "description"]
 
 
@@ -215,7 +189,7 @@ class ParkSerializer(serializers.ModelSerializer):
     enterprise_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = Park
+        model = models.Park
         fields = [
             "id",
             "name",
@@ -237,20 +211,17 @@ class TaskForceMemberSerializer(serializers.ModelSerializer):
     seconded_from = serializers.SerializerMethodField()
 
     class Meta:
-        model = TaskForceMember
+        model = models.TaskForceMember
         fields = ["name", "title", "source", "seconded_from"]
 
     @extend_schema_field(EnterpriseRefSerializer(allow_null=True))
     def get_seconded_from(self, member) -> dict | None:
-        enterprise_id = getattr(member, "seconded_from_id", None)
-        if enterprise_id is None:
-            return None
-        return {"id": enterprise_id, "name": member.seconded_from_name}
+        return annotated_reference(member, "seconded_from_id", "seconded_from_name")
 
 
 class MeasureSerializer(serializers.ModelSerializer):
     class Meta:
-        model = CultivationMeasure
+        model = models.CultivationMeasure
         fields = ["kind", "title", "status", "due_date"]
 
 
@@ -262,13 +233,13 @@ class ChainMasterSerializer(serializers.ModelSerializer):
     measures = MeasureSerializer(many=True, read_only=True)
 
     class Meta:
-        model = ChainMaster
+        model = models.ChainMaster
         fields = [
             "id",
             "chain",
             "enterprise",
             "status",
-            *SCORE_FIELDS,
+            *models.SCORE_FIELDS,
             "total_score",
             "designated_on",
             "revoked_on",
@@ -282,8 +253,8 @@ class ChainMasterSerializer(serializers.ModelSerializer):
 class ChainMasterInputSerializer(serializers.Serializer):
     """Put an enterprise of a chain forward as chain-master candidate."""
 
-    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all())
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    chain = serializers.PrimaryKeyRelatedField(queryset=models.Chain.objects.all())
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=models.Enterprise.objects.all())
     # The six criteria of §4.2, each 0–100 (the range is checked by the service).
     score_social_responsibility = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
     score_industry_influence = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)

@@ -49,7 +49,8 @@ def _chains_by_park(user, park_ids) -> dict[int, list[Chain]]:
 # --- chains -----------------------------------------------------------------------------------
 @business_page
 def chain_list(request):
-    return render(request, "chains/chain_list.html", {"chains": list_chains_for_user(request.user)})
+    chains = list_chains_for_user(request.user)
+    return render(request, "chains/chain_list.html", {"chains": chains, "rows": chains})
 
 
 @business_page
@@ -84,12 +85,16 @@ def chain_detail(request, code):
 def enterprise_list(request):
     user = request.user
     filterset = EnterpriseFilter(request.GET or None, queryset=list_enterprises_for_user(user), user=user)
-    # An invalid filter (e.g. a chain outside scope) shows its error and no rows, never the unfiltered list.
-    rows = filterset.queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-    page = Paginator(rows, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.page_rows(), ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filterset, "page": page, "querystring": query.urlencode()}
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "page": page,
+        "rows": page.object_list,
+        "querystring": query.urlencode(),
+    }
     return render(request, "chains/enterprise_list.html", context)
 
 

@@ -1,29 +1,19 @@
-"""REST API of issue tickets (issue 3's contract): /api/v1/issues/ with one POST action per workflow
-step, /issue-categories/, /complaint-sessions/, /routing-rules/ and /units/{id}/kpis/.
+"""REST API of issue tickets: /api/v1/issues/ with one POST action per workflow step,
+/issue-categories/, /complaint-sessions/, /routing-rules/ and /units/{id}/kpis/.
 
 Thin: every list starts from a selector (scope in SQL) and every issue is fetched with
-get_issue_for_user (outside scope it does not exist: 404 on every route). An action then asks the
-declared workflow table — 403 when the user may never take it on this issue, 409 with the actions
-allowed now when the state does not allow it — before its input is parsed, so the answer does not
-depend on the body sent; the service checks again under the row lock and decides everything else.
+get_issue_for_user (outside scope it does not exist: 404 on every route). The workflow actions are
+declared in issues.actions and routed by chainparty.actions: an action asks the declared workflow
+table — 403 when the user may never take it on this issue, 409 with the actions allowed now when
+the state does not allow it — before its input is parsed, so the answer does not depend on the
+body sent; the service checks again under the row lock and decides everything else.
 """
 
-from datetime import timedelta
-
-import django_filters
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -31,46 +21,34 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.roles import Role
-from chainparty.api import ErrorSerializer, InvalidTransitionSerializer
-from chainparty.dates import start_of_day
+from chainparty import api
+from chainparty.actions import ActionRoutesMixin
+from chainparty.api import ScopedObjectMixin, UserScopedFilterBackend, validated_input
+from chainparty.dates import parse_period
 from chainparty.permissions import IsDistrictStaff
 from chainparty.scope import get_visible_or_404
-from issues import kpis, routing, selectors, services, workflow
-from issues.models import Issue, IssueAssignment, IssueCategory, Rating, RoutingRule, Status
+from issues import kpis, routing, selectors, services
+from issues.actions import ISSUE_ACTIONS
+from issues.filters import IssueFilter
+from issues.models import Issue, IssueCategory, Rating, RoutingRule, Status
 from issues.serializers import (
-    CommentInputSerializer,
     ComplaintSessionInputSerializer,
     ComplaintSessionSerializer,
-    DispatchInputSerializer,
-    ExtensionDecisionInputSerializer,
-    ExtensionRequestInputSerializer,
     IssueCategorySerializer,
     IssueCreateInputSerializer,
     IssueDetailSerializer,
     IssueEventSerializer,
     IssueListSerializer,
-    NoteInputSerializer,
-    RateInputSerializer,
-    ReasonInputSerializer,
-    ReplyPartInputSerializer,
-    ResolveInputSerializer,
     RoutingRuleInputSerializer,
     RoutingRuleSerializer,
     SessionIssuesInputSerializer,
-    SuperviseInputSerializer,
     UnitKpiSerializer,
 )
-from issues.workflow import Action
 
 IDEMPOTENCY_KEY_MAX = 100
 
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description=_("Invalid input; `errors` names each field and why.")),
-    403: OpenApiResponse(ErrorSerializer, description=_("Not signed in, or not allowed to do this.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("No such object, or not in your scope.")),
-    409: OpenApiResponse(InvalidTransitionSerializer, description=_("The issue's state does not allow this now.")),
-}
+ERRORS = {**api.ERRORS, 409: api.conflict(_("The issue's state does not allow this now."))}
 ACTION_RESPONSES = {
     200: IssueDetailSerializer,
     204: OpenApiResponse(description=_("Done; the issue is no longer in your scope (your unit returned it).")),
@@ -78,85 +56,21 @@ ACTION_RESPONSES = {
 }
 
 
-# --- the issue list's filters ------------------------------------------------------------------
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
-BOOLEAN_CHOICES = [("true", _("yes")), ("false", _("no"))]
-ESCALATION_CHOICES = [(level, str(level)) for level in range(4)]
-
-
-class IssueFilter(django_filters.FilterSet):
-    """Every value is checked: a bad one is a 400 naming the filter, never silently ignored. Ids
-    that match nothing the user may see simply give an empty page (the list is scoped first)."""
-
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    chain = IdFilter(label=_("Chain"), field_name="chain_id")
-    category = django_filters.ModelChoiceFilter(
-        label=_("Category (code)"), queryset=IssueCategory.objects.all(), to_field_name="code"
-    )
-    unit = IdFilter(label=_("Lead or co-handling unit"), method="filter_unit")
-    enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
-    overdue = django_filters.ChoiceFilter(
-        label=_("Past the resolve deadline now"), choices=BOOLEAN_CHOICES, method="filter_overdue"
-    )
-    escalation_level = django_filters.ChoiceFilter(label=_("Escalation level"), choices=ESCALATION_CHOICES)
-    created_after = django_filters.DateFilter(
-        label=_("Created on or after (date, Asia/Shanghai)"), method="filter_created_after"
-    )
-    created_before = django_filters.DateFilter(
-        label=_("Created on or before (date, Asia/Shanghai)"), method="filter_created_before"
-    )
-
-    class Meta:
-        model = Issue
-        fields = [
-            "status",
-            "chain",
-            "category",
-            "unit",
-            "enterprise",
-            "overdue",
-            "escalation_level",
-            "created_after",
-            "created_before",
-        ]
-
-    def filter_unit(self, queryset, name, value):
-        # A unit's live share, lead or co-handling; a subquery so that no row is repeated.
-        shares = IssueAssignment.objects.filter(unit_id=value, status__in=kpis.LIVE_SHARES).values("issue_id")
-        return queryset.filter(pk__in=shares)
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = Issue.objects.overdue(timezone.now()).values("pk")
-        return queryset.filter(pk__in=overdue) if value == "true" else queryset.exclude(pk__in=overdue)
-
-    def filter_created_after(self, queryset, name, value):
-        return queryset.filter(created_at__gte=start_of_day(value))
-
-    def filter_created_before(self, queryset, name, value):
-        return queryset.filter(created_at__lt=start_of_day(value + timedelta(days=1)))
-
-
 # --- issues ------------------------------------------------------------------------------------
-def _parsed(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 @extend_schema_view(
     list=extend_schema(responses={200: IssueListSerializer(many=True), 400: ERRORS[400]}),
     retrieve=extend_schema(responses={200: IssueDetailSerializer, 404: ERRORS[404]}),
 )
-class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Issue tickets (问题诉求) in the user's scope; each workflow step is a POST action."""
 
     lookup_value_regex = r"[0-9]+"
+    filter_backends = [UserScopedFilterBackend]
     filterset_class = IssueFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # One POST route per workflow action, in the order of the table (issues.actions).
+    action_set = ISSUE_ACTIONS
+    action_responses = ACTION_RESPONSES
 
     def get_queryset(self):
         return selectors.list_issues_for_user(self.request.user)
@@ -190,174 +104,27 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise serializers.ValidationError(
                 {"idempotency_key": [_("At most %(max)d characters.") % {"max": IDEMPOTENCY_KEY_MAX}]}
             )
-        data = _parsed(IssueCreateInputSerializer, request)
+        data = dict(validated_input(IssueCreateInputSerializer, request))
+        uploads = [services.Upload(upload.name, upload, upload.size) for upload in data.pop("attachments", [])]
         replay = key is not None and Issue.objects.filter(submitted_by=user, idempotency_key=key).exists()
-        issue = services.submit_issue(
-            actor=user,
-            enterprise_id=data["enterprise"],
-            category_code=data["category"],
-            title=data["title"],
-            description=data["description"],
-            chain_id=data.get("chain"),
-            uploads=[services.Upload(upload.name, upload, upload.size) for upload in data.get("attachments", [])],
-            idempotency_key=key,
-        )
+        issue = services.submit_issue(actor=user, **data, uploads=uploads, idempotency_key=key)
         return self._detail(issue.pk, status.HTTP_200_OK if replay else status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: IssueEventSerializer(many=True), 404: ERRORS[404]})
     @action(detail=True, methods=["get"], filter_backends=[])
     def events(self, request, pk=None):
         """The timeline; internal entries only for the government side."""
-        issue = self._issue()
+        issue = self.get_action_object()
         page = self.paginate_queryset(selectors.list_events_for_user(request.user, issue))
         return self.get_paginated_response(IssueEventSerializer(page, many=True).data)
 
-    # workflow actions, in the order of the table
-    @extend_schema(request=NoteInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        return self._act(
-            Action.ACCEPT,
-            NoteInputSerializer,
-            lambda issue, data: services.accept_issue(issue_id=issue.pk, actor=request.user, note=data["note"]),
-        )
-
-    @extend_schema(request=ReasonInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._act(
-            Action.REJECT,
-            ReasonInputSerializer,
-            lambda issue, data: services.reject_issue(issue_id=issue.pk, actor=request.user, reason=data["reason"]),
-        )
-
-    @extend_schema(request=DispatchInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
-    def dispatch_issue(self, request, pk=None):  # not `dispatch`: that is APIView's own method
-        """Transfer (one lead unit) or joint handling (lead + co-handling units). The detail's
-        `suggested_lead_unit` is the routing rules' suggestion."""
-        return self._act(
-            Action.DISPATCH,
-            DispatchInputSerializer,
-            lambda issue, data: services.dispatch_issue(
-                issue_id=issue.pk,
-                actor=request.user,
-                mode=data["mode"],
-                lead_unit_id=data["lead_unit"],
-                co_unit_ids=data["co_units"],
-                note=data["note"],
-                co_due_days=data.get("co_due_days"),
-            ),
-        )
-
-    @extend_schema(request=None, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
-        return self._act(
-            Action.SIGN, None, lambda issue, data: services.sign_issue(issue_id=issue.pk, actor=request.user)
-        )
-
-    @extend_schema(request=ReasonInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_issue(self, request, pk=None):
-        """退单: not this unit's remit (the lead's return sends it back to the dispatcher)."""
-        return self._act(
-            Action.RETURN,
-            ReasonInputSerializer,
-            lambda issue, data: services.return_issue(issue_id=issue.pk, actor=request.user, reason=data["reason"]),
-        )
-
-    @extend_schema(request=ExtensionRequestInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"], url_path="request-extension", url_name="request-extension")
-    def request_extension(self, request, pk=None):
-        return self._act(
-            Action.REQUEST_EXTENSION,
-            ExtensionRequestInputSerializer,
-            lambda issue, data: services.request_extension(
-                issue_id=issue.pk, actor=request.user, days=data["days"], reason=data["reason"]
-            ),
-        )
-
-    @extend_schema(request=ExtensionDecisionInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"], url_path="decide-extension", url_name="decide-extension")
-    def decide_extension(self, request, pk=None):
-        return self._act(
-            Action.DECIDE_EXTENSION,
-            ExtensionDecisionInputSerializer,
-            lambda issue, data: services.decide_extension(
-                issue_id=issue.pk, actor=request.user, grant=data["grant"], note=data["note"]
-            ),
-        )
-
-    @extend_schema(request=ReplyPartInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"], url_path="reply-part", url_name="reply-part")
-    def reply_part(self, request, pk=None):
-        """A co-handling unit's part of a joint issue."""
-        return self._act(
-            Action.REPLY_PART,
-            ReplyPartInputSerializer,
-            lambda issue, data: services.reply_part(issue_id=issue.pk, actor=request.user, reply=data["reply"]),
-        )
-
-    @extend_schema(request=ResolveInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self._act(
-            Action.RESOLVE,
-            ResolveInputSerializer,
-            lambda issue, data: services.resolve_issue(issue_id=issue.pk, actor=request.user, answer=data["answer"]),
-        )
-
-    @extend_schema(request=RateInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def rate(self, request, pk=None):
-        """满意 / 基本满意 close the issue; 不满意 reopens it (with reason codes)."""
-        return self._act(
-            Action.RATE,
-            RateInputSerializer,
-            lambda issue, data: services.rate_issue(
-                issue_id=issue.pk,
-                actor=request.user,
-                satisfaction=data["satisfaction"],
-                reason_codes=data["reason_codes"],
-                comment=data["comment"],
-            ),
-        )
-
-    @extend_schema(request=CommentInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def comment(self, request, pk=None):
-        return self._act(
-            Action.COMMENT,
-            CommentInputSerializer,
-            lambda issue, data: services.comment_on_issue(
-                issue_id=issue.pk, actor=request.user, text=data["text"], public=data["public"]
-            ),
-        )
-
-    @extend_schema(request=SuperviseInputSerializer, responses=ACTION_RESPONSES)
-    @action(detail=True, methods=["post"])
-    def supervise(self, request, pk=None):
-        """督办 an escalated issue; `report` marks it for the district's circular (通报)."""
-        return self._act(
-            Action.SUPERVISE,
-            SuperviseInputSerializer,
-            lambda issue, data: services.supervise_issue(
-                issue_id=issue.pk, actor=request.user, note=data["note"], report=data["report"]
-            ),
-        )
-
     # plumbing
-    def _issue(self) -> Issue:
-        issue = selectors.get_issue_for_user(self.request.user, self.kwargs["pk"])
+    def get_action_object(self) -> Issue:
+        issue = selectors.get_issue_for_user(self.request.user, self.kwargs["pk"])  # 404 outside scope
         self.check_object_permissions(self.request, issue)
         return issue
 
-    def _act(self, action_name: str, input_serializer, call) -> Response:
-        issue = self._issue()  # 404 outside scope
-        workflow.require(issue, action_name, self.request.user)  # 403, then 409: before the body is read
-        data = _parsed(input_serializer, self.request) if input_serializer else {}
-        call(issue, data)  # the service locks the row and checks again
+    def action_response(self, issue: Issue, result) -> Response:
         if not Issue.objects.visible_to(self.request.user).filter(pk=issue.pk).exists():
             # Done, and out of the caller's sight now (a unit that returned its share): say so
             # without showing the issue again.
@@ -403,28 +170,24 @@ class SessionCreateIsStaff(permissions.BasePermission):
     list=extend_schema(responses={200: ComplaintSessionSerializer(many=True)}),
     retrieve=extend_schema(responses={200: ComplaintSessionSerializer, 404: ERRORS[404]}),
 )
-class ComplaintSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ComplaintSessionViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """吐槽大会 sessions, for district staff and the units involved; staff create them and enter the
     issues collected, many rows at once."""
 
     serializer_class = ComplaintSessionSerializer
     permission_classes = [permissions.IsAuthenticated, SessionCreateIsStaff]
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         return selectors.list_complaint_sessions_for_user(self.request.user)
-
-    def get_object(self):
-        session = get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, session)
-        return session
 
     @extend_schema(
         request=ComplaintSessionInputSerializer,
         responses={201: ComplaintSessionSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     )
     def create(self, request, *args, **kwargs):
-        data = _parsed(ComplaintSessionInputSerializer, request)
+        data = validated_input(ComplaintSessionInputSerializer, request)
         chain, committee = data.get("chain"), data.get("industry_committee")
         session = services.create_complaint_session(
             actor=request.user,
@@ -449,7 +212,7 @@ class ComplaintSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         session = self.get_object()
         if not request.user.has_role(*services.SUBMITTER_ROLES):
             raise PermissionDenied(_("You may not submit issues."))
-        rows = _parsed(SessionIssuesInputSerializer, request)["rows"]
+        rows = validated_input(SessionIssuesInputSerializer, request)["rows"]
         issues = services.submit_session_issues(actor=request.user, session=session, rows=rows)
         fresh = selectors.list_issues_for_user(request.user).filter(pk__in=[issue.pk for issue in issues])
         return Response(IssueListSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
@@ -478,7 +241,7 @@ class RoutingRuleViewSet(
 
     @extend_schema(request=RoutingRuleInputSerializer)
     def create(self, request, *args, **kwargs):
-        data = _parsed(RoutingRuleInputSerializer, request)
+        data = validated_input(RoutingRuleInputSerializer, request)
         rule = routing.create_routing_rule(
             actor=request.user,
             category_id=data["category"].pk,
@@ -490,9 +253,7 @@ class RoutingRuleViewSet(
     @extend_schema(request=RoutingRuleInputSerializer)
     def update(self, request, *args, **kwargs):
         rule = self.get_object()
-        serializer = RoutingRuleInputSerializer(data=request.data, partial=kwargs.get("partial", False))
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated_input(RoutingRuleInputSerializer, request, partial=kwargs.get("partial", False))
         # A PATCH changes what it names; the rest stays as it is.
         category = data["category"].pk if "category" in data else rule.category_id
         if "chain" in data or not kwargs.get("partial"):
@@ -518,14 +279,6 @@ class RoutingRuleViewSet(
 
 
 # --- unit KPIs ---------------------------------------------------------------------------------
-# `from` is a Python keyword, so the query's serializer is built with type().
-KpiQuerySerializer = type(
-    "KpiQuerySerializer",
-    (serializers.Serializer,),
-    {"from": serializers.DateField(), "to": serializers.DateField()},
-)
-
-
 class UnitKpiView(APIView):
     """A unit's KPIs for the issues dispatched to it from `from` to `to` (dates, both included).
     District staff read any unit's, a unit handler their own unit's, a chain leader those of the
@@ -541,10 +294,6 @@ class UnitKpiView(APIView):
     )
     def get(self, request, pk: int):
         unit = get_visible_or_404(kpis.kpi_units_for_user(request.user), pk=pk)
-        query = KpiQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        start, end = query.validated_data["from"], query.validated_data["to"]
-        if start > end:
-            raise serializers.ValidationError({"to": [_("The last day comes before the first.")]})
+        start, end = parse_period(request.query_params)  # the ranking page's parser: 400 naming the field
         (row,) = kpis.unit_kpis(unit_ids=[unit.pk], start=start, end=end)
         return Response(UnitKpiSerializer(row).data)

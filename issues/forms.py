@@ -1,6 +1,7 @@
 """Forms of the issue pages. They parse and type the input; the rules (required text, lengths, who may
 submit for which enterprise, dispatch modes, reason codes) stay in issues/services.py, whose
-ValidationError field names these forms mirror, so a service's message lands next to its field."""
+ValidationError field names these forms mirror, so a service's message lands next to its field
+(chainparty.actions.apply_service_errors). The list's filter is issues.filters.IssueFilter."""
 
 import uuid
 from datetime import date
@@ -11,22 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, UnitKind
+from chainparty.actions import ActionForm
+from chainparty.dates import parse_period
 from chains.credit_code import normalise_credit_code, validate_credit_code
 from chains.models import Chain
 from issues import services
-from issues.models import DispatchMode, IssueCategory, Satisfaction, Status
+from issues.models import DispatchMode, IssueCategory, Satisfaction
 from issues.selectors import sees_internal
-from issues.workflow import Action
 
 TEXTAREA = {"rows": 3}
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: each field it names, the rest as non-field errors."""
-    for field, messages in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 # --- multiple file upload (Django's documented pattern) ----------------------------------------
@@ -43,49 +38,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)] if data else []
-
-
-# --- list filters --------------------------------------------------------------------------------
-class IssueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    chain = forms.ModelChoiceField(label=_("Chain"), queryset=Chain.objects.none(), required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=IssueCategory.objects.none(), required=False)
-    escalation = forms.TypedChoiceField(
-        label=_("Escalation level"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[
-            ("", _("Any")),
-            ("1", _("Level 1 or higher")),
-            ("2", _("Level 2 or higher")),
-            ("3", _("Level 3")),
-        ],
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Any")), *Status.choices]
-        # Offer only the chains the user may see: a chain id outside scope is "not a valid choice".
-        self.fields["chain"].queryset = Chain.objects.visible_to(user).order_by("name")
-        self.fields["category"].queryset = IssueCategory.objects.order_by("kind", "name")
-        self.fields["chain"].empty_label = _("Any")
-        self.fields["category"].empty_label = _("Any")
-
-    def filter(self, issues, *, now):
-        data = self.cleaned_data
-        if data.get("status"):
-            issues = issues.filter(status=data["status"])
-        if data.get("chain"):
-            issues = issues.filter(chain=data["chain"])
-        if data.get("category"):
-            issues = issues.filter(category=data["category"])
-        if data.get("escalation"):
-            issues = issues.filter(escalation_level__gte=data["escalation"])
-        if data.get("overdue"):
-            issues = issues.overdue(now)
-        return issues
 
 
 # --- submit ----------------------------------------------------------------------------------------
@@ -138,9 +90,7 @@ class ComplaintSessionForm(forms.Form):
         queryset=Unit.objects.filter(kind=UnitKind.INDUSTRY_PARTY_COMMITTEE, is_active=True).order_by("name"),
         required=False,
     )
-    held_on = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    held_on = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     host_unit = forms.ModelChoiceField(
         label=_("Host unit"), queryset=Unit.objects.filter(is_active=True).order_by("kind", "name"), required=False
@@ -226,24 +176,20 @@ def session_grid(extra: int = 0):
     )
 
 
-# --- one small form per workflow action ----------------------------------------------------------------
-class AcceptForm(forms.Form):
+# --- one small form per workflow action (declared with its service in issues.actions) ------------------
+# Fields carry the service's keyword names: the cleaned data is what the service takes, unless a
+# widget gives another shape and service_kwargs() converts it.
+class AcceptForm(ActionForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
 
-    def service_kwargs(self):
-        return {"note": self.cleaned_data["note"]}
 
-
-class RejectForm(forms.Form):
+class RejectForm(ActionForm):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "required": True})
     )
 
-    def service_kwargs(self):
-        return {"reason": self.cleaned_data["reason"]}
 
-
-class DispatchForm(forms.Form):
+class DispatchForm(ActionForm):
     mode = forms.ChoiceField(
         label=_("Dispatch mode"), choices=DispatchMode.choices, initial=DispatchMode.TRANSFER, widget=forms.RadioSelect
     )
@@ -275,12 +221,11 @@ class DispatchForm(forms.Form):
         }
 
 
-class SignForm(forms.Form):
-    def service_kwargs(self):
-        return {}
+class SignForm(ActionForm):
+    pass
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(ActionForm):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -288,21 +233,15 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={**TEXTAREA, "required": True}),
     )
 
-    def service_kwargs(self):
-        return {"reason": self.cleaned_data["reason"]}
 
-
-class RequestExtensionForm(forms.Form):
+class RequestExtensionForm(ActionForm):
     days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=30, initial=5)
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "required": True})
     )
 
-    def service_kwargs(self):
-        return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["reason"]}
 
-
-class DecideExtensionForm(forms.Form):
+class DecideExtensionForm(ActionForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("grant", _("Grant")), ("deny", _("Deny"))],
@@ -314,25 +253,19 @@ class DecideExtensionForm(forms.Form):
         return {"grant": self.cleaned_data["decision"] == "grant", "note": self.cleaned_data["note"]}
 
 
-class ReplyPartForm(forms.Form):
+class ReplyPartForm(ActionForm):
     reply = forms.CharField(
         label=_("Your unit's part"), required=False, widget=forms.Textarea(attrs={"rows": 5, "required": True})
     )
 
-    def service_kwargs(self):
-        return {"reply": self.cleaned_data["reply"]}
 
-
-class ResolveForm(forms.Form):
+class ResolveForm(ActionForm):
     answer = forms.CharField(
         label=_("Answer to the enterprise"), required=False, widget=forms.Textarea(attrs={"rows": 5, "required": True})
     )
 
-    def service_kwargs(self):
-        return {"answer": self.cleaned_data["answer"]}
 
-
-class RateForm(forms.Form):
+class RateForm(ActionForm):
     satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     reason_codes = forms.MultipleChoiceField(
         label=_("Reasons"),
@@ -343,12 +276,8 @@ class RateForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
 
-    def service_kwargs(self):
-        data = self.cleaned_data
-        return {"satisfaction": data["satisfaction"], "reason_codes": data["reason_codes"], "comment": data["comment"]}
 
-
-class CommentForm(forms.Form):
+class CommentForm(ActionForm):
     text = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "required": True})
     )
@@ -359,77 +288,40 @@ class CommentForm(forms.Form):
         help_text=_("Untick for an internal comment that only government users see."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.internal_allowed = sees_internal(user)
-        if not self.internal_allowed:
-            # The enterprise side writes public comments only; the choice is not offered.
+        if not sees_internal(self.user):
+            # The enterprise side writes public comments only: the choice is not offered, and the
+            # service's default (public) applies.
             del self.fields["public"]
 
-    def service_kwargs(self):
-        public = self.cleaned_data["public"] if self.internal_allowed else True
-        return {"text": self.cleaned_data["text"], "public": public}
 
-
-class SuperviseForm(forms.Form):
+class SuperviseForm(ActionForm):
     note = forms.CharField(
         label=_("Supervision note"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "required": True})
     )
     report = forms.BooleanField(label=_("Report it in the district circular (通报)"), required=False)
 
-    def service_kwargs(self):
-        return {"note": self.cleaned_data["note"], "report": self.cleaned_data["report"]}
-
-
-ACTION_FORMS: dict[str, type[forms.Form]] = {
-    Action.ACCEPT: AcceptForm,
-    Action.REJECT: RejectForm,
-    Action.DISPATCH: DispatchForm,
-    Action.SIGN: SignForm,
-    Action.RETURN: ReturnForm,
-    Action.REQUEST_EXTENSION: RequestExtensionForm,
-    Action.DECIDE_EXTENSION: DecideExtensionForm,
-    Action.REPLY_PART: ReplyPartForm,
-    Action.RESOLVE: ResolveForm,
-    Action.RATE: RateForm,
-    Action.COMMENT: CommentForm,
-    Action.SUPERVISE: SuperviseForm,
-}
-
-
-def action_form(action: str, *, user, data=None, initial=None) -> forms.Form:
-    form_class = ACTION_FORMS[action]
-    kwargs = {"data": data, "initial": initial, "prefix": action.replace("-", "_")}
-    if form_class is CommentForm:
-        kwargs["user"] = user
-    return form_class(**kwargs)
-
 
 # --- unit ranking --------------------------------------------------------------------------------------
 class PeriodForm(forms.Form):
-    """The ranking's period; an empty end means today, an empty start the first of January."""
+    """The ranking's period (chainparty.dates.parse_period, as the API's); an empty end means today,
+    an empty start the first of January."""
 
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start = forms.CharField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.CharField(label=_("To"), required=False, widget=DATE_INPUT)
 
     def __init__(self, data=None, **kwargs):
         today = timezone.localdate()
-        self.default_start, self.default_end = date(today.year, 1, 1), today
+        self.default = (date(today.year, 1, 1), today)
         data = data.copy() if data is not None else {}
         # Show the period used, also when none was asked for.
-        for name, value in (("start", self.default_start), ("end", self.default_end)):
+        for name, value in zip(("start", "end"), self.default, strict=True):
             if not data.get(name):
                 data[name] = value.isoformat()
         super().__init__(data, **kwargs)
 
     def clean(self):
         data = super().clean()
-        data["start"] = data.get("start") or self.default_start
-        data["end"] = data.get("end") or self.default_end
-        if data["start"] > data["end"]:
-            self.add_error("end", _("The end of the period comes before its start."))
+        data["start"], data["end"] = parse_period(self.data, first="start", last="end", default=self.default)
         return data

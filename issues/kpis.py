@@ -25,7 +25,7 @@ multi-valued join (ratings, extension requests) would multiply rows, so every co
 on the row it counts.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q
@@ -33,16 +33,16 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from accounts.roles import Role
-from chainparty.dates import SHANGHAI
+from chainparty.dates import start_of_day
 from chains.models import Chain
 from issues.models import (
-    HANDLING_STATUSES,
     LIVE_SHARES,
     AssignmentRole,
     AssignmentStatus,
     IssueAssignment,
     Satisfaction,
     Status,
+    overdue_q,
 )
 
 FOUR_PLACES = Decimal("0.0001")
@@ -50,10 +50,7 @@ FOUR_PLACES = Decimal("0.0001")
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after end 00:00) in Asia/Shanghai."""
-    return (
-        datetime.combine(start, time.min, tzinfo=SHANGHAI),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
-    )
+    return start_of_day(start), start_of_day(end + timedelta(days=1))
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
@@ -101,11 +98,7 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
                 distinct=True,
                 filter=Q(issue__extension_requests__unit_id=F("unit_id")),
             ),
-            overdue=Count(
-                "pk",
-                distinct=True,
-                filter=lead & Q(issue__status__in=HANDLING_STATUSES, issue__resolve_due_at__lt=now),
-            ),
+            overdue=Count("pk", distinct=True, filter=lead & overdue_q(now, prefix="issue__")),
         )
     )
     by_unit = {row.pop("unit_id"): row for row in figures}

@@ -8,7 +8,7 @@ the number of issues. The workflow (which action moves which state) lives in iss
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -135,12 +135,27 @@ class DispatchMode(models.TextChoices):
     JOINT = "joint", _("Joint handling (会办)")
 
 
+def overdue_q(at, *, prefix: str = "") -> Q:
+    """Overdue, the one definition: still being handled past the resolve deadline, at `at`.
+    `prefix` reaches the issue through a relation ("issue__" from a share)."""
+    return Q(**{f"{prefix}status__in": HANDLING_STATUSES, f"{prefix}resolve_due_at__lt": at})
+
+
 class IssueQuerySet(models.QuerySet):
     def open(self) -> "IssueQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, at) -> "IssueQuerySet":
-        return self.filter(status__in=HANDLING_STATUSES, resolve_due_at__lt=at)
+        return self.filter(overdue_q(at))
+
+    def not_overdue(self, at) -> "IssueQuerySet":
+        return self.exclude(overdue_q(at))
+
+    def with_overdue(self, at) -> "IssueQuerySet":
+        """Each issue's `is_overdue` at `at`, for pages to show (never NULL: no deadline is not overdue)."""
+        return self.annotate(
+            is_overdue=Case(When(overdue_q(at), then=Value(True)), default=Value(False), output_field=BooleanField())
+        )
 
     def visible_to(self, user) -> "IssueQuerySet":
         """Scope (design §5): staff everything; a unit the issues dispatched to it (lead or co-unit);

@@ -1,6 +1,19 @@
 """Reads shared by the issue pages, the API and dashboards. Every list starts from visible_to."""
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
+from django.utils import timezone
 
 from accounts.roles import Role
 from chainparty.scope import get_visible_or_404
@@ -20,15 +33,18 @@ INTERNAL_ROLES = (Role.DISTRICT_STAFF, Role.UNIT_HANDLER, Role.CHAIN_LEADER)
 
 
 def list_issues_for_user(user) -> QuerySet[Issue]:
+    """The issues a user may see, newest first, each with `is_overdue` now."""
     return (
         Issue.objects.visible_to(user)
+        .with_overdue(timezone.now())
         .select_related("enterprise", "chain", "category", "lead_unit")
         .order_by("-created_at", "-pk")
     )
 
 
 def get_issue_for_user(user, issue_id) -> Issue:
-    """One issue with what its detail, allowed_actions and timeline need; 404 outside scope.
+    """One issue with what its detail, allowed_actions and timeline need (and `is_overdue` now);
+    404 outside scope.
 
     The enterprise side (see sees_internal) gets the live shares only: a returned or cancelled share
     is an internal step, like the return in the timeline. The workflow asks about live shares only,
@@ -38,6 +54,7 @@ def get_issue_for_user(user, issue_id) -> Issue:
         shares = shares.filter(status__in=LIVE_SHARES)
     queryset = (
         Issue.objects.visible_to(user)
+        .with_overdue(timezone.now())
         .select_related("enterprise", "chain", "category", "lead_unit", "session", "submitted_by")
         .prefetch_related(
             Prefetch("assignments", queryset=shares),
@@ -100,7 +117,11 @@ def list_complaint_sessions_for_user(user) -> QuerySet[ComplaintSession]:
 
 def list_queue_for_user(user) -> QuerySet[IssueAssignment]:
     """我的待办: the shares of the user's unit waiting for a signature or an answer, on issues the user
-    may see that are still being handled; the nearest deadline first. Empty without a unit."""
+    may see that are still being handled; the nearest deadline first. Empty without a unit.
+
+    Each share has its `due` instant — a share waiting for its signature runs on the issue's
+    sign-for clock, a signed one on its own due date — and `is_overdue`, past it now (None without
+    a deadline)."""
     if not getattr(user, "unit_id", None):
         return IssueAssignment.objects.none()
     return (
@@ -109,6 +130,8 @@ def list_queue_for_user(user) -> QuerySet[IssueAssignment]:
             status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED],
             issue__in=Issue.objects.visible_to(user).filter(status__in=HANDLING_STATUSES).values("pk"),
         )
+        .annotate(due=Case(When(status=AssignmentStatus.PENDING, then=F("issue__sign_due_at")), default=F("due_at")))
+        .annotate(is_overdue=ExpressionWrapper(Q(due__lt=timezone.now()), output_field=BooleanField()))
         .select_related("issue__enterprise", "issue__category", "issue__chain")
         .order_by("due_at", "pk")
     )

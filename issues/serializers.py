@@ -10,20 +10,14 @@ from rest_framework import serializers
 
 from accounts.models import Unit, User
 from chains.models import Chain
-from chains.serializers import ChainRefSerializer, EnterpriseRefSerializer, PersonRefSerializer, UnitRefSerializer
-from issues import workflow
-from issues.models import (
-    AssignmentRole,
-    Attachment,
-    ComplaintSession,
-    ExtensionRequest,
-    Issue,
-    IssueAssignment,
-    IssueCategory,
-    IssueEvent,
-    Rating,
-    RoutingRule,
+from chains.serializers import (
+    ChainRefSerializer,
+    EnterpriseRefSerializer,
+    PersonRefSerializer,
+    UnitRefSerializer,
+    annotated_reference,
 )
+from issues import models, workflow
 
 # The download view belongs to the issue pages; its URL is fixed by the contract, so the API falls
 # back to the literal path while (or wherever) that view is not installed.
@@ -38,14 +32,14 @@ def _viewer(serializer) -> User | None:
 # --- small references (the people, units, chains and enterprises shapes are the chains app's) ---
 class CategoryRefSerializer(serializers.ModelSerializer):
     class Meta:
-        model = IssueCategory
+        model = models.IssueCategory
         fields = ["code", "name", "kind"]
 
 
 # --- categories, routing rules, sessions --------------------------------------------------------
 class IssueCategorySerializer(serializers.ModelSerializer):
     class Meta:
-        model = IssueCategory
+        model = models.IssueCategory
         fields = ["code", "name", "kind", "accept_days", "sign_days", "resolve_days", "rate_days"]
 
 
@@ -58,7 +52,7 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
-        model = RoutingRule
+        model = models.RoutingRule
         fields = ["id", "category", "category_name", "chain", "chain_name", "unit", "unit_name"]
         read_only_fields = fields
 
@@ -66,7 +60,7 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
 class RoutingRuleInputSerializer(serializers.Serializer):
     """Parses the references (an unknown one is a 400 on its field); issues.routing decides the rest."""
 
-    category = serializers.SlugRelatedField(slug_field="code", queryset=IssueCategory.objects.all())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=models.IssueCategory.objects.all())
     chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), allow_null=True, required=False)
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
 
@@ -81,7 +75,7 @@ class ComplaintSessionSerializer(serializers.ModelSerializer):
     issue_count = serializers.IntegerField(read_only=True)
 
     class Meta:
-        model = ComplaintSession
+        model = models.ComplaintSession
         fields = [
             "id",
             "title",
@@ -96,10 +90,7 @@ class ComplaintSessionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ChainRefSerializer(allow_null=True))
     def get_chain(self, session) -> dict | None:
-        chain_id = getattr(session, "visible_chain_id", None)
-        if chain_id is None:
-            return None
-        return {"id": chain_id, "name": session.visible_chain_name}
+        return annotated_reference(session, "visible_chain_id", "visible_chain_name")
 
 
 class ComplaintSessionInputSerializer(serializers.Serializer):
@@ -170,7 +161,7 @@ class IssueListSerializer(serializers.ModelSerializer):
     lead_unit = UnitRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
-        model = Issue
+        model = models.Issue
         fields = [
             "id",
             "number",
@@ -201,13 +192,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
     reply = serializers.SerializerMethodField()
 
     class Meta:
-        model = IssueAssignment
+        model = models.IssueAssignment
         fields = ["id", "unit", "role", "status", "due_at", "signed_at", "reply", "replied_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_reply(self, assignment) -> str:
         # A co-unit's part is internal working material; the lead's reply is the public answer.
-        if assignment.role == AssignmentRole.CO and not self.context.get("sees_internal"):
+        if assignment.role == models.AssignmentRole.CO and not self.context.get("sees_internal"):
             return ""
         return assignment.reply
 
@@ -217,7 +208,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
-        model = Attachment
+        model = models.Attachment
         fields = ["id", "name", "content_type", "size", "download_url", "created_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -230,13 +221,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class RatingSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Rating
+        model = models.Rating
         fields = ["id", "satisfaction", "reason_codes", "comment", "created_at"]
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ExtensionRequest
+        model = models.ExtensionRequest
         fields = ["id", "unit", "days", "reason", "status", "decision_note", "decided_at", "created_at"]
 
 
@@ -301,23 +292,34 @@ class IssueEventSerializer(serializers.ModelSerializer):
     actor = PersonRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
-        model = IssueEvent
+        model = models.IssueEvent
         fields = ["id", "action", "from_status", "to_status", "actor", "note", "public", "data", "created_at"]
 
 
 # --- issues: input -------------------------------------------------------------------------------
 # Text arrives as it was typed (no trimming, no length limit here): the service trims, checks and
-# names the field, so a page form and the API say the same thing.
+# names the field, so a page form and the API say the same thing. The input of a workflow action
+# (issues.actions) is the service's keyword arguments: validated_data goes to it as it is.
 def _text(**kwargs):
     return serializers.CharField(allow_blank=True, trim_whitespace=False, **kwargs)
 
 
+def _optional_text():
+    return _text(required=False, default="")
+
+
+def _text_input(name: str, field: str) -> type[serializers.Serializer]:
+    """An input that is one optional text ({"note": "…"}), as several actions take."""
+    return type(name, (serializers.Serializer,), {field: _optional_text(), "__module__": __name__})
+
+
 class IssueCreateInputSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField()
-    category = _text(help_text="The category's code (GET /api/v1/issue-categories/).")
+    # The keywords of services.submit_issue, under the contract's names.
+    enterprise = serializers.IntegerField(source="enterprise_id")
+    category = _text(source="category_code", help_text="The category's code (GET /api/v1/issue-categories/).")
     title = _text()
     description = _text()
-    chain = serializers.IntegerField(allow_null=True, required=False)
+    chain = serializers.IntegerField(source="chain_id", allow_null=True, required=False)
     attachments = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True, use_url=False),
         required=False,
@@ -325,53 +327,46 @@ class IssueCreateInputSerializer(serializers.Serializer):
     )
 
 
-class NoteInputSerializer(serializers.Serializer):
-    note = _text(required=False, default="")
-
-
-class ReasonInputSerializer(serializers.Serializer):
-    reason = _text(required=False, default="")
+NoteInputSerializer = _text_input("NoteInputSerializer", "note")
+ReasonInputSerializer = _text_input("ReasonInputSerializer", "reason")
+ReplyPartInputSerializer = _text_input("ReplyPartInputSerializer", "reply")
+ResolveInputSerializer = _text_input("ResolveInputSerializer", "answer")
 
 
 class DispatchInputSerializer(serializers.Serializer):
     mode = _text(help_text="transfer (转办) or joint (会办).")
-    lead_unit = serializers.IntegerField(allow_null=True)
-    co_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    note = _text(required=False, default="")
+    # The contract names units by their id; the service's keywords say so.
+    lead_unit = serializers.IntegerField(source="lead_unit_id", allow_null=True)
+    co_units = serializers.ListField(
+        source="co_unit_ids", child=serializers.IntegerField(), required=False, default=list
+    )
+    note = _optional_text()
     co_due_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
 
 
 class ExtensionRequestInputSerializer(serializers.Serializer):
     days = serializers.IntegerField()
-    reason = _text(required=False, default="")
+    reason = _optional_text()
 
 
 class ExtensionDecisionInputSerializer(serializers.Serializer):
     grant = serializers.BooleanField()
-    note = _text(required=False, default="")
-
-
-class ReplyPartInputSerializer(serializers.Serializer):
-    reply = _text(required=False, default="")
-
-
-class ResolveInputSerializer(serializers.Serializer):
-    answer = _text(required=False, default="")
+    note = _optional_text()
 
 
 class RateInputSerializer(serializers.Serializer):
     satisfaction = _text(help_text="satisfied, basically or unsatisfied.")
     reason_codes = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    comment = _text(required=False, default="")
+    comment = _optional_text()
 
 
 class CommentInputSerializer(serializers.Serializer):
-    text = _text(required=False, default="")
+    text = _optional_text()
     public = serializers.BooleanField(required=False, default=True)
 
 
 class SuperviseInputSerializer(serializers.Serializer):
-    note = _text(required=False, default="")
+    note = _optional_text()
     report = serializers.BooleanField(required=False, default=False)
 
 

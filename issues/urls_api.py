@@ -1,5 +1,5 @@
-"""The issue routes under /api/v1/ (included by chainparty/urls.py before the foundation's router).
-A SimpleRouter: the API root view stays the foundation's."""
+"""The issue routes under /api/v1/ (included by chainparty/urls.py before the project's router).
+A SimpleRouter: the API root view stays the project router's."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter

@@ -1,9 +1,10 @@
 """Pages for the work on issues (design §4.6), one per role's task. Thin: parse a form, fetch through
 the selectors (scope is theirs: an issue outside it is a 404 on every route), ask the workflow what
-the user may do, call a service, render. Every rule is in issues/services.py and issues/workflow.py."""
+the user may do, call a service, render. Every rule is in issues/services.py and issues/workflow.py;
+each action's form, service and message are declared once in issues/actions.py."""
 
 import re
-from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,13 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import business_page
+from accounts.decorators import business_page, role_page
 from accounts.roles import Role
+from chainparty.actions import apply_service_errors
 from chainparty.scope import get_visible_or_404
 from issues import forms as issue_forms
-from issues import services, workflow
+from issues import kpis, services
+from issues.actions import ISSUE_ACTIONS
+from issues.filters import IssueFilter
 from issues.models import (
-    HANDLING_STATUSES,
     AlertKind,
     AssignmentStatus,
     Attachment,
@@ -38,70 +41,12 @@ from issues.selectors import (
     list_queue_for_user,
     sees_internal,
 )
-from issues.workflow import Action, InvalidTransition
+from issues.workflow import Action
 
 PER_PAGE = 25
 SESSION_GRID_ROWS = 5
-
-SERVICES = {
-    Action.ACCEPT: services.accept_issue,
-    Action.REJECT: services.reject_issue,
-    Action.DISPATCH: services.dispatch_issue,
-    Action.SIGN: services.sign_issue,
-    Action.RETURN: services.return_issue,
-    Action.REQUEST_EXTENSION: services.request_extension,
-    Action.DECIDE_EXTENSION: services.decide_extension,
-    Action.REPLY_PART: services.reply_part,
-    Action.RESOLVE: services.resolve_issue,
-    Action.RATE: services.rate_issue,
-    Action.COMMENT: services.comment_on_issue,
-    Action.SUPERVISE: services.supervise_issue,
-}
-
-
-# What a page unfolds first: the step that moves the issue on (not a refusal, return or comment).
-PRIMARY_ACTIONS = (
-    Action.ACCEPT,
-    Action.DISPATCH,
-    Action.DECIDE_EXTENSION,
-    Action.REPLY_PART,
-    Action.RESOLVE,
-    Action.RATE,
-    Action.SUPERVISE,
-)
-
-
-def _done_message(action: str) -> str:
-    return {
-        Action.ACCEPT: _("The issue was accepted."),
-        Action.REJECT: _("The issue was not accepted; the enterprise is told why."),
-        Action.DISPATCH: _("The issue was dispatched."),
-        Action.SIGN: _("Signed for."),
-        Action.RETURN: _("The issue was returned to the dispatcher."),
-        Action.REQUEST_EXTENSION: _("The extension was requested."),
-        Action.DECIDE_EXTENSION: _("The extension request was decided."),
-        Action.REPLY_PART: _("Your unit's part was recorded."),
-        Action.RESOLVE: _("The issue was resolved; the enterprise is asked to rate the answer."),
-        Action.RATE: _("Thank you for your rating."),
-        Action.COMMENT: _("Your comment was added."),
-        Action.SUPERVISE: _("The supervision was recorded."),
-    }[action]
-
-
-def role_page(*roles: Role):
-    """A business page for some roles only: the others get a 403 (the page exists, not for them)."""
-
-    def decorator(view):
-        @wraps(view)
-        @business_page
-        def wrapper(request, *args, **kwargs):
-            if not (request.user.is_superuser or request.user.has_role(*roles)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+# The chain leader's tab: what climbed the ladder to them (level 2) or beyond.
+ESCALATED_TO_LEADER = {"min_escalation_level": "2"}
 
 
 def _page(request, rows):
@@ -115,21 +60,17 @@ def _page(request, rows):
 @business_page
 def issue_list(request):
     user = request.user
-    form = issue_forms.IssueFilterForm(request.GET or None, user=user)
-    issues = list_issues_for_user(user)
-    now = timezone.now()
-    if form.is_bound:
-        # An invalid filter (e.g. a chain outside scope) shows its error and no rows, never everything.
-        issues = form.filter(issues, now=now) if form.is_valid() else issues.none()
-    page, querystring = _page(request, issues)
+    filterset = IssueFilter(request.GET or None, queryset=list_issues_for_user(user), user=user)
+    page, querystring = _page(request, filterset.page_rows())
+    asked = {key: value for key, value in request.GET.items() if key != "page"}
     context = {
-        "form": form,
+        "form": filterset.page_form(),
         "page": page,
+        "rows": page.object_list,
         "querystring": querystring,
-        "now": now,
-        "handling": list(HANDLING_STATUSES),
         "is_chain_leader": user.has_role(Role.CHAIN_LEADER),
-        "escalated_view": request.GET.get("escalation") == "2" and len(request.GET.keys() - {"page"}) == 1,
+        "escalated_query": urlencode(ESCALATED_TO_LEADER),
+        "escalated_view": asked == ESCALATED_TO_LEADER,
     }
     return render(request, "issues/issue_list.html", context)
 
@@ -140,17 +81,17 @@ def queue(request):
     user = request.user
     if not user.unit_id:
         raise PermissionDenied
-    shares = list_queue_for_user(user)
-    page, querystring = _page(request, shares)
-    now = timezone.now()
-    rows = []
-    for share in page.object_list:
-        pending = share.status == AssignmentStatus.PENDING
-        # A share waiting for its signature runs on the sign-for clock, a signed one on its own due date.
-        due = share.issue.sign_due_at if pending else share.due_at
-        rows.append(
-            {"share": share, "issue": share.issue, "pending": pending, "due": due, "overdue": due and due < now}
-        )
+    page, querystring = _page(request, list_queue_for_user(user))
+    rows = [
+        {
+            "share": share,
+            "issue": share.issue,
+            "pending": share.status == AssignmentStatus.PENDING,
+            "due": share.due,
+            "overdue": share.is_overdue,
+        }
+        for share in page.object_list
+    ]
     context = {"page": page, "rows": rows, "querystring": querystring, "unit": user.unit}
     return render(request, "issues/queue.html", context)
 
@@ -176,7 +117,7 @@ def issue_submit(request):
                     idempotency_key=data["idempotency_key"] or None,
                 )
             except ValidationError as exc:
-                issue_forms.apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("Your issue %(number)s was submitted.") % {"number": issue.number})
                 return redirect("issues:issue-detail", pk=issue.pk)
@@ -221,30 +162,14 @@ def _timeline(user, issue):
 
 def _render_detail(request, issue, *, bound=None, status=200):
     user = request.user
-    bound = bound or {}
-    allowed = workflow.allowed_actions(issue, user)
-    action_forms = []
-    primary = next((action for action in allowed if action in PRIMARY_ACTIONS), None)
-    for action in allowed:
-        form = bound.get(action)
-        if form is None:
-            initial = None
-            if action == Action.DISPATCH:
-                lead = services.suggest_lead_unit(category=issue.category, chain=issue.chain)
-                initial = {"lead_unit": lead.pk if lead else None}
-            form = issue_forms.action_form(action, user=user, initial=initial)
-        action_forms.append(
-            {
-                "action": action,
-                "label": Action(action).label,
-                "form": form,
-                "url": reverse("issues:issue-action", args=[issue.pk, action]),
-                # The form with errors is unfolded; otherwise the main thing to do.
-                "open": action in bound or (not bound and action == primary),
-                "secondary": action in (Action.REJECT, Action.RETURN),
-            }
-        )
     internal = sees_internal(user)
+
+    def initial(action):
+        if action == Action.DISPATCH:
+            lead = services.suggest_lead_unit(category=issue.category, chain=issue.chain)
+            return {"lead_unit": lead.pk if lead else None}
+        return None
+
     context = {
         "issue": issue,
         "assignments": issue.assignments.all(),
@@ -258,10 +183,14 @@ def _render_detail(request, issue, *, bound=None, status=200):
             or issue.rate_due_at
             or issue.closed_at
         ),
-        "action_forms": action_forms,
+        "action_forms": ISSUE_ACTIONS.page_actions(
+            issue,
+            user,
+            url=lambda action: reverse("issues:issue-action", args=[issue.pk, action]),
+            bound=bound,
+            initial=initial,
+        ),
         "internal": internal,
-        "now": timezone.now(),
-        "handling": list(HANDLING_STATUSES),
     }
     return render(request, "issues/issue_detail.html", context, status=status)
 
@@ -276,30 +205,12 @@ def issue_detail(request, pk):
 def issue_action(request, pk, action):
     user = request.user
     issue = get_issue_for_user(user, pk)  # first: outside scope every action is a 404
-    if action not in SERVICES:
-        raise Http404
-    detail = reverse("issues:issue-detail", args=[issue.pk])
-    try:
-        workflow.require(issue, action, user)  # PermissionDenied → 403
-    except InvalidTransition as exc:
-        messages.error(request, str(exc))
-        return redirect(detail)
-    form = issue_forms.action_form(action, user=user, data=request.POST)
-    if form.is_valid():
-        try:
-            SERVICES[action](issue_id=issue.pk, actor=user, **form.service_kwargs())
-        except InvalidTransition as exc:
-            # Someone else moved the issue between the page and the click.
-            messages.error(request, str(exc))
-            return redirect(detail)
-        except ValidationError as exc:
-            issue_forms.apply_service_errors(form, exc)
-        else:
-            messages.success(request, _done_message(action))
-            if not Issue.objects.visible_to(user).filter(pk=issue.pk).exists():
-                return redirect("issues:queue")  # returned by this unit: out of its sight now
-            return redirect(detail)
-    return _render_detail(request, issue, bound={action: form}, status=400)
+    outcome = ISSUE_ACTIONS.submit(request, issue, action)  # an unknown action is a 404; PermissionDenied a 403
+    if outcome.form is not None:
+        return _render_detail(request, issue, bound={outcome.spec.name: outcome.form}, status=400)
+    if outcome.done and not Issue.objects.visible_to(user).filter(pk=issue.pk).exists():
+        return redirect("issues:queue")  # returned by this unit: out of its sight now
+    return redirect("issues:issue-detail", pk=issue.pk)
 
 
 @business_page
@@ -339,7 +250,7 @@ def session_create(request):
                     industry_committee_id=data["industry_committee"].pk if data["industry_committee"] else None,
                 )
             except ValidationError as exc:
-                issue_forms.apply_service_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("The session was created. Enter the issues raised at it."))
                 return redirect("issues:session-entry", pk=session.pk)
@@ -440,20 +351,19 @@ RATES = ("response_rate", "on_time_rate", "satisfaction_rate")
 def ranking(request):
     """The district's ranking of units (§4.6). District staff see every unit; a chain leader sees the
     units of their chains (kpis.unit_ranking_for_user, the API's rule), each with its district-wide rank."""
-    from issues import kpis
-
     user = request.user
     form = issue_forms.PeriodForm(request.GET)
-    rows = []
+    rows, start, end = [], None, None
     if form.is_valid():
-        rows = kpis.unit_ranking_for_user(user, form.cleaned_data["start"], form.cleaned_data["end"])
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        rows = kpis.unit_ranking_for_user(user, start, end)
         for row in rows:
             row["percent"] = {name: None if row[name] is None else row[name] * 100 for name in RATES}
     context = {
         "form": form,
         "rows": rows,
-        "start": form.cleaned_data.get("start"),
-        "end": form.cleaned_data.get("end"),
+        "start": start,
+        "end": end,
         "whole_district": user.is_superuser or user.has_role(Role.DISTRICT_STAFF),
     }
     return render(request, "issues/ranking.html", context, status=200 if form.is_valid() else 400)

@@ -1,7 +1,8 @@
 """The declared transition table of an issue (design §4.6): which action moves which state to
 which, and who may take it. One source for the services' checks, the API's `allowed_actions` and the
-buttons a page shows. Order of checks: first *who* (403 when the user may never take this action on
-this issue), then *when* (409 with the actions allowed now)."""
+buttons a page shows (what each action takes and calls is declared in issues/actions.py). Order of
+checks: first *who* (403 when the user may never take this action on this issue), then *when* (409
+with the actions allowed now)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""The issues REST contract (issue 3): the transfer and joint flows over HTTP, refused transitions
+"""The issues REST contract (README, "API"): the transfer and joint flows over HTTP, refused transitions
 (409, nothing written), 403 on a visible issue, 404 outside scope on every route, bad input (400
 naming the field, nothing stored), idempotent creation, list filters and query counts, and the
 categories, complaint-session and routing-rule endpoints."""
@@ -7,7 +7,7 @@ import json
 import re
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -182,7 +182,8 @@ def test_transfer_flow_over_http(api, world):
     assert [(a["unit"]["id"], a["role"], a["status"]) for a in body["assignments"]] == [
         (world.dept_a.pk, "lead", "pending")
     ]
-    assert body["deadlines"]["sign_due_at"] and body["deadlines"]["resolve_due_at"]
+    assert body["deadlines"]["sign_due_at"]
+    assert body["deadlines"]["resolve_due_at"]
 
     queue = ok(as_user(api, world.handler_a).get(reverse("issue-list"), {"unit": world.dept_a.pk}))
     assert [row["id"] for row in queue["results"]] == [issue.pk]
@@ -650,7 +651,8 @@ def test_attachments_are_stored_under_random_names_and_listed(api, world, settin
     stored = {a.original_name: a for a in Attachment.objects.filter(issue_id=body["id"])}
     assert set(stored) == {"passwd.pdf", "现场照片.pdf"}
     for attachment in stored.values():
-        assert "/" not in attachment.original_name and ".." not in attachment.original_name
+        assert "/" not in attachment.original_name
+        assert ".." not in attachment.original_name
         assert re.fullmatch(r"[0-9a-f]{32}\.pdf", attachment.stored_name)
         assert attachment.file.name == f"issues/{body['id']}/{attachment.stored_name}"
     root = settings.MEDIA_ROOT
@@ -670,7 +672,8 @@ def test_idempotency_key_returns_the_same_issue(api, world):
     assert (Issue.objects.count(), IssueEvent.objects.count()) == (1, 1)
     # The key is the user's: another user with the same key, or no key at all, is a new issue.
     other = post_issue(api, world.secretary_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-1")
-    assert other.status_code == 201 and other.json()["id"] != first.json()["id"]
+    assert other.status_code == 201
+    assert other.json()["id"] != first.json()["id"]
     assert post_issue(api, world.contact_a, payload(world)).status_code == 201
     assert Issue.objects.count() == 3
 
@@ -769,6 +772,19 @@ def test_bad_filter_value_is_400_naming_the_filter(api, world, field, value):
     response = as_user(api, world.staff).get(reverse("issue-list"), {field: value}, **EN)
     assert response.status_code == 400, response.content
     assert list(response.json()["errors"]) == [field]
+
+
+def test_a_chain_outside_scope_is_not_a_valid_filter_as_on_the_page(api, world, spread):
+    response = as_user(api, world.leader_a).get(reverse("issue-list"), {"chain": world.chain_b.pk}, **EN)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["chain"]
+    assert listed(api, world.leader_a, chain=world.chain_a.pk) == listed(api, world.leader_a)
+
+
+def test_min_escalation_level_lists_what_climbed_that_far(api, world, spread):
+    Issue.objects.filter(pk=spread["joint"].pk).update(escalation_level=3)
+    assert listed(api, world.staff, min_escalation_level=1) == {spread["transfer"].pk, spread["joint"].pk}
+    assert listed(api, world.staff, min_escalation_level=3) == {spread["joint"].pk}
 
 
 def _many_issues(world, category, count: int) -> None:
@@ -912,7 +928,7 @@ def session(world):
     return services.create_complaint_session(
         actor=world.staff,
         title="吐槽大会",
-        held_on=datetime(2026, 11, 20).date(),
+        held_on=date(2026, 11, 20),
         place="会议室",
         host_unit_id=world.dept_a.pk,
         chain_id=world.chain_a.pk,
@@ -1012,10 +1028,12 @@ def test_routing_rules_are_kept_by_staff_and_drive_the_suggestion(api, world):
     duplicate = client.post(
         url, {"category": "request", "chain": world.chain_a.pk, "unit": world.dept_b.pk}, format="json"
     )
-    assert duplicate.status_code == 400 and "chain" in duplicate.json()["errors"]
+    assert duplicate.status_code == 400
+    assert "chain" in duplicate.json()["errors"]
     ok(client.post(url, {"category": "request", "unit": world.dept_b.pk}, format="json"), 201)
     second_default = client.post(url, {"category": "request", "chain": None, "unit": world.dept_a.pk}, format="json")
-    assert second_default.status_code == 400 and "category" in second_default.json()["errors"]
+    assert second_default.status_code == 400
+    assert "category" in second_default.json()["errors"]
     unknown = client.post(url, {"category": "no-such", "unit": 999_999}, format="json")
     assert set(unknown.json()["errors"]) == {"category", "unit"}
     assert RoutingRule.objects.count() == 2
@@ -1153,7 +1171,7 @@ def test_a_session_counts_and_names_only_what_the_unit_may_see(api, world):
     session = services.create_complaint_session(
         actor=world.staff,
         title="生物医药链吐槽大会",
-        held_on=datetime(2026, 11, 20).date(),
+        held_on=date(2026, 11, 20),
         place="加速器B",
         host_unit_id=world.dept_b.pk,
         chain_id=world.chain_a.pk,

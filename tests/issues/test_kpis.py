@@ -1,4 +1,4 @@
-"""Unit KPIs (issue 3, "Unit ranking"): exact figures for a small constructed history, the query
+"""Unit KPIs and the ranking: exact figures for a small constructed history, the query
 count, the ranking, and who may read GET /api/v1/units/{id}/kpis/."""
 
 from datetime import date, datetime
@@ -175,7 +175,8 @@ def test_unit_kpis_take_the_same_queries_for_one_unit_or_all(history, django_ass
         one = unit_kpis(unit_ids=[history.dept_a.pk], start=START, end=END, at=NOW)
     with django_assert_num_queries(2):
         every = unit_kpis(start=START, end=END, at=NOW)
-    assert len(one) == 1 and len(every) == 6
+    assert len(one) == 1
+    assert len(every) == 6
 
 
 def test_unit_ranking(history):

@@ -1,4 +1,4 @@
-"""`manage.py bench_issues [--issues N] [--requests R]`: the issue benchmark (issue 3, "Performance").
+"""`manage.py bench_issues [--issues N] [--requests R]`: the issue benchmark (figures in docs/benchmarks.md).
 
 Seeds N issues (default 200,000; 10% overdue) with bulk_create — not through the services: the
 deadlines are set directly — on top of the chains demo (run `seed_demo` first), then reports:

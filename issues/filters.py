@@ -1,0 +1,105 @@
+"""One FilterSet for the issue list, used by the page and the API alike, with the API's parameter
+names (the published contract)."""
+
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from chainparty.api import ScopedFilterSet
+from chainparty.dates import start_of_day
+from chains.models import Chain
+from issues.models import LIVE_SHARES, Issue, IssueAssignment, IssueCategory, Status
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+ANY = _("Any")
+BOOLEAN_CHOICES = [("true", _("yes")), ("false", _("no"))]
+ESCALATION_CHOICES = [(level, str(level)) for level in range(4)]
+MIN_ESCALATION_CHOICES = [(1, _("Level 1 or higher")), (2, _("Level 2 or higher")), (3, _("Level 3"))]
+
+# What the list page offers as fields; the other filters ride along hidden when a link sets them.
+PAGE_FIELDS = ("status", "chain", "category", "min_escalation_level", "overdue")
+
+
+class IssueFilter(ScopedFilterSet):
+    """Every value is checked: a bad one is a 400 naming the filter (an error on its field on the
+    page), never silently ignored. The chains offered are those the user may see, so a chain outside
+    scope is "not a valid choice", as one that does not exist; other ids that match nothing the user
+    may see simply give an empty page (the list is scoped first)."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=ANY)
+    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none(), empty_label=ANY)
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=IssueCategory.objects.order_by("kind", "name"),
+        to_field_name="code",
+        empty_label=ANY,
+    )
+    unit = IdFilter(label=_("Lead or co-handling unit"), method="filter_unit")
+    enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
+    escalation_level = django_filters.ChoiceFilter(label=_("Escalation level"), choices=ESCALATION_CHOICES)
+    min_escalation_level = django_filters.ChoiceFilter(
+        label=_("Escalation level"),
+        field_name="escalation_level",
+        lookup_expr="gte",
+        choices=MIN_ESCALATION_CHOICES,
+        empty_label=ANY,
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Past the resolve deadline now"), choices=BOOLEAN_CHOICES, method="filter_overdue", empty_label=ANY
+    )
+    created_after = django_filters.DateFilter(
+        label=_("Created on or after (date, Asia/Shanghai)"), method="filter_created_after"
+    )
+    created_before = django_filters.DateFilter(
+        label=_("Created on or before (date, Asia/Shanghai)"), method="filter_created_before"
+    )
+
+    scoped_choices = {"chain": Chain}
+
+    class Meta:
+        model = Issue
+        fields = [
+            "status",
+            "chain",
+            "category",
+            "unit",
+            "enterprise",
+            "escalation_level",
+            "min_escalation_level",
+            "overdue",
+            "created_after",
+            "created_before",
+        ]
+
+    def page_form(self) -> forms.Form:
+        """The form as the list page shows it: PAGE_FIELDS as fields, the other filters hidden."""
+        form = self.form
+        for name, field in form.fields.items():
+            if name not in PAGE_FIELDS:
+                field.widget = forms.HiddenInput()
+        return form
+
+    def filter_unit(self, queryset, name, value):
+        # A unit's live share, lead or co-handling; a subquery so that no row is repeated.
+        shares = IssueAssignment.objects.filter(unit_id=value, status__in=LIVE_SHARES).values("issue_id")
+        return queryset.filter(pk__in=shares)
+
+    def filter_overdue(self, queryset, name, value):
+        now = timezone.now()
+        return queryset.overdue(now) if value == "true" else queryset.not_overdue(now)
+
+    def filter_created_after(self, queryset, name, value):
+        return queryset.filter(created_at__gte=start_of_day(value))
+
+    def filter_created_before(self, queryset, name, value):
+        return queryset.filter(created_at__lt=start_of_day(value + timedelta(days=1)))
