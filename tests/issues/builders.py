@@ -43,7 +43,7 @@ def issue_in(
     mode: str = "transfer",
     lead=None,
     co=None,
-    co_parts: str = "pending",
+    co_parts: str | None = None,
     extension: str | None = None,
     escalation: int = 0,
     satisfaction: str | None = "satisfied",
@@ -59,8 +59,8 @@ def issue_in(
       lead unit, the co-handling units of a joint handling to (world.dept_b,). Each unit acts through
       its first handler.
     - `co_parts`: how far the co-handling units have got: "pending", "signed" (they sign before the
-      lead does) or "replied" (after the lead has signed). An answered issue needs their replies, so
-      a joint issue is answered only after them.
+      lead does) or "replied" (once the lead has signed too). By default "pending", and "replied" for
+      an answered joint issue: the lead unit answers only after their parts.
     - `extension`: the lead unit asks for one once signed: left "pending", or "granted" / "denied" by
       the staff.
     - `escalation`: the ladder's rung (1 to 3) reached by the deadline sweep, run at the very instant
@@ -72,13 +72,15 @@ def issue_in(
     """
     if state not in STATES:
         raise ValueError(f"unknown state {state!r}: one of {STATES}")
-    if co_parts not in CO_PARTS or extension not in EXTENSIONS or escalation not in (0, 1, 2, 3):
-        raise ValueError("co_parts, extension or escalation out of range")
     if mode == "joint" and co is None:
         co = (world.dept_b,)
     co = list(co or ())
-    if state in ANSWERED and co:
-        co_parts = "replied"
+    if co_parts is None:
+        co_parts = "replied" if state in ANSWERED and co else "pending"
+    if co_parts not in CO_PARTS or extension not in EXTENSIONS or escalation not in (0, 1, 2, 3):
+        raise ValueError("co_parts, extension or escalation out of range")
+    if state in ANSWERED and co and co_parts != "replied":
+        raise ValueError("a joint issue is answered once its co-handling units have replied")
     if co_parts == "replied" and state == "dispatched":
         raise ValueError("a co-handling unit replies once the lead unit has signed: ask for in_progress")
     if extension and state in ("submitted", "rejected", "accepted", "dispatched"):

@@ -113,6 +113,7 @@ def test_an_enterprise_of_chain_b_goes_to_its_chains_lead_unit(world, categories
         {"state": "dispatched", "extension": "pending"},
         {"state": "accepted", "escalation": 1},
         {"state": "in_progress", "escalation": 4},
+        {"state": "resolved", "mode": "joint", "co_parts": "signed"},
     ],
 )
 def test_a_state_the_workflow_cannot_have_is_refused(world, categories, options):

@@ -3,18 +3,12 @@ import pytest
 from issues import services
 from issues.models import IssueEvent, Status
 from tests.clock import at
+from tests.issues.builders import issue_in
 
 
 @pytest.mark.django_db
 def test_transfer_flow_end_to_end(world, categories, calendar_2026):
-    issue = services.submit_issue(
-        actor=world.contact_a,
-        enterprise_id=world.ent_a1.pk,
-        category_code="request",
-        title="用地审批慢",
-        description="厂房扩建用地审批超过三个月",
-        at=at(9, 30),
-    )
+    issue = issue_in(world, "submitted", at=at(9, 30))  # by contact_a for ent_a1
     assert issue.number.startswith("LZ-2026-")
     assert issue.chain == world.chain_a
     services.accept_issue(issue_id=issue.pk, actor=world.staff)

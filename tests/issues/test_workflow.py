@@ -90,7 +90,7 @@ def who_may(state, role):
 
 # How each state of the table is reached: the issue is raised by contact_a at 10:00 on Monday 28
 # September 2026, an inquiry handled jointly, dept_a leading and dept_b co-handling (both signed).
-JOINT = {"category": "inquiry", "at": at(9, 28), "mode": "joint", "co": ("dept_b",), "co_parts": "signed"}
+JOINT = {"category": "inquiry", "at": at(9, 28), "mode": "joint", "co_parts": "signed"}
 BUILD = {
     "submitted": ("submitted", {}),
     "accepted": ("accepted", {}),
@@ -100,16 +100,14 @@ BUILD = {
     "parts_replied": ("in_progress", {"co_parts": "replied"}),
     "extension_pending": ("in_progress", {"co_parts": "replied", "extension": "pending"}),
     "escalated": ("in_progress", {"escalation": 1}),  # due Wed 30 September: level 1 once it passes
-    "resolved": ("resolved", {}),
-    "closed": ("closed", {"satisfaction": "satisfied"}),
+    "resolved": ("resolved", {"co_parts": "replied"}),
+    "closed": ("closed", {"co_parts": "replied", "satisfaction": "satisfied"}),
 }
 
 
 def build(world, state):
     builder_state, options = BUILD[state]
-    options = {**JOINT, **options}
-    options["co"] = [getattr(world, unit) for unit in options["co"]]
-    return issue_in(world, builder_state, **options)
+    return issue_in(world, builder_state, co=[world.dept_b], **{**JOINT, **options})
 
 
 def take(action, issue, actor, world):
