@@ -5,6 +5,8 @@ state; the sweep then only compares columns with "now", set-based, so it does no
 the number of issues. The workflow (which action moves which state) lives in issues/workflow.py.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser
 from accounts.roles import Role
 from chains.models import Chain, Enterprise
 
@@ -135,14 +138,14 @@ class DispatchMode(models.TextChoices):
     JOINT = "joint", _("Joint handling (会办)")
 
 
-class IssueQuerySet(models.QuerySet):
-    def open(self) -> "IssueQuerySet":
+class IssueQuerySet(models.QuerySet["Issue"]):
+    def open(self) -> Self:
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, at) -> "IssueQuerySet":
         return self.filter(status__in=HANDLING_STATUSES, resolve_due_at__lt=at)
 
-    def visible_to(self, user) -> "IssueQuerySet":
+    def visible_to(self, user: AnyUser) -> Self:
         """Scope (design §5): staff everything; a unit the issues dispatched to it (lead or co-unit);
         a chain leader their chains' issues; a park chief their parks'; a first secretary the
         enterprises they are dispatched to; an enterprise its own."""
@@ -414,7 +417,7 @@ class IssueAlert(models.Model):
         return f"{self.issue_id} · {self.kind} · {self.cycle}"
 
 
-def attachment_path(instance, filename: str) -> str:
+def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"issues/{instance.issue_id}/{instance.stored_name}"
 
 
