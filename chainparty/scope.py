@@ -36,3 +36,10 @@ def parse_id(value: object) -> int | None:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return 0
+
+
+def find_by_id(queryset: QuerySet[M], value: object) -> M | None:
+    """The object of ``queryset`` with the id a caller sent (read as ``parse_id`` does), or None when
+    the value is blank or no row of the queryset has it: the caller then names the field in error."""
+    pk = parse_id(value)
+    return None if pk is None else queryset.filter(pk=pk).first()

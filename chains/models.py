@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Self, TypeGuard
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,13 +7,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser, User
 from accounts.roles import Role
 from chains.credit_code import validate_credit_code
 from secretaries.selectors import enterprise_ids_posted_to
 
 
-def _no_business_scope(user) -> bool:
-    return not user.is_authenticated or not user.is_active
+def _in_business_scope(user: AnyUser) -> TypeGuard[User]:
+    """Signed in and active: only such a user sees any business data (and, past this check, the type
+    checker knows it is a User)."""
+    return user.is_authenticated and user.is_active
 
 
 # --- parks ------------------------------------------------------------------------------------
@@ -23,9 +27,9 @@ class ParkKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ParkQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ParkQuerySet":
-        if _no_business_scope(user):
+class ParkQuerySet(models.QuerySet["Park"]):
+    def visible_to(self, user: AnyUser) -> Self:
+        if not _in_business_scope(user):
             return self.none()
         if user.has_role(Role.DISTRICT_STAFF):
             return self
@@ -86,9 +90,9 @@ class ParkFacility(models.Model):
 
 
 # --- chains -----------------------------------------------------------------------------------
-class ChainQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ChainQuerySet":
-        if _no_business_scope(user):
+class ChainQuerySet(models.QuerySet["Chain"]):
+    def visible_to(self, user: AnyUser) -> Self:
+        if not _in_business_scope(user):
             return self.none()
         if user.has_role(Role.DISTRICT_STAFF):
             return self
@@ -225,9 +229,9 @@ class Honour(models.TextChoices):
     HIGH_TECH = "high_tech", _("High-tech enterprise (高新技术企业)")
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EnterpriseQuerySet":
-        if _no_business_scope(user):
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def visible_to(self, user: AnyUser) -> Self:
+        if not _in_business_scope(user):
             return self.none()
         if user.has_role(Role.DISTRICT_STAFF):
             return self
@@ -250,7 +254,7 @@ class EnterpriseQuerySet(models.QuerySet):
             scope |= Q(pk=user.enterprise_id)
         return self.filter(scope)
 
-    def smes(self) -> "EnterpriseQuerySet":
+    def smes(self) -> Self:
         return self.filter(size_class__in=SME_SIZES)
 
 
@@ -361,8 +365,8 @@ class ChainMasterStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class ChainMasterQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ChainMasterQuerySet":
+class ChainMasterQuerySet(models.QuerySet["ChainMaster"]):
+    def visible_to(self, user: AnyUser) -> Self:
         return self.filter(
             chain__in=Chain.objects.visible_to(user).values("pk"),
             enterprise__in=Enterprise.objects.visible_to(user).values("pk"),

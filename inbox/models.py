@@ -3,21 +3,25 @@ a meeting, a party organization or a posting next). A row is written in the same
 event it reports, so nothing is lost when Redis or the workers are down; e-mail goes out later, and
 `emailed_at` is claimed with a conditional update so nothing is sent twice (inbox.services)."""
 
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from accounts.models import User
 
-class NotificationQuerySet(models.QuerySet):
-    def about(self, obj: models.Model) -> "NotificationQuerySet":
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def about(self, obj: models.Model) -> Self:
         """The notifications about one object, whatever its model."""
         return self.filter(target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk)
 
-    def for_recipient(self, user) -> "NotificationQuerySet":
+    def for_recipient(self, user: User) -> Self:
         return self.filter(recipient=user)
 
-    def unread(self) -> "NotificationQuerySet":
+    def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
 

@@ -5,6 +5,9 @@ state; the sweep then only compares columns with "now", set-based, so it does no
 the number of issues. The workflow (which action moves which state) lives in issues/workflow.py.
 """
 
+from datetime import datetime
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -13,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser
 from accounts.roles import Role
 from chains.models import Chain, Enterprise
 
@@ -141,23 +145,23 @@ def overdue_q(at, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": HANDLING_STATUSES, f"{prefix}resolve_due_at__lt": at})
 
 
-class IssueQuerySet(models.QuerySet):
-    def open(self) -> "IssueQuerySet":
+class IssueQuerySet(models.QuerySet["Issue"]):
+    def open(self) -> Self:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, at) -> "IssueQuerySet":
+    def overdue(self, at: datetime) -> Self:
         return self.filter(overdue_q(at))
 
-    def not_overdue(self, at) -> "IssueQuerySet":
+    def not_overdue(self, at: datetime) -> Self:
         return self.exclude(overdue_q(at))
 
-    def with_overdue(self, at) -> "IssueQuerySet":
+    def with_overdue(self, at: datetime) -> Self:
         """Each issue's `is_overdue` at `at`, for pages to show (never NULL: no deadline is not overdue)."""
         return self.annotate(
             is_overdue=Case(When(overdue_q(at), then=Value(True)), default=Value(False), output_field=BooleanField())
         )
 
-    def visible_to(self, user) -> "IssueQuerySet":
+    def visible_to(self, user: AnyUser) -> Self:
         """Scope (design §5): staff everything; a unit the issues dispatched to it (lead or co-unit);
         a chain leader their chains' issues; a park chief their parks'; a first secretary the
         enterprises they are dispatched to; an enterprise its own."""
@@ -429,7 +433,7 @@ class IssueAlert(models.Model):
         return f"{self.issue_id} · {self.kind} · {self.cycle}"
 
 
-def attachment_path(instance, filename: str) -> str:
+def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"issues/{instance.issue_id}/{instance.stored_name}"
 
 

@@ -1,11 +1,15 @@
 """The enterprise rates the answer (design §4.6): satisfied or basically satisfied closes the issue;
 unsatisfied reopens it (重办) for a new handling cycle."""
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from issues import deadlines, workflow
 from issues.models import AssignmentRole, AssignmentStatus, Issue, Rating, Satisfaction, Status
 from issues.notifications import notify_about_issue, unit_handlers
@@ -23,7 +27,13 @@ REASON_CODES = {
 
 @transaction.atomic
 def rate_issue(
-    *, issue_id: int, actor, satisfaction: str, reason_codes: list[str] = (), comment: str = "", at=None
+    *,
+    issue_id: int,
+    actor: User,
+    satisfaction: str,
+    reason_codes: Sequence[str] = (),
+    comment: str = "",
+    at: datetime | None = None,
 ) -> Issue:
     """满意 / 基本满意 close the issue; 不满意 reopens it (重办), counted, with a new resolve deadline."""
     issue = lock_issue(issue_id)
