@@ -368,6 +368,16 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
+class ReasonCode(models.TextChoices):
+    """Why the enterprise is not (fully) satisfied; a rating keeps the codes (`Rating.reason_codes`)."""
+
+    NOT_SOLVED = "not_solved", _("Problem not solved")
+    SLOW = "slow", _("Not handled in time")
+    ATTITUDE = "attitude", _("Poor service attitude")
+    UNCLEAR = "unclear", _("Unclear answer")
+    OTHER = "other", _("Other reason")
+
+
 class Rating(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="ratings")
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
