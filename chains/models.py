@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Self, TypeGuard
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,14 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser, User
 from accounts.roles import Role
+from chainparty.scope import ScopedQuerySet
 from chains.credit_code import validate_credit_code
 from secretaries.selectors import enterprise_ids_posted_to
-
-
-def _in_business_scope(user: AnyUser) -> TypeGuard[User]:
-    """Signed in and active: only such a user sees any business data (and, past this check, the type
-    checker knows it is a User)."""
-    return user.is_authenticated and user.is_active
 
 
 # --- parks ------------------------------------------------------------------------------------
@@ -27,14 +22,12 @@ class ParkKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ParkQuerySet(models.QuerySet["Park"]):
-    def visible_to(self, user: AnyUser) -> Self:
-        if not _in_business_scope(user):
-            return self.none()
-        if user.has_role(Role.DISTRICT_STAFF):
-            return self
+class ParkQuerySet(ScopedQuerySet["Park"]):
+    distinct_scope = True  # through the chiefs
+
+    def scope(self, user: User) -> Q:
         visible_enterprise_parks = Enterprise.objects.visible_to(user).filter(park__isnull=False).values("park_id")
-        return self.filter(Q(chiefs=user) | Q(pk__in=visible_enterprise_parks)).distinct()
+        return Q(chiefs=user) | Q(pk__in=visible_enterprise_parks)
 
 
 class Park(models.Model):
@@ -90,12 +83,8 @@ class ParkFacility(models.Model):
 
 
 # --- chains -----------------------------------------------------------------------------------
-class ChainQuerySet(models.QuerySet["Chain"]):
-    def visible_to(self, user: AnyUser) -> Self:
-        if not _in_business_scope(user):
-            return self.none()
-        if user.has_role(Role.DISTRICT_STAFF):
-            return self
+class ChainQuerySet(ScopedQuerySet["Chain"]):
+    def scope(self, user: User) -> Q:
         scope = Q(pk__in=[])
         if user.has_role(Role.CHAIN_LEADER):
             scope |= Q(pk__in=ChainLeadership.objects.filter(user=user).values("chain_id"))
@@ -107,7 +96,7 @@ class ChainQuerySet(models.QuerySet["Chain"]):
             # Enterprise.visible_to, so a contact learns nothing of other enterprises.
             own = Enterprise.objects.visible_to(user).values("pk")
             scope |= Q(pk__in=ChainMembership.objects.filter(enterprise_id__in=own).values("chain_id"))
-        return self.filter(scope)
+        return scope
 
 
 class Chain(models.Model):
@@ -229,12 +218,8 @@ class Honour(models.TextChoices):
     HIGH_TECH = "high_tech", _("High-tech enterprise (高新技术企业)")
 
 
-class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
-    def visible_to(self, user: AnyUser) -> Self:
-        if not _in_business_scope(user):
-            return self.none()
-        if user.has_role(Role.DISTRICT_STAFF):
-            return self
+class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
+    def scope(self, user: User) -> Q:
         scope = Q(pk__in=[])
         if user.has_role(Role.CHAIN_LEADER):
             led = ChainLeadership.objects.filter(user=user).values("chain_id")
@@ -252,7 +237,7 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
             scope |= Q(pk__in=enterprise_ids_posted_to(user))
         if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id:
             scope |= Q(pk=user.enterprise_id)
-        return self.filter(scope)
+        return scope
 
     def smes(self) -> Self:
         return self.filter(size_class__in=SME_SIZES)

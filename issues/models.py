@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AnyUser
+from accounts.models import User
 from accounts.roles import Role
+from chainparty.scope import ScopedQuerySet
 from chains.models import Chain, Enterprise
 
 
@@ -145,7 +146,7 @@ def overdue_q(at, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": HANDLING_STATUSES, f"{prefix}resolve_due_at__lt": at})
 
 
-class IssueQuerySet(models.QuerySet["Issue"]):
+class IssueQuerySet(ScopedQuerySet["Issue"]):
     def open(self) -> Self:
         return self.filter(status__in=OPEN_STATUSES)
 
@@ -161,14 +162,10 @@ class IssueQuerySet(models.QuerySet["Issue"]):
             is_overdue=Case(When(overdue_q(at), then=Value(True)), default=Value(False), output_field=BooleanField())
         )
 
-    def visible_to(self, user: AnyUser) -> Self:
+    def scope(self, user: User) -> Q:
         """Scope (design §5): staff everything; a unit the issues dispatched to it (lead or co-unit);
         a chain leader their chains' issues; a park chief their parks'; a first secretary the
-        enterprises they are dispatched to; an enterprise its own."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.has_role(Role.DISTRICT_STAFF):
-            return self
+        enterprises they are posted to; an enterprise its own."""
         scope = Q(pk__in=[])
         if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
             live = IssueAssignment.objects.filter(unit_id=user.unit_id, status__in=LIVE_SHARES)
@@ -180,7 +177,7 @@ class IssueQuerySet(models.QuerySet["Issue"]):
         if user.has_role(Role.PARK_CHIEF, Role.FIRST_SECRETARY, Role.ENTERPRISE_CONTACT):
             own = Enterprise.objects.visible_to(user).values("pk")
             scope |= Q(enterprise__in=own)
-        return self.filter(scope)
+        return scope
 
 
 class Issue(models.Model):
