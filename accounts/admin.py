@@ -239,28 +239,6 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
         admin.site.unregister(_model)
 
 
-@admin.register(AccessAttempt)
-class AccessAttemptAdmin(RoleGate, axes_admin.AccessAttemptAdmin):
-    """Failed sign-ins and lockouts. Deleting an attempt lifts the lockout: the security admin's job."""
-
-    view_roles = ADMINISTRATORS
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._allowed(request, SECURITY)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not self.has_delete_permission(request):
-            actions.pop("cleanup_expired_attempts", None)
-        return actions
-
-
 class _ReadOnlyLog(RoleGate):
     view_roles = ADMINISTRATORS
 
@@ -272,6 +250,20 @@ class _ReadOnlyLog(RoleGate):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(_ReadOnlyLog, axes_admin.AccessAttemptAdmin):
+    """Failed sign-ins and lockouts. Deleting an attempt lifts the lockout: the security admin's job."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._allowed(request, SECURITY)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_delete_permission(request):
+            actions.pop("cleanup_expired_attempts", None)
+        return actions
 
 
 @admin.register(AccessLog)

@@ -1,6 +1,7 @@
 from functools import cached_property
+from typing import TypeAlias
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -88,3 +89,8 @@ class User(AbstractUser):
     @property
     def is_district_staff(self) -> bool:
         return self.has_role(Role.DISTRICT_STAFF)
+
+
+# Whom a request may come from. Scope (each model's `visible_to`) takes either and gives the anonymous
+# user nothing; services take a User, the one who acts.
+AnyUser: TypeAlias = User | AnonymousUser

@@ -50,7 +50,7 @@ Example, for a meeting (service ``hold_meeting(*, meeting_id, actor, minutes)``)
 import keyword
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import messages
@@ -60,6 +60,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
 
 from chainparty.api import validated_input
 from chainparty.errors import InvalidTransition
@@ -153,13 +154,13 @@ class ActionSet:
         with errors is unfolded, otherwise the first primary one."""
         bound = bound or {}
         names = self.allowed(obj, user) if self.allowed is not None else list(self.specs)
-        specs = [spec for spec in map(self.get, names) if spec is not None and spec.form is not None]
-        first_primary = next((spec.name for spec in specs if spec.primary), None)
+        specs = [(spec, spec.form) for spec in map(self.get, names) if spec is not None and spec.form is not None]
+        first_primary = next((spec.name for spec, _ in specs if spec.primary), None)
         offered = []
-        for spec in specs:
+        for spec, form_class in specs:
             form = bound.get(spec.name)
             if form is None:
-                form = spec.form(initial=initial(spec.name) if initial else None, prefix=spec.prefix, user=user)
+                form = form_class(initial=initial(spec.name) if initial else None, prefix=spec.prefix, user=user)
             offered.append(
                 {
                     "action": str(spec.name),
@@ -232,7 +233,15 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 # --- API ---------------------------------------------------------------------------------------
-class ActionRoutesMixin:
+# The mixin goes on a DRF viewset; the type checker is told so (at run time it is a plain mixin, so
+# the viewset's own bases decide the MRO).
+if TYPE_CHECKING:
+    _ViewSet = GenericViewSet
+else:
+    _ViewSet = object
+
+
+class ActionRoutesMixin(_ViewSet):
     """One POST route per spec of ``action_set`` on a DRF viewset, documented with the spec's
     serializer and ``action_responses``. The viewset says how to answer with
     ``action_response(obj, result)``; ``get_action_object()`` is ``get_object()`` unless it says
@@ -261,7 +270,7 @@ class ActionRoutesMixin:
         return self.action_response(obj, result)
 
 
-def _route(viewset: type, spec: ActionSpec):
+def _route(viewset: type[ActionRoutesMixin], spec: ActionSpec):
     # The method's name is the viewset's `action` (DRF finds the handler by it): not a word Python
     # or the view class already uses (`return`, `dispatch`).
     name = spec.prefix

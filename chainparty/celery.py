@@ -12,7 +12,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def enqueue(task_name: str, *args) -> bool:
+def enqueue(task_name: str, *args: object) -> bool:
     """Hand a task to the broker, by name, without ever failing the request that asked for it: if
     Redis is down the work stays in the database and the next sweep (beat, or the command) picks it
     up. By name, so that the module asking for the work need not import the task's module."""

@@ -76,4 +76,8 @@ def ensure(
 
 def through(model: type[models.Model], field_name: str) -> type[models.Model]:
     """The table behind a many-to-many field, for `ensure` to write its links like any other row."""
-    return model._meta.get_field(field_name).remote_field.through
+    field = model._meta.get_field(field_name)
+    table = field.remote_field.through if isinstance(field, models.ManyToManyField) else None
+    if table is None:
+        raise TypeError(f"{model._meta.label}.{field_name} is not a many-to-many field")
+    return table

@@ -4,6 +4,8 @@ which the API's exception handler alone turns into a 409 and a page shows as a m
 
 from collections.abc import Sequence
 
+from django.utils.functional import Promise
+
 
 class InvalidTransition(Exception):
     """The object's state does not allow the action (a workflow step out of turn).
@@ -14,6 +16,6 @@ class InvalidTransition(Exception):
 
     code = "invalid_transition"
 
-    def __init__(self, message, *, allowed_actions: Sequence[str] | None = None):
+    def __init__(self, message: str | Promise, *, allowed_actions: Sequence[str] | None = None):
         super().__init__(message)
         self.allowed_actions = list(allowed_actions) if allowed_actions is not None else None

@@ -2,13 +2,16 @@
 (``accounts.roles``); object scope is ``chainparty.scope``'s business."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
+
+from accounts.models import User
 
 STAFF_ONLY = _("Only district party-building staff may do this.")
 
 
-def require_district_staff(actor, message=STAFF_ONLY) -> None:
+def require_district_staff(actor: User, message: str | Promise = STAFF_ONLY) -> None:
     """For services: raise PermissionDenied (a 403 on the API, the form's error on a page)."""
     if not actor.is_district_staff:
         raise PermissionDenied(message)

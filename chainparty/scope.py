@@ -2,13 +2,44 @@
 ``.visible_to(user)`` or a selector built on it), and a single object outside it does not exist —
 a 404 on every route, page or API, never a 403 that would confirm it is there."""
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, Generic, Self, TypeGuard, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+if TYPE_CHECKING:  # accounts.models imports nothing from here; the names are for the checker only
+    from accounts.models import AnyUser, User
+
 M = TypeVar("M", bound=Model)
+
+
+def in_business_scope(user: "AnyUser") -> "TypeGuard[User]":
+    """Signed in and active: only such a user sees any business data (and, past this check, the type
+    checker knows it is a User)."""
+    return user.is_authenticated and user.is_active
+
+
+class ScopedQuerySet(QuerySet[M], Generic[M]):
+    """The one shape of scope, for every model people list.
+
+    Nobody signed out or deactivated sees anything; district staff see everything; anyone else sees
+    what ``scope(user)`` admits: start from an empty ``Q``, add one clause per role the user holds,
+    and the queryset is filtered once, in SQL. Set ``distinct_scope`` where a clause joins a to-many
+    relation (rows would repeat)."""
+
+    distinct_scope = False
+
+    def visible_to(self, user: "AnyUser") -> Self:
+        if not in_business_scope(user):
+            return self.none()
+        if user.is_district_staff:
+            return self
+        visible = self.filter(self.scope(user))
+        return visible.distinct() if self.distinct_scope else visible
+
+    def scope(self, user: "User") -> Q:
+        raise NotImplementedError
 
 
 def get_visible_or_404(queryset: QuerySet[M], **lookup: object) -> M:
@@ -36,3 +67,10 @@ def parse_id(value: object) -> int | None:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return 0
+
+
+def find_by_id(queryset: QuerySet[M], value: object) -> M | None:
+    """The object of ``queryset`` with the id a caller sent (read as ``parse_id`` does), or None when
+    the value is blank or no row of the queryset has it: the caller then names the field in error."""
+    pk = parse_id(value)
+    return None if pk is None else queryset.filter(pk=pk).first()

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,13 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AnyUser, User
 from accounts.roles import Role
+from chainparty.scope import ScopedQuerySet
 from chains.credit_code import validate_credit_code
 from secretaries.selectors import enterprise_ids_posted_to
-
-
-def _no_business_scope(user) -> bool:
-    return not user.is_authenticated or not user.is_active
 
 
 # --- parks ------------------------------------------------------------------------------------
@@ -23,14 +22,12 @@ class ParkKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ParkQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ParkQuerySet":
-        if _no_business_scope(user):
-            return self.none()
-        if user.has_role(Role.DISTRICT_STAFF):
-            return self
+class ParkQuerySet(ScopedQuerySet["Park"]):
+    distinct_scope = True  # through the chiefs
+
+    def scope(self, user: User) -> Q:
         visible_enterprise_parks = Enterprise.objects.visible_to(user).filter(park__isnull=False).values("park_id")
-        return self.filter(Q(chiefs=user) | Q(pk__in=visible_enterprise_parks)).distinct()
+        return Q(chiefs=user) | Q(pk__in=visible_enterprise_parks)
 
 
 class Park(models.Model):
@@ -86,12 +83,8 @@ class ParkFacility(models.Model):
 
 
 # --- chains -----------------------------------------------------------------------------------
-class ChainQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ChainQuerySet":
-        if _no_business_scope(user):
-            return self.none()
-        if user.has_role(Role.DISTRICT_STAFF):
-            return self
+class ChainQuerySet(ScopedQuerySet["Chain"]):
+    def scope(self, user: User) -> Q:
         scope = Q(pk__in=[])
         if user.has_role(Role.CHAIN_LEADER):
             scope |= Q(pk__in=ChainLeadership.objects.filter(user=user).values("chain_id"))
@@ -103,7 +96,7 @@ class ChainQuerySet(models.QuerySet):
             # Enterprise.visible_to, so a contact learns nothing of other enterprises.
             own = Enterprise.objects.visible_to(user).values("pk")
             scope |= Q(pk__in=ChainMembership.objects.filter(enterprise_id__in=own).values("chain_id"))
-        return self.filter(scope)
+        return scope
 
 
 class Chain(models.Model):
@@ -225,12 +218,8 @@ class Honour(models.TextChoices):
     HIGH_TECH = "high_tech", _("High-tech enterprise (高新技术企业)")
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EnterpriseQuerySet":
-        if _no_business_scope(user):
-            return self.none()
-        if user.has_role(Role.DISTRICT_STAFF):
-            return self
+class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
+    def scope(self, user: User) -> Q:
         scope = Q(pk__in=[])
         if user.has_role(Role.CHAIN_LEADER):
             led = ChainLeadership.objects.filter(user=user).values("chain_id")
@@ -248,9 +237,9 @@ class EnterpriseQuerySet(models.QuerySet):
             scope |= Q(pk__in=enterprise_ids_posted_to(user))
         if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id:
             scope |= Q(pk=user.enterprise_id)
-        return self.filter(scope)
+        return scope
 
-    def smes(self) -> "EnterpriseQuerySet":
+    def smes(self) -> Self:
         return self.filter(size_class__in=SME_SIZES)
 
 
@@ -361,8 +350,8 @@ class ChainMasterStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class ChainMasterQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ChainMasterQuerySet":
+class ChainMasterQuerySet(models.QuerySet["ChainMaster"]):
+    def visible_to(self, user: AnyUser) -> Self:
         return self.filter(
             chain__in=Chain.objects.visible_to(user).values("pk"),
             enterprise__in=Enterprise.objects.visible_to(user).values("pk"),

@@ -3,6 +3,7 @@
 from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 
+from accounts.models import AnyUser
 from chains.models import (
     Chain,
     ChainLeadership,
@@ -20,12 +21,11 @@ from chains.models import (
 _POSITION_ORDER = {position: index for index, position in enumerate(SegmentPosition.values)}
 
 
-def list_chains_for_user(user) -> QuerySet[Chain]:
+def list_chains_for_user(user: AnyUser) -> QuerySet[Chain]:
     visible = Enterprise.objects.visible_to(user).values("pk")
-    # Named with its model: visible_to() is declared on an unparameterised QuerySet subclass.
-    chains: QuerySet[Chain] = Chain.objects.visible_to(user)
     return (
-        chains.select_related("lead_unit", "industry_committee_unit")
+        Chain.objects.visible_to(user)
+        .select_related("lead_unit", "industry_committee_unit")
         .prefetch_related(
             Prefetch("leaderships", queryset=ChainLeadership.objects.select_related("user")),
             Prefetch(
@@ -41,7 +41,7 @@ def list_chains_for_user(user) -> QuerySet[Chain]:
     )
 
 
-def list_enterprises_for_user(user) -> QuerySet[Enterprise]:
+def list_enterprises_for_user(user: AnyUser) -> QuerySet[Enterprise]:
     # An enterprise may also sit on a chain the user does not see (a chain leader sees the
     # enterprises of their chains only); such memberships are left out, so nothing names a chain
     # outside the user's scope.
@@ -61,11 +61,11 @@ def list_enterprises_for_user(user) -> QuerySet[Enterprise]:
     )
 
 
-def list_parks_for_user(user) -> QuerySet[Park]:
+def list_parks_for_user(user: AnyUser) -> QuerySet[Park]:
     return Park.objects.visible_to(user).select_related("management_unit").prefetch_related("chiefs", "facilities")
 
 
-def segment_map(*, chain: Chain, user, limit: int | None = None) -> list[dict]:
+def segment_map(*, chain: Chain, user: AnyUser, limit: int | None = None) -> list[dict]:
     """The chain's segments, upstream to downstream, each with the enterprises on it that the user may see.
 
     Each entry: ``segment``, ``count`` (visible enterprises on it) and ``enterprises`` (by name; at most
@@ -95,7 +95,7 @@ def segment_map(*, chain: Chain, user, limit: int | None = None) -> list[dict]:
     ]
 
 
-def list_parks_with_counts_for_user(user) -> QuerySet[Park]:
+def list_parks_with_counts_for_user(user: AnyUser) -> QuerySet[Park]:
     """Parks in scope, each with `enterprise_count`: the enterprises in it that the user may see."""
     visible = Enterprise.objects.visible_to(user).values("pk")
     # distinct: Park.visible_to joins the chiefs, which would multiply the count for a park with
@@ -108,7 +108,7 @@ def list_parks_with_counts_for_user(user) -> QuerySet[Park]:
     )
 
 
-def list_chain_masters_for_user(user) -> QuerySet[ChainMaster]:
+def list_chain_masters_for_user(user: AnyUser) -> QuerySet[ChainMaster]:
     """Chain masters in scope with their chain, enterprise, task force and measures loaded (the total
     score is the model's property, summed from the loaded scores).
 
@@ -122,7 +122,7 @@ def list_chain_masters_for_user(user) -> QuerySet[ChainMaster]:
     )
 
 
-def _task_force_for(user) -> QuerySet[TaskForceMember]:
+def _task_force_for(user: AnyUser) -> QuerySet[TaskForceMember]:
     home_in_scope = Q(from_enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
     return TaskForceMember.objects.annotate(
         seconded_from_id=Case(

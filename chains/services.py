@@ -7,12 +7,14 @@ the same way.
 """
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -45,7 +47,7 @@ class _Errors:
     def __init__(self) -> None:
         self.by_field: dict[str, list[str]] = {}
 
-    def add(self, field: str, message) -> None:
+    def add(self, field: str, message: str | Promise) -> None:
         self.by_field.setdefault(field, []).append(str(message))
 
     def extend(self, error: ValidationError) -> None:
@@ -113,7 +115,7 @@ def _save_enterprise(*, enterprise: Enterprise, data: Mapping[str, Any]) -> Ente
     return enterprise
 
 
-def _duplicate_code_message():
+def _duplicate_code_message() -> str | Promise:
     return _("An enterprise with this unified social credit code already exists.")
 
 
@@ -281,7 +283,7 @@ def revoke_chain_master(*, actor: User, chain_master: ChainMaster) -> ChainMaste
     return master
 
 
-def _revoke(master: ChainMaster, day) -> None:
+def _revoke(master: ChainMaster, day: date) -> None:
     master.status = ChainMasterStatus.REVOKED
     master.revoked_on = day
     master.save(update_fields=["status", "revoked_on"])

@@ -3,21 +3,26 @@ a meeting, a party organization or a posting next). A row is written in the same
 event it reports, so nothing is lost when Redis or the workers are down; e-mail goes out later, and
 `emailed_at` is claimed with a conditional update so nothing is sent twice (inbox.services)."""
 
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 
-class NotificationQuerySet(models.QuerySet):
-    def about(self, obj: models.Model) -> "NotificationQuerySet":
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def about(self, obj: models.Model) -> Self:
         """The notifications about one object, whatever its model."""
         return self.filter(target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk)
 
-    def for_recipient(self, user) -> "NotificationQuerySet":
+    def for_recipient(self, user: User) -> Self:
         return self.filter(recipient=user)
 
-    def unread(self) -> "NotificationQuerySet":
+    def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
 
@@ -27,20 +32,26 @@ class Notification(models.Model):
     button leads there), and a GenericRelation to this model (as issues.Issue does), so that its
     notifications are deleted with it."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("about (type)"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
-    subject = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    email_due = models.BooleanField(default=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_due = models.BooleanField(_("to be e-mailed"), default=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [
             # The unread badge on every page: COUNT by (recipient, read_at).

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from chainparty.celery import enqueue
 from inbox.models import Notification
 
@@ -22,7 +24,9 @@ log = logging.getLogger(__name__)
 SEND_PENDING_EMAILS_TASK = "inbox.tasks.send_pending_emails_task"
 
 
-def notify(*, recipients, target: models.Model, subject: str, body: str = "", email: bool = True) -> int:
+def notify(
+    *, recipients: QuerySet[User], target: models.Model, subject: str, body: str = "", email: bool = True
+) -> int:
     """Write one inbox row about `target` for each of `recipients` (a user queryset: one query to
     find them, duplicates dropped, one to insert) and, with `email`, have it e-mailed after commit.
     Returns how many were told."""
@@ -46,7 +50,7 @@ def notify(*, recipients, target: models.Model, subject: str, body: str = "", em
     return len(ids)
 
 
-def mark_notifications_read(*, actor, notification_ids: Iterable[int] | None = None) -> int:
+def mark_notifications_read(*, actor: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the actor's own notifications read (all unread ones when no ids are given)."""
     unread = Notification.objects.for_recipient(actor).unread()
     if notification_ids is not None:

@@ -27,12 +27,20 @@ def co_part_due(issue: Issue, at: datetime, days: int | None = None) -> datetime
     """A co-handling unit's part: `days` working days (by default half the category's), never later
     than the lead's resolve deadline, so the lead has the parts before it must answer."""
     days = days or max(1, issue.category.resolve_days // 2)
-    return min(add_working_days(at, days), issue.resolve_due_at)
+    return min(add_working_days(at, days), _running_resolve_deadline(issue))
 
 
 def extend_resolve_deadline(issue: Issue, days: int) -> None:
     """A granted extension: the deadline, and the warning and ladder with it, move by `days`."""
-    set_resolve_deadline(issue, add_working_days(issue.resolve_due_at, days))
+    set_resolve_deadline(issue, add_working_days(_running_resolve_deadline(issue), days))
+
+
+def _running_resolve_deadline(issue: Issue) -> datetime:
+    # Co-handling parts and extensions exist only once dispatch has started the resolve clock; an
+    # issue without one here is a programming error, not a user's.
+    if issue.resolve_due_at is None:
+        raise ValueError(f"issue {issue.pk} has no resolve deadline: its resolve clock has not started")
+    return issue.resolve_due_at
 
 
 def restart_resolve_clock(issue: Issue, at: datetime) -> None:

@@ -16,8 +16,9 @@ from chains.models import Chain
 from issues.models import LIVE_SHARES, Issue, IssueAssignment, IssueCategory, Status
 
 
+# An id: a whole number (NumberFilter would take decimals).
 @extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
+class IdFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 

@@ -17,7 +17,7 @@ from chainparty.dates import parse_period
 from chains.credit_code import normalise_credit_code, validate_credit_code
 from chains.models import Chain
 from issues import services
-from issues.models import DispatchMode, IssueCategory, Satisfaction
+from issues.models import DispatchMode, IssueCategory, ReasonCode, Satisfaction
 from issues.selectors import sees_internal
 
 TEXTAREA = {"rows": 3}
@@ -270,7 +270,7 @@ class RateForm(ActionForm):
     reason_codes = forms.MultipleChoiceField(
         label=_("Reasons"),
         required=False,
-        choices=list(services.REASON_CODES.items()),
+        choices=ReasonCode.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Required when you are not satisfied."),
     )

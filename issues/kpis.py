@@ -27,6 +27,7 @@ on the row it counts.
 
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -64,8 +65,8 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
     `start` to `end`, as of `at` (now). One dict per unit, in the units' order."""
     now = at or timezone.now()
     since, until = period_bounds(start, end)
-    units = Unit.objects.filter(is_active=True) if unit_ids is None else Unit.objects.filter(pk__in=list(unit_ids))
-    units = list(units.order_by("kind", "name"))
+    chosen = Unit.objects.filter(is_active=True) if unit_ids is None else Unit.objects.filter(pk__in=list(unit_ids))
+    units = list(chosen.order_by("kind", "name"))
 
     lead = Q(role=AssignmentRole.LEAD, status__in=LIVE_SHARES)
     not_cancelled = ~Q(status=AssignmentStatus.CANCELLED)
@@ -101,7 +102,10 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
             overdue=Count("pk", distinct=True, filter=lead & overdue_q(now, prefix="issue__")),
         )
     )
-    by_unit = {row.pop("unit_id"): row for row in figures}
+    by_unit: dict[int, dict[str, Any]] = {}
+    for figure in figures:
+        counts: dict[str, Any] = dict(figure)
+        by_unit[counts.pop("unit_id")] = counts
     zero = dict.fromkeys(
         (
             "dispatched",
@@ -119,7 +123,7 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
     )
     result = []
     for unit in units:
-        row = {**zero, **by_unit.get(unit.pk, {})}
+        row: dict[str, int] = {**zero, **by_unit.get(unit.pk, {})}
         result.append(
             {
                 "unit": unit,

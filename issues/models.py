@@ -5,6 +5,9 @@ state; the sweep then only compares columns with "now", set-based, so it does no
 the number of issues. The workflow (which action moves which state) lives in issues/workflow.py.
 """
 
+from datetime import datetime
+from typing import Self
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
@@ -13,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import Role
+from chainparty.scope import ScopedQuerySet
 from chains.models import Chain, Enterprise
 
 
@@ -141,30 +146,26 @@ def overdue_q(at, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": HANDLING_STATUSES, f"{prefix}resolve_due_at__lt": at})
 
 
-class IssueQuerySet(models.QuerySet):
-    def open(self) -> "IssueQuerySet":
+class IssueQuerySet(ScopedQuerySet["Issue"]):
+    def open(self) -> Self:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, at) -> "IssueQuerySet":
+    def overdue(self, at: datetime) -> Self:
         return self.filter(overdue_q(at))
 
-    def not_overdue(self, at) -> "IssueQuerySet":
+    def not_overdue(self, at: datetime) -> Self:
         return self.exclude(overdue_q(at))
 
-    def with_overdue(self, at) -> "IssueQuerySet":
+    def with_overdue(self, at: datetime) -> Self:
         """Each issue's `is_overdue` at `at`, for pages to show (never NULL: no deadline is not overdue)."""
         return self.annotate(
             is_overdue=Case(When(overdue_q(at), then=Value(True)), default=Value(False), output_field=BooleanField())
         )
 
-    def visible_to(self, user) -> "IssueQuerySet":
+    def scope(self, user: User) -> Q:
         """Scope (design §5): staff everything; a unit the issues dispatched to it (lead or co-unit);
         a chain leader their chains' issues; a park chief their parks'; a first secretary the
-        enterprises they are dispatched to; an enterprise its own."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.has_role(Role.DISTRICT_STAFF):
-            return self
+        enterprises they are posted to; an enterprise its own."""
         scope = Q(pk__in=[])
         if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
             live = IssueAssignment.objects.filter(unit_id=user.unit_id, status__in=LIVE_SHARES)
@@ -176,7 +177,7 @@ class IssueQuerySet(models.QuerySet):
         if user.has_role(Role.PARK_CHIEF, Role.FIRST_SECRETARY, Role.ENTERPRISE_CONTACT):
             own = Enterprise.objects.visible_to(user).values("pk")
             scope |= Q(enterprise__in=own)
-        return self.filter(scope)
+        return scope
 
 
 class Issue(models.Model):
@@ -364,6 +365,16 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
+class ReasonCode(models.TextChoices):
+    """Why the enterprise is not (fully) satisfied; a rating keeps the codes (`Rating.reason_codes`)."""
+
+    NOT_SOLVED = "not_solved", _("Problem not solved")
+    SLOW = "slow", _("Not handled in time")
+    ATTITUDE = "attitude", _("Poor service attitude")
+    UNCLEAR = "unclear", _("Unclear answer")
+    OTHER = "other", _("Other reason")
+
+
 class Rating(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="ratings")
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -429,7 +440,7 @@ class IssueAlert(models.Model):
         return f"{self.issue_id} · {self.kind} · {self.cycle}"
 
 
-def attachment_path(instance, filename: str) -> str:
+def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"issues/{instance.issue_id}/{instance.stored_name}"
 
 

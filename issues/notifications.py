@@ -4,22 +4,20 @@ chooses its own recipients in SQL (issues.sweep), by the same rules."""
 
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from accounts.roles import Role
 from inbox.services import notify
 from issues.models import Issue
 from secretaries.selectors import cadre_ids_posted_to
 
-User = get_user_model()
 
-
-def _active():
+def _active() -> QuerySet[User]:
     return User.objects.filter(is_active=True)
 
 
-def enterprise_people(issue: Issue):
+def enterprise_people(issue: Issue) -> QuerySet[User]:
     """The enterprise's side: its contacts, and the first secretaries dispatched to it now. Not simply
     the submitter: a secretary whose dispatch has ended no longer sees the issue, nor hears of it."""
     secretaries = cadre_ids_posted_to(issue.enterprise_id)
@@ -29,21 +27,24 @@ def enterprise_people(issue: Issue):
     )
 
 
-def unit_handlers(unit_ids: Iterable[int]):
+def unit_handlers(unit_ids: Iterable[int | None]) -> QuerySet[User]:
+    # A None (the lead unit of an issue not dispatched) matches nobody: Django drops it from IN.
     return _active().filter(unit_id__in=list(unit_ids), groups__name=Role.UNIT_HANDLER)
 
 
-def district_staff():
+def district_staff() -> QuerySet[User]:
     return _active().filter(groups__name=Role.DISTRICT_STAFF)
 
 
-def chain_leaders(issue: Issue):
+def chain_leaders(issue: Issue) -> QuerySet[User]:
     if not issue.chain_id:
         return _active().none()
     return _active().filter(chain_leaderships__chain_id=issue.chain_id)
 
 
-def notify_about_issue(*, issue: Issue, recipients, subject: str, body: str = "", exclude=None) -> int:
+def notify_about_issue(
+    *, issue: Issue, recipients: QuerySet[User], subject: str, body: str = "", exclude: User | None = None
+) -> int:
     """Tell `recipients` (a user queryset) about the issue, its number first in the subject; the one
     who acted (`exclude`) is not told of their own action."""
     if exclude is not None:

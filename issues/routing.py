@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Unit
+from accounts.models import Unit, User
 from chainparty.permissions import require_district_staff
-from chainparty.scope import get_visible_or_404, parse_id
+from chainparty.scope import find_by_id, get_visible_or_404
 from chains.models import Chain
 from issues.models import IssueCategory, RoutingRule
 
@@ -27,20 +27,21 @@ def suggest_lead_unit(*, category: IssueCategory, chain: Chain | None) -> Unit |
     return chain.lead_unit if chain is not None else None
 
 
-def _resolve(*, category_id, chain_id, unit_id) -> tuple[IssueCategory, Chain | None, Unit]:
+def _resolve(*, category_id: object, chain_id: object, unit_id: object) -> tuple[IssueCategory, Chain | None, Unit]:
     errors = {}
-    category = IssueCategory.objects.filter(pk=parse_id(category_id)).first()
+    category = find_by_id(IssueCategory.objects.all(), category_id)
     if category is None:
         errors["category"] = _("Unknown category.")
     chain = None
     if chain_id not in (None, ""):
-        chain = Chain.objects.filter(pk=parse_id(chain_id)).first()
+        chain = find_by_id(Chain.objects.all(), chain_id)
         if chain is None:
             errors["chain"] = _("Unknown chain.")
-    unit = Unit.objects.filter(pk=parse_id(unit_id), is_active=True).first()
+    unit = find_by_id(Unit.objects.filter(is_active=True), unit_id)
     if unit is None:
         errors["unit"] = _("Unknown unit, or a unit no longer active.")
-    if errors:
+    # A missing category or unit is in `errors` already; naming them again tells the type checker.
+    if errors or category is None or unit is None:
         raise ValidationError(errors)
     return category, chain, unit
 
@@ -72,7 +73,7 @@ def _save(rule: RoutingRule) -> RoutingRule:
 
 
 @transaction.atomic
-def create_routing_rule(*, actor, category_id: int, chain_id: int | None = None, unit_id: int) -> RoutingRule:
+def create_routing_rule(*, actor: User, category_id: int, chain_id: int | None = None, unit_id: int) -> RoutingRule:
     require_district_staff(actor)
     category, chain, unit = _resolve(category_id=category_id, chain_id=chain_id, unit_id=unit_id)
     return _save(RoutingRule(category=category, chain=chain, unit=unit))
@@ -80,7 +81,7 @@ def create_routing_rule(*, actor, category_id: int, chain_id: int | None = None,
 
 @transaction.atomic
 def update_routing_rule(
-    *, actor, rule: RoutingRule, category_id: int, chain_id: int | None, unit_id: int
+    *, actor: User, rule: RoutingRule, category_id: int, chain_id: int | None, unit_id: int
 ) -> RoutingRule:
     """Every field is given (an API PATCH fills in the rule's current values for those left out)."""
     require_district_staff(actor)
@@ -91,6 +92,6 @@ def update_routing_rule(
 
 
 @transaction.atomic
-def delete_routing_rule(*, actor, rule: RoutingRule) -> None:
+def delete_routing_rule(*, actor: User, rule: RoutingRule) -> None:
     require_district_staff(actor)
     RoutingRule.objects.filter(pk=rule.pk).delete()

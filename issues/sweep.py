@@ -9,10 +9,11 @@ downtime catches up on every rung reached."""
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Field, Model, OuterRef
 from django.utils import timezone
 
 from accounts.models import Unit, User
@@ -54,19 +55,31 @@ STEPS = [
 ]
 
 
-def _table(model) -> str:
+def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _col(model, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    # get_field also answers with reverse relations; the sweep names only a model's own fields.
+    if not isinstance(field, Field):
+        raise LookupError(f"{model._meta.label}.{name} is a reverse relation, not a field")
+    return field
 
 
-def _prep(model, field: str, value):
-    return model._meta.get_field(field).get_db_prep_value(value, connection)
+def _col(model: type[Model], name: str) -> str:
+    column = _field(model, name).column
+    if column is None:  # a field with no column of its own (a ForeignObject)
+        raise LookupError(f"{model._meta.label}.{name} has no column")
+    return connection.ops.quote_name(column)
 
 
-def _recipients(step: Step) -> tuple[str, list] | None:
+def _prep(model: type[Model], name: str, value: object) -> Any:
+    # Any: whatever the database adapter takes for this field (a string, a number, a UUID, JSON text).
+    return _field(model, name).get_db_prep_value(value, connection)
+
+
+def _recipients(step: Step) -> tuple[str, list[str]] | None:
     """SQL condition on u (user), g (group), i (issue) selecting who hears of this step."""
     assignment, unit = _table(IssueAssignment), _table(Unit)
     if step.kind == AlertKind.WARN_ACCEPT:
@@ -106,7 +119,7 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
     issue_type = [Issue._meta.app_label, Issue._meta.model_name]
     sweep_param = _prep(IssueAlert, "sweep", sweep_id)
     at_param = _prep(Issue, "created_at", at)
-    counts = {}
+    counts: dict[str, int] = {}
     with connection.cursor() as cursor:
         for step in STEPS:
             due = _col(Issue, step.due_column)

@@ -30,6 +30,7 @@ from issues.models import (
     Attachment,
     Issue,
     IssueCategory,
+    ReasonCode,
     Satisfaction,
     Status,
 )
@@ -151,7 +152,10 @@ def _timeline(user, issue):
                 "satisfaction": Satisfaction(data["satisfaction"]).label
                 if data.get("satisfaction") in Satisfaction.values
                 else "",
-                "reasons": [services.REASON_CODES.get(code, code) for code in data.get("reason_codes", [])],
+                "reasons": [
+                    ReasonCode(code).label if code in ReasonCode.values else code
+                    for code in data.get("reason_codes", [])
+                ],
                 # The sweep writes its own label as the note, and a submission the title: both said already.
                 "note": "" if data.get("alert") or event.action == Action.SUBMIT else event.note,
                 "system": event.actor_id is None,

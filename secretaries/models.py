@@ -1,3 +1,6 @@
+from datetime import date
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,8 +18,8 @@ class PostingStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class PostingQuerySet(models.QuerySet):
-    def active(self, on=None) -> "PostingQuerySet":
+class PostingQuerySet(models.QuerySet["Posting"]):
+    def active(self, on: date | None = None) -> Self:
         day = on or timezone.localdate()
         return self.filter(status=PostingStatus.ACTIVE, start_date__lte=day).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=day)

@@ -3,14 +3,15 @@ Other apps call these instead of querying the posting model, so its shape stays 
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from secretaries.models import Posting
 
 
-def enterprise_ids_posted_to(cadre) -> QuerySet:
+def enterprise_ids_posted_to(cadre: User) -> QuerySet[Posting, int]:
     """Ids of the enterprises the cadre is posted to today (a subquery: use it with ``__in``)."""
-    return Posting.objects.active().filter(cadre=cadre).values("enterprise_id")
+    return Posting.objects.active().filter(cadre=cadre).values_list("enterprise_id", flat=True)
 
 
-def cadre_ids_posted_to(enterprise_id: int) -> QuerySet:
+def cadre_ids_posted_to(enterprise_id: int) -> QuerySet[Posting, int]:
     """Ids of the cadres posted to the enterprise today (a subquery: use it with ``__in``)."""
-    return Posting.objects.active().filter(enterprise_id=enterprise_id).values("cadre_id")
+    return Posting.objects.active().filter(enterprise_id=enterprise_id).values_list("cadre_id", flat=True)

@@ -30,14 +30,13 @@ from issues.services.intake import (
     validate_submission,
     validate_uploads,
 )
-from issues.services.rating import REASON_CODES, rate_issue
+from issues.services.rating import rate_issue
 from issues.services.sessions import create_complaint_session, submit_session_issues
 
 __all__ = [
     "ALLOWED_EXTENSIONS",
     "MAX_ATTACHMENTS",
     "MAX_ATTACHMENT_BYTES",
-    "REASON_CODES",
     "SUBMITTER_ROLES",
     "Upload",
     "accept_issue",

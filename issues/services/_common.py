@@ -1,10 +1,13 @@
 """What every write on an issue does the same way: lock the row, record the timeline event, save
 the changed fields, check a required text. Private to the services package."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from issues.models import Issue, IssueEvent
 
 
@@ -15,8 +18,16 @@ def lock_issue(issue_id: int) -> Issue:
 
 
 def record_event(
-    issue: Issue, actor, action: str, *, from_status: str = "", note: str = "", public=True, at=None, **data
-):
+    issue: Issue,
+    actor: User,
+    action: str,
+    *,
+    from_status: str = "",
+    note: str = "",
+    public: bool = True,
+    at: datetime | None = None,
+    **data: object,
+) -> IssueEvent:
     return IssueEvent.objects.create(
         created_at=at or timezone.now(),
         issue=issue,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from issues import workflow
 from issues.models import LIVE_SHARES, IssueEvent
 from issues.notifications import district_staff, enterprise_people, notify_about_issue, unit_handlers
@@ -14,7 +15,7 @@ from issues.workflow import Action
 
 
 @transaction.atomic
-def comment_on_issue(*, issue_id: int, actor, text: str, public: bool = True) -> IssueEvent:
+def comment_on_issue(*, issue_id: int, actor: User, text: str, public: bool = True) -> IssueEvent:
     issue = lock_issue(issue_id)
     workflow.require(issue, Action.COMMENT, actor)
     text = require_text("text", text, max_length=5000)

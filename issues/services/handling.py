@@ -2,6 +2,7 @@
 dispatch it to a lead unit (and co-handling units); the units sign for it, return it, ask for more
 time, reply their part and resolve it; the district decides extensions and supervises (督办)."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Unit
+from accounts.models import Unit, User
 from issues import deadlines, workflow
 from issues.models import (
     LIVE_SHARES,
@@ -29,7 +30,7 @@ from issues.workflow import Action
 
 # --- district staff: accept, reject, dispatch ---------------------------------------------------
 @transaction.atomic
-def accept_issue(*, issue_id: int, actor, note: str = "") -> Issue:
+def accept_issue(*, issue_id: int, actor: User, note: str = "") -> Issue:
     issue = lock_issue(issue_id)
     workflow.require(issue, Action.ACCEPT, actor)
     before = issue.status
@@ -42,7 +43,7 @@ def accept_issue(*, issue_id: int, actor, note: str = "") -> Issue:
 
 
 @transaction.atomic
-def reject_issue(*, issue_id: int, actor, reason: str) -> Issue:
+def reject_issue(*, issue_id: int, actor: User, reason: str) -> Issue:
     issue = lock_issue(issue_id)
     workflow.require(issue, Action.REJECT, actor)
     reason = require_text("reason", reason, max_length=2000)
@@ -62,10 +63,10 @@ def reject_issue(*, issue_id: int, actor, reason: str) -> Issue:
 def dispatch_issue(
     *,
     issue_id: int,
-    actor,
+    actor: User,
     mode: str,
     lead_unit_id: int,
-    co_unit_ids: list[int] = (),
+    co_unit_ids: Iterable[int] = (),
     note: str = "",
     co_due_days: int | None = None,
     at: datetime | None = None,
@@ -88,7 +89,8 @@ def dispatch_issue(
         errors["co_units"] = _("A transfer has one lead unit and no co-handling units.")
     elif lead is not None and lead.pk in co_ids:
         errors["co_units"] = _("The lead unit cannot also be a co-handling unit.")
-    if errors:
+    # A missing lead is in `errors` already; naming it again tells the type checker.
+    if errors or lead is None:
         raise ValidationError(errors)
     now = at or timezone.now()
     before = issue.status
@@ -147,12 +149,20 @@ def dispatch_issue(
 
 
 # --- unit handlers ------------------------------------------------------------------------------
-def _my_share(issue: Issue, actor) -> IssueAssignment:
+def _unit_id(actor: User) -> int:
+    """The acting handler's unit. workflow.require lets only a unit's handlers take these steps, so
+    an actor without a unit here means the table and this module disagree: a bug, not a 403."""
+    if actor.unit_id is None:
+        raise RuntimeError(f"user {actor.pk} has no unit, yet took a unit's step")
+    return actor.unit_id
+
+
+def _my_share(issue: Issue, actor: User) -> IssueAssignment:
     return (
         IssueAssignment.objects.select_for_update()
         .filter(
             issue=issue,
-            unit_id=actor.unit_id,
+            unit_id=_unit_id(actor),
             status__in=LIVE_SHARES,
         )
         .get()
@@ -160,7 +170,7 @@ def _my_share(issue: Issue, actor) -> IssueAssignment:
 
 
 @transaction.atomic
-def sign_issue(*, issue_id: int, actor) -> Issue:
+def sign_issue(*, issue_id: int, actor: User) -> Issue:
     issue = lock_issue(issue_id)
     workflow.require(issue, Action.SIGN, actor)
     share = _my_share(issue, actor)
@@ -178,7 +188,7 @@ def sign_issue(*, issue_id: int, actor) -> Issue:
 
 
 @transaction.atomic
-def return_issue(*, issue_id: int, actor, reason: str) -> Issue:
+def return_issue(*, issue_id: int, actor: User, reason: str) -> Issue:
     """退单: not this unit's remit. The lead's return sends the issue back to the dispatcher
     (accepted, to dispatch again); a co-unit's return drops only its part."""
     issue = lock_issue(issue_id)
@@ -207,14 +217,14 @@ def return_issue(*, issue_id: int, actor, reason: str) -> Issue:
 
 
 @transaction.atomic
-def request_extension(*, issue_id: int, actor, days: int, reason: str) -> ExtensionRequest:
+def request_extension(*, issue_id: int, actor: User, days: int, reason: str) -> ExtensionRequest:
     issue = lock_issue(issue_id)
     workflow.require(issue, Action.REQUEST_EXTENSION, actor)
     reason = require_text("reason", reason, max_length=2000)
     if not isinstance(days, int) or not 1 <= days <= 30:
         raise ValidationError({"days": _("Between 1 and 30 working days.")})
     request = ExtensionRequest.objects.create(
-        issue=issue, unit_id=actor.unit_id, requested_by=actor, days=days, reason=reason
+        issue=issue, unit_id=_unit_id(actor), requested_by=actor, days=days, reason=reason
     )
     record_event(issue, actor, Action.REQUEST_EXTENSION, from_status=issue.status, note=reason, public=False, days=days)
     notify_about_issue(
@@ -224,7 +234,7 @@ def request_extension(*, issue_id: int, actor, days: int, reason: str) -> Extens
 
 
 @transaction.atomic
-def decide_extension(*, issue_id: int, actor, grant: bool, note: str = "") -> ExtensionRequest:
+def decide_extension(*, issue_id: int, actor: User, grant: bool, note: str = "") -> ExtensionRequest:
     """A granted extension moves the resolve deadline (and the ladder with it); a pending request
     does not stop the clock (§4.6)."""
     issue = lock_issue(issue_id)
@@ -263,7 +273,7 @@ def decide_extension(*, issue_id: int, actor, grant: bool, note: str = "") -> Ex
 
 
 @transaction.atomic
-def reply_part(*, issue_id: int, actor, reply: str) -> IssueAssignment:
+def reply_part(*, issue_id: int, actor: User, reply: str) -> IssueAssignment:
     issue = lock_issue(issue_id)
     workflow.require(issue, Action.REPLY_PART, actor)
     reply = require_text("reply", reply, max_length=10_000)
@@ -282,7 +292,7 @@ def reply_part(*, issue_id: int, actor, reply: str) -> IssueAssignment:
 
 
 @transaction.atomic
-def resolve_issue(*, issue_id: int, actor, answer: str, at: datetime | None = None) -> Issue:
+def resolve_issue(*, issue_id: int, actor: User, answer: str, at: datetime | None = None) -> Issue:
     issue = lock_issue(issue_id)
     workflow.require(issue, Action.RESOLVE, actor)
     answer = require_text("answer", answer, max_length=10_000)
@@ -305,7 +315,7 @@ def resolve_issue(*, issue_id: int, actor, answer: str, at: datetime | None = No
 
 # --- the district, watching over -----------------------------------------------------------------
 @transaction.atomic
-def supervise_issue(*, issue_id: int, actor, note: str, report: bool = False) -> Issue:
+def supervise_issue(*, issue_id: int, actor: User, note: str, report: bool = False) -> Issue:
     """督办 by the district: recorded, and the lead unit and the chain leaders are told. `report`
     marks it for the district's circular (通报)."""
     issue = lock_issue(issue_id)

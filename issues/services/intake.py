@@ -3,15 +3,19 @@ files, and the submission itself with its number, attachments and first notifica
 
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.roles import Role
 from chainparty.scope import parse_id
 from chains.models import Chain, ChainMembership, Enterprise
@@ -46,11 +50,11 @@ ALLOWED_EXTENSIONS = {
 @dataclass
 class Upload:
     name: str
-    content: object  # a django File / UploadedFile
+    content: File  # an UploadedFile, from a form or the API
     size: int
 
 
-def submitter_enterprises(user):
+def submitter_enterprises(user: User) -> QuerySet[Enterprise]:
     """The enterprises a user may raise an issue for: a contact its own, a first secretary those it is
     dispatched to, district staff any (they enter issues collected at complaint sessions)."""
     if user.has_role(Role.DISTRICT_STAFF):
@@ -60,12 +64,12 @@ def submitter_enterprises(user):
         if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id:
             ids.append(user.enterprise_id)
         if user.has_role(Role.FIRST_SECRETARY):
-            ids += list(enterprise_ids_posted_to(user).values_list("enterprise_id", flat=True))
+            ids += list(enterprise_ids_posted_to(user))
         return Enterprise.objects.filter(pk__in=ids)
     return Enterprise.objects.none()
 
 
-def validate_uploads(uploads: list[Upload]) -> list[tuple[Upload, str, str]]:
+def validate_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str, str]]:
     if len(uploads) > MAX_ATTACHMENTS:
         raise ValidationError({"attachments": _("At most %(n)d files.") % {"n": MAX_ATTACHMENTS}})
     checked = []
@@ -85,19 +89,27 @@ def validate_uploads(uploads: list[Upload]) -> list[tuple[Upload, str, str]]:
     return checked
 
 
-def validate_submission(*, actor, enterprise_id, category_code, title, description, chain_id=None):
+def validate_submission(
+    *,
+    actor: User,
+    enterprise_id: object,
+    category_code: str | None,
+    title: str,
+    description: str,
+    chain_id: object = None,
+) -> tuple[Enterprise, IssueCategory, Chain | None]:
     """Check one submission without writing anything; returns the resolved objects. Shared by the
     single form, the API and the complaint-session grid (which validates every row first)."""
     if not actor.has_role(*SUBMITTER_ROLES):
         raise PermissionDenied(_("You may not submit issues."))
-    errors = {}
-    enterprise_id, chain_id = parse_id(enterprise_id), parse_id(chain_id)
+    errors: dict[str, str | list[str]] = {}
+    enterprise_pk, chain_pk = parse_id(enterprise_id), parse_id(chain_id)
     category = IssueCategory.objects.filter(code=category_code, is_active=True).first() if category_code else None
     if not category_code:
         errors["category"] = _("This field is required.")
     elif category is None:
         errors["category"] = _("Unknown category “%(code)s”.") % {"code": category_code}
-    enterprise = submitter_enterprises(actor).filter(pk=enterprise_id).first() if enterprise_id else None
+    enterprise = submitter_enterprises(actor).filter(pk=enterprise_pk).first() if enterprise_pk else None
     if enterprise is None:
         errors["enterprise"] = _("Choose an enterprise you may submit for.")
     for field, value, limit in (("title", title, 200), ("description", description, 10_000)):
@@ -108,14 +120,15 @@ def validate_submission(*, actor, enterprise_id, category_code, title, descripti
     chain = None
     if enterprise is not None:
         memberships = ChainMembership.objects.filter(enterprise=enterprise).order_by("chain__name")
-        if chain_id is not None:
-            chain = Chain.objects.filter(pk=chain_id, pk__in=memberships.values("chain_id")).first()
+        if chain_pk is not None:
+            chain = Chain.objects.filter(pk=chain_pk, pk__in=memberships.values("chain_id")).first()
             if chain is None:
                 errors["chain"] = _("The enterprise is not on this chain.")
         else:
             first = memberships.select_related("chain").first()
             chain = first.chain if first else None
-    if errors:
+    # A missing enterprise or category is in `errors` already; naming them again tells the type checker.
+    if errors or enterprise is None or category is None:
         raise ValidationError(errors)
     return enterprise, category, chain
 
@@ -123,14 +136,14 @@ def validate_submission(*, actor, enterprise_id, category_code, title, descripti
 @transaction.atomic
 def submit_issue(
     *,
-    actor,
+    actor: User,
     enterprise_id: int,
     category_code: str,
     title: str,
     description: str,
     chain_id: int | None = None,
     session: ComplaintSession | None = None,
-    uploads: list[Upload] = (),
+    uploads: Sequence[Upload] = (),
     idempotency_key: str | None = None,
     at: datetime | None = None,
 ) -> Issue:

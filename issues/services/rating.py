@@ -1,29 +1,31 @@
 """The enterprise rates the answer (design §4.6): satisfied or basically satisfied closes the issue;
 unsatisfied reopens it (重办) for a new handling cycle."""
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from issues import deadlines, workflow
-from issues.models import AssignmentRole, AssignmentStatus, Issue, Rating, Satisfaction, Status
+from issues.models import AssignmentRole, AssignmentStatus, Issue, Rating, ReasonCode, Satisfaction, Status
 from issues.notifications import notify_about_issue, unit_handlers
 from issues.services._common import lock_issue, record_event, save_issue
 from issues.workflow import Action
 
-REASON_CODES = {
-    "not_solved": "问题未解决",
-    "slow": "办理不及时",
-    "attitude": "服务态度差",
-    "unclear": "答复不清楚",
-    "other": "其他",
-}
-
 
 @transaction.atomic
 def rate_issue(
-    *, issue_id: int, actor, satisfaction: str, reason_codes: list[str] = (), comment: str = "", at=None
+    *,
+    issue_id: int,
+    actor: User,
+    satisfaction: str,
+    reason_codes: Sequence[str] = (),
+    comment: str = "",
+    at: datetime | None = None,
 ) -> Issue:
     """满意 / 基本满意 close the issue; 不满意 reopens it (重办), counted, with a new resolve deadline."""
     issue = lock_issue(issue_id)
@@ -32,7 +34,7 @@ def rate_issue(
     if satisfaction not in Satisfaction.values:
         errors["satisfaction"] = _("Choose satisfied, basically satisfied or unsatisfied.")
     codes = list(dict.fromkeys(reason_codes or []))
-    unknown = [code for code in codes if code not in REASON_CODES]
+    unknown = [code for code in codes if code not in ReasonCode.values]
     if unknown:
         errors["reason_codes"] = _("Unknown reason: %s") % ", ".join(unknown)
     elif satisfaction == Satisfaction.UNSATISFIED and not codes:

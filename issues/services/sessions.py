@@ -1,20 +1,32 @@
 """Complaint sessions (吐槽大会): district staff open one, then enter the issues collected there as a
 grid, all rows or none."""
 
+from datetime import date
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Unit, UnitKind
+from accounts.models import Unit, UnitKind, User
 from accounts.roles import Role
-from chainparty.scope import parse_id
+from chainparty.scope import find_by_id
 from chains.models import Chain
 from issues.models import ComplaintSession, Issue
 from issues.services.intake import submit_issue, validate_submission
 
 
 @transaction.atomic
-def create_complaint_session(*, actor, title, held_on, place, host_unit_id, chain_id=None, industry_committee_id=None):
+def create_complaint_session(
+    *,
+    actor: User,
+    title: str,
+    held_on: date | None,
+    place: str,
+    host_unit_id: int | None,
+    chain_id: int | None = None,
+    industry_committee_id: int | None = None,
+) -> ComplaintSession:
     if not actor.has_role(Role.DISTRICT_STAFF):
         raise PermissionDenied(_("Only district staff run complaint sessions."))
     errors = {}
@@ -24,17 +36,18 @@ def create_complaint_session(*, actor, title, held_on, place, host_unit_id, chai
         errors["place"] = _("This field is required.")
     if not held_on:
         errors["held_on"] = _("This field is required.")
-    host = Unit.objects.filter(pk=parse_id(host_unit_id)).first()
+    host = find_by_id(Unit.objects.all(), host_unit_id)
     if host is None:
         errors["host_unit"] = _("Choose the host unit.")
     if not chain_id and not industry_committee_id:
         errors["chain"] = _("Give the chain or the industry party committee the session is for.")
-    if chain_id and not Chain.objects.filter(pk=parse_id(chain_id)).exists():
+    if chain_id and find_by_id(Chain.objects.all(), chain_id) is None:
         errors["chain"] = _("Unknown chain.")
     committees = Unit.objects.filter(kind=UnitKind.INDUSTRY_PARTY_COMMITTEE)
-    if industry_committee_id and not committees.filter(pk=parse_id(industry_committee_id)).exists():
+    if industry_committee_id and find_by_id(committees, industry_committee_id) is None:
         errors["industry_committee"] = _("Unknown industry party committee.")
-    if errors:
+    # A missing host or date is in `errors` already; naming them again tells the type checker.
+    if errors or host is None or held_on is None:
         raise ValidationError(errors)
     return ComplaintSession.objects.create(
         title=title.strip(),
@@ -48,10 +61,10 @@ def create_complaint_session(*, actor, title, held_on, place, host_unit_id, chai
 
 
 @transaction.atomic
-def submit_session_issues(*, actor, session: ComplaintSession, rows: list[dict]) -> list[Issue]:
+def submit_session_issues(*, actor: User, session: ComplaintSession, rows: list[dict[str, Any]]) -> list[Issue]:
     """Enter many issues collected at a 吐槽大会. Every row is validated first; if any row has an
     error nothing is saved, and the error names the row (``rows[i].field``)."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     for index, row in enumerate(rows):
         try:
             validate_submission(
