@@ -180,7 +180,7 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseKindEnum": "chains.models.EnterpriseKind",
         "MeasureKindEnum": "chains.models.MeasureKind",
         "IssueStatusEnum": "issues.models.Status",
-        "AssignmentStatusEnum": "issues.models.AssignmentStatus",
+        "ShareStatusEnum": "issues.models.ShareStatus",
         "ExtensionStatusEnum": "issues.models.ExtensionStatus",
         "CategoryKindEnum": "issues.models.CategoryKind",
         "ChainMasterStatusEnum": "chains.models.ChainMasterStatus",

@@ -89,20 +89,20 @@ class ChainAdmin(BusinessAdmin):
         "name",
         "code",
         "lead_unit",
-        "industry_committee_unit",
+        "industry_committee",
         "path_industry_committee",
         "path_department",
         "path_park",
         "leader_list",
         "enterprise_count",
     )
-    list_select_related = ("lead_unit", "industry_committee_unit")
+    list_select_related = ("lead_unit", "industry_committee")
     list_filter = ("path_industry_committee", "path_department", "path_park", "lead_unit", "parks")
     search_fields = ("name", "code")
-    autocomplete_fields = ("lead_unit", "industry_committee_unit", "cooperating_units", "parks")
+    autocomplete_fields = ("lead_unit", "industry_committee", "cooperating_units", "parks")
     fieldsets = (
         (None, {"fields": ("name", "code", "description")}),
-        (_("Units"), {"fields": ("lead_unit", "cooperating_units", "industry_committee_unit")}),
+        (_("Units"), {"fields": ("lead_unit", "cooperating_units", "industry_committee")}),
         (_("Coverage paths"), {"fields": ("path_industry_committee", "path_department", "path_park", "parks")}),
     )
     inlines = [ChainLeadershipInline, ChainSegmentInline]

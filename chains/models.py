@@ -89,7 +89,7 @@ class ChainQuerySet(ScopedQuerySet["Chain"]):
         if user.has_role(Role.CHAIN_LEADER):
             scope |= Q(pk__in=ChainLeadership.objects.filter(user=user).values("chain_id"))
         if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
-            scope |= Q(lead_unit_id=user.unit_id) | Q(industry_committee_unit_id=user.unit_id)
+            scope |= Q(lead_unit_id=user.unit_id) | Q(industry_committee_id=user.unit_id)
             scope |= Q(pk__in=Chain.cooperating_units.through.objects.filter(unit_id=user.unit_id).values("chain_id"))
         if user.has_role(Role.PARK_CHIEF, Role.FIRST_SECRETARY, Role.ENTERPRISE_CONTACT):
             # The chains their enterprises sit on; what they see *of* the chain is limited by
@@ -112,7 +112,7 @@ class Chain(models.Model):
     cooperating_units = models.ManyToManyField(
         "accounts.Unit", verbose_name=_("cooperating units"), blank=True, related_name="chains_cooperating"
     )
-    industry_committee_unit = models.ForeignKey(
+    industry_committee = models.ForeignKey(
         "accounts.Unit",
         verbose_name=_("industry party committee"),
         on_delete=models.PROTECT,
@@ -227,7 +227,7 @@ class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
         if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
             unit_chains = Chain.objects.filter(
                 Q(lead_unit_id=user.unit_id)
-                | Q(industry_committee_unit_id=user.unit_id)
+                | Q(industry_committee_id=user.unit_id)
                 | Q(cooperating_units__id=user.unit_id)
             ).values("pk")
             scope |= Q(pk__in=ChainMembership.objects.filter(chain_id__in=unit_chains).values("enterprise_id"))

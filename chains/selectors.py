@@ -25,7 +25,7 @@ def list_chains_for_user(user: AnyUser) -> QuerySet[Chain]:
     visible = Enterprise.objects.visible_to(user).values("pk")
     return (
         Chain.objects.visible_to(user)
-        .select_related("lead_unit", "industry_committee_unit")
+        .select_related("lead_unit", "industry_committee")
         .prefetch_related(
             Prefetch("leaderships", queryset=ChainLeadership.objects.select_related("user")),
             Prefetch(

@@ -60,7 +60,7 @@ class ChainSerializer(serializers.ModelSerializer):
     coverage_paths = serializers.ListField(child=serializers.CharField(), read_only=True)
     lead_unit = UnitRefSerializer(read_only=True)
     cooperating_units = UnitRefSerializer(many=True, read_only=True)
-    industry_committee_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    industry_committee = UnitRefSerializer(read_only=True, allow_null=True)
     leaders = LeaderSerializer(source="leaderships", many=True, read_only=True)
     segments = SegmentSerializer(many=True, read_only=True)
     chain_master = serializers.SerializerMethodField()
@@ -79,7 +79,7 @@ class ChainSerializer(serializers.ModelSerializer):
             "coverage_paths",
             "lead_unit",
             "cooperating_units",
-            "industry_committee_unit",
+            "industry_committee",
             "leaders",
             "segments",
             "chain_master",

@@ -13,9 +13,9 @@ from accounts.admin import BusinessAdmin, BusinessTabularInline, ReadOnlyMixin
 from issues.models import (
     ComplaintSession,
     Issue,
-    IssueAssignment,
     IssueCategory,
     IssueEvent,
+    IssueShare,
     RoutingRule,
 )
 
@@ -54,8 +54,8 @@ class ComplaintSessionAdmin(BusinessAdmin):
 
 
 # --- issues (read-only) -------------------------------------------------------------------------
-class AssignmentInline(ReadOnlyMixin, BusinessTabularInline):
-    model = IssueAssignment
+class ShareInline(ReadOnlyMixin, BusinessTabularInline):
+    model = IssueShare
     fields = ("unit", "role", "status", "due_at", "signed_at", "replied_at", "reply")
     readonly_fields = fields
     verbose_name_plural = _("handling units")
@@ -90,7 +90,7 @@ class IssueAdmin(ReadOnlyMixin, BusinessAdmin):
     list_filter = ("status", "escalation_level", "dispatch_mode", "category")
     search_fields = ("^number", "title")
     date_hierarchy = "created_at"
-    inlines = [AssignmentInline, TimelineInline]
+    inlines = [ShareInline, TimelineInline]
     readonly_fields = [field.name for field in Issue._meta.fields]
 
 

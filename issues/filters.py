@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from chainparty.api import ScopedFilterSet
 from chainparty.dates import start_of_day
 from chains.models import Chain
-from issues.models import LIVE_SHARES, Issue, IssueAssignment, IssueCategory, Status
+from issues.models import LIVE_SHARES, Issue, IssueCategory, IssueShare, Status
 
 
 # An id: a whole number (NumberFilter would take decimals).
@@ -92,7 +92,7 @@ class IssueFilter(ScopedFilterSet):
 
     def filter_unit(self, queryset, name, value):
         # A unit's live share, lead or co-handling; a subquery so that no row is repeated.
-        shares = IssueAssignment.objects.filter(unit_id=value, status__in=LIVE_SHARES).values("issue_id")
+        shares = IssueShare.objects.filter(unit_id=value, status__in=LIVE_SHARES).values("issue_id")
         return queryset.filter(pk__in=shares)
 
     def filter_overdue(self, queryset, name, value):

@@ -2,7 +2,7 @@
 satisfaction rates"), computed in SQL with conditional aggregation: one query for the figures of
 every unit asked for, one for the units themselves, whatever their number.
 
-The cohort of a period is the shares (IssueAssignment rows) created in it, by local date in
+The cohort of a period is the shares (IssueShare rows) created in it, by local date in
 Asia/Shanghai, both ends included. For each unit:
 
 - dispatched: its shares, lead and co-handling, whatever became of them;
@@ -38,10 +38,10 @@ from chainparty.dates import start_of_day
 from chains.models import Chain
 from issues.models import (
     LIVE_SHARES,
-    AssignmentRole,
-    AssignmentStatus,
-    IssueAssignment,
+    IssueShare,
     Satisfaction,
+    ShareRole,
+    ShareStatus,
     Status,
     overdue_q,
 )
@@ -68,11 +68,11 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
     chosen = Unit.objects.filter(is_active=True) if unit_ids is None else Unit.objects.filter(pk__in=list(unit_ids))
     units = list(chosen.order_by("kind", "name"))
 
-    lead = Q(role=AssignmentRole.LEAD, status__in=LIVE_SHARES)
-    not_cancelled = ~Q(status=AssignmentStatus.CANCELLED)
+    lead = Q(role=ShareRole.LEAD, status__in=LIVE_SHARES)
+    not_cancelled = ~Q(status=ShareStatus.CANCELLED)
     done = Q(issue__status__in=[Status.RESOLVED, Status.CLOSED], issue__resolved_at__isnull=False)
     figures = (
-        IssueAssignment.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=[u.pk for u in units])
+        IssueShare.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=[u.pk for u in units])
         .values("unit_id")
         .order_by()
         .annotate(
@@ -93,7 +93,7 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
                 distinct=True,
                 filter=lead & Q(issue__ratings__satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY]),
             ),
-            returns=Count("pk", distinct=True, filter=Q(status=AssignmentStatus.RETURNED)),
+            returns=Count("pk", distinct=True, filter=Q(status=ShareStatus.RETURNED)),
             extensions=Count(
                 "issue__extension_requests",
                 distinct=True,

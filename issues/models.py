@@ -168,7 +168,7 @@ class IssueQuerySet(ScopedQuerySet["Issue"]):
         enterprises they are posted to; an enterprise its own."""
         scope = Q(pk__in=[])
         if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
-            live = IssueAssignment.objects.filter(unit_id=user.unit_id, status__in=LIVE_SHARES)
+            live = IssueShare.objects.filter(unit_id=user.unit_id, status__in=LIVE_SHARES)
             scope |= Q(pk__in=live.values("issue_id"))
             # The level-1 rung: the lead unit's industry party committee sees what escalated to it.
             scope |= Q(escalation_level__gte=1, lead_unit__industry_committee_id=user.unit_id)
@@ -275,12 +275,12 @@ class Issue(models.Model):
         return reverse("issues:issue-detail", args=[self.pk])
 
 
-class AssignmentRole(models.TextChoices):
+class ShareRole(models.TextChoices):
     LEAD = "lead", _("Lead unit")
     CO = "co", _("Co-handling unit")
 
 
-class AssignmentStatus(models.TextChoices):
+class ShareStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting signature")
     SIGNED = "signed", _("Signed for")
     REPLIED = "replied", _("Replied")
@@ -290,18 +290,16 @@ class AssignmentStatus(models.TextChoices):
 
 # A share still in play: it gives its unit sight of the issue and a say in it. Returned and
 # cancelled shares are history.
-LIVE_SHARES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
+LIVE_SHARES = (ShareStatus.PENDING, ShareStatus.SIGNED, ShareStatus.REPLIED)
 
 
-class IssueAssignment(models.Model):
+class IssueShare(models.Model):
     """A unit's share of an issue: the lead unit's, and in joint handling each co-unit's part."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="assignments")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="shares")
     unit = models.ForeignKey("accounts.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("role"), max_length=4, choices=AssignmentRole.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
-    )
+    role = models.CharField(_("role"), max_length=4, choices=ShareRole.choices)
+    status = models.CharField(_("status"), max_length=10, choices=ShareStatus.choices, default=ShareStatus.PENDING)
     # This share's own sign-for deadline (the issue's moves on when it is dispatched again); the
     # unit's response rate is judged against it.
     sign_due_at = models.DateTimeField(_("sign for by"), null=True, blank=True)
@@ -312,17 +310,17 @@ class IssueAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("assignment")
-        verbose_name_plural = _("assignments")
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
         constraints = [
             # One live share per unit and issue; cancelled/returned rows are history.
             models.UniqueConstraint(
                 fields=["issue", "unit"],
                 condition=Q(status__in=LIVE_SHARES),
-                name="assignment_one_live_per_unit",
+                name="share_one_live_per_unit",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status")]
+        indexes = [models.Index(fields=["unit", "status"], name="share_unit_status")]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_role_display()} · {self.get_status_display()}"

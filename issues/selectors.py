@@ -21,12 +21,12 @@ from chains.models import Chain
 from issues.models import (
     HANDLING_STATUSES,
     LIVE_SHARES,
-    AssignmentStatus,
     ComplaintSession,
     ExtensionRequest,
     Issue,
-    IssueAssignment,
     IssueEvent,
+    IssueShare,
+    ShareStatus,
 )
 
 INTERNAL_ROLES = (Role.DISTRICT_STAFF, Role.UNIT_HANDLER, Role.CHAIN_LEADER)
@@ -49,7 +49,7 @@ def get_issue_for_user(user, issue_id) -> Issue:
     The enterprise side (see sees_internal) gets the live shares only: a returned or cancelled share
     is an internal step, like the return in the timeline. The workflow asks about live shares only,
     so allowed_actions is the same either way."""
-    shares = IssueAssignment.objects.select_related("unit").order_by("role", "pk")
+    shares = IssueShare.objects.select_related("unit").order_by("role", "pk")
     if not sees_internal(user):
         shares = shares.filter(status__in=LIVE_SHARES)
     queryset = (
@@ -57,7 +57,7 @@ def get_issue_for_user(user, issue_id) -> Issue:
         .with_overdue(timezone.now())
         .select_related("enterprise", "chain", "category", "lead_unit", "session", "submitted_by")
         .prefetch_related(
-            Prefetch("assignments", queryset=shares),
+            Prefetch("shares", queryset=shares),
             Prefetch("extension_requests", queryset=ExtensionRequest.objects.order_by("-created_at")),
             "attachments",
         )
@@ -95,9 +95,7 @@ def list_complaint_sessions_for_user(user) -> QuerySet[ComplaintSession]:
     elif user.has_role(Role.UNIT_HANDLER) and user.unit_id:
         unit = user.unit_id
         cooperating = Chain.cooperating_units.through.objects.filter(unit_id=unit).values("chain_id")
-        dispatched = IssueAssignment.objects.filter(unit_id=unit, issue__session__isnull=False).values(
-            "issue__session_id"
-        )
+        dispatched = IssueShare.objects.filter(unit_id=unit, issue__session__isnull=False).values("issue__session_id")
         scoped = sessions.filter(
             Q(host_unit_id=unit)
             | Q(industry_committee_id=unit)
@@ -115,7 +113,7 @@ def list_complaint_sessions_for_user(user) -> QuerySet[ComplaintSession]:
     )
 
 
-def list_queue_for_user(user) -> QuerySet[IssueAssignment]:
+def list_queue_for_user(user) -> QuerySet[IssueShare]:
     """我的待办: the shares of the user's unit waiting for a signature or an answer, on issues the user
     may see that are still being handled; the nearest deadline first. Empty without a unit.
 
@@ -123,14 +121,14 @@ def list_queue_for_user(user) -> QuerySet[IssueAssignment]:
     sign-for clock, a signed one on its own due date — and `is_overdue`, past it now (None without
     a deadline)."""
     if not getattr(user, "unit_id", None):
-        return IssueAssignment.objects.none()
+        return IssueShare.objects.none()
     return (
-        IssueAssignment.objects.filter(
+        IssueShare.objects.filter(
             unit_id=user.unit_id,
-            status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED],
+            status__in=[ShareStatus.PENDING, ShareStatus.SIGNED],
             issue__in=Issue.objects.visible_to(user).filter(status__in=HANDLING_STATUSES).values("pk"),
         )
-        .annotate(due=Case(When(status=AssignmentStatus.PENDING, then=F("issue__sign_due_at")), default=F("due_at")))
+        .annotate(due=Case(When(status=ShareStatus.PENDING, then=F("issue__sign_due_at")), default=F("due_at")))
         .annotate(is_overdue=ExpressionWrapper(Q(due__lt=timezone.now()), output_field=BooleanField()))
         .select_related("issue__enterprise", "issue__category", "issue__chain")
         .order_by("due_at", "pk")

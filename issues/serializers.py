@@ -187,20 +187,20 @@ class DeadlinesSerializer(serializers.Serializer):
     rate_due_at = serializers.DateTimeField(allow_null=True)
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class ShareSerializer(serializers.ModelSerializer):
     unit = UnitRefSerializer(read_only=True)
     reply = serializers.SerializerMethodField()
 
     class Meta:
-        model = models.IssueAssignment
+        model = models.IssueShare
         fields = ["id", "unit", "role", "status", "due_at", "signed_at", "reply", "replied_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
-    def get_reply(self, assignment) -> str:
+    def get_reply(self, share) -> str:
         # A co-unit's part is internal working material; the lead's reply is the public answer.
-        if assignment.role == models.AssignmentRole.CO and not self.context.get("sees_internal"):
+        if share.role == models.ShareRole.CO and not self.context.get("sees_internal"):
             return ""
-        return assignment.reply
+        return share.reply
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -237,7 +237,7 @@ class IssueDetailSerializer(IssueListSerializer):
 
     submitted_by = PersonRefSerializer(read_only=True)
     deadlines = serializers.SerializerMethodField()
-    assignments = AssignmentSerializer(many=True, read_only=True)
+    shares = ShareSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     ratings = RatingSerializer(many=True, read_only=True)
     extension_requests = serializers.SerializerMethodField()
@@ -259,7 +259,7 @@ class IssueDetailSerializer(IssueListSerializer):
             "signed_at",
             "resolved_at",
             "closed_at",
-            "assignments",
+            "shares",
             "attachments",
             "ratings",
             "extension_requests",

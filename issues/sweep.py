@@ -24,11 +24,11 @@ from inbox.services import request_email_delivery
 from issues.models import (
     HANDLING_STATUSES,
     AlertKind,
-    AssignmentStatus,
     Issue,
     IssueAlert,
-    IssueAssignment,
     IssueEvent,
+    IssueShare,
+    ShareStatus,
     Status,
 )
 from issues.workflow import Action
@@ -81,14 +81,13 @@ def _prep(model: type[Model], name: str, value: object) -> Any:
 
 def _recipients(step: Step) -> tuple[str, list[str]] | None:
     """SQL condition on u (user), g (group), i (issue) selecting who hears of this step."""
-    assignment, unit = _table(IssueAssignment), _table(Unit)
+    share, unit = _table(IssueShare), _table(Unit)
     if step.kind == AlertKind.WARN_ACCEPT:
         return "g.name = %s", [Role.DISTRICT_STAFF.value]
     if step.kind == AlertKind.WARN_SIGN:
         return (
-            f"u.unit_id IN (SELECT s.unit_id FROM {assignment} s WHERE s.issue_id = i.id AND s.status = %s) "
-            "AND g.name = %s",
-            [AssignmentStatus.PENDING.value, Role.UNIT_HANDLER.value],
+            f"u.unit_id IN (SELECT s.unit_id FROM {share} s WHERE s.issue_id = i.id AND s.status = %s) AND g.name = %s",
+            [ShareStatus.PENDING.value, Role.UNIT_HANDLER.value],
         )
     if step.kind == AlertKind.WARN_RESOLVE:
         return "u.unit_id = i.lead_unit_id AND g.name = %s", [Role.UNIT_HANDLER.value]

@@ -26,12 +26,12 @@ from issues.actions import ISSUE_ACTIONS
 from issues.filters import IssueFilter
 from issues.models import (
     AlertKind,
-    AssignmentStatus,
     Attachment,
     Issue,
     IssueCategory,
     ReasonCode,
     Satisfaction,
+    ShareStatus,
     Status,
 )
 from issues.selectors import (
@@ -87,7 +87,7 @@ def queue(request):
         {
             "share": share,
             "issue": share.issue,
-            "pending": share.status == AssignmentStatus.PENDING,
+            "pending": share.status == ShareStatus.PENDING,
             "due": share.due,
             "overdue": share.is_overdue,
         }
@@ -176,7 +176,7 @@ def _render_detail(request, issue, *, bound=None, status=200):
 
     context = {
         "issue": issue,
-        "assignments": issue.assignments.all(),
+        "shares": issue.shares.all(),
         "attachments": issue.attachments.all(),
         "extensions": issue.extension_requests.all() if internal else [],
         "timeline": _timeline(user, issue),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 import chainparty.errors
 from accounts.roles import Role
-from issues.models import LIVE_SHARES, AssignmentRole, AssignmentStatus, Issue, Status
+from issues.models import LIVE_SHARES, Issue, ShareRole, ShareStatus, Status
 
 
 class Action(models.TextChoices):
@@ -53,26 +53,26 @@ def _staff(issue: Issue, user) -> bool:
     return user.has_role(Role.DISTRICT_STAFF)
 
 
-def _live_assignments(issue: Issue, user):
+def _live_shares(issue: Issue, user):
     if not (user.has_role(Role.UNIT_HANDLER) and user.unit_id):
         return []
-    return [a for a in issue.assignments.all() if a.unit_id == user.unit_id and a.status in LIVE_SHARES]
+    return [a for a in issue.shares.all() if a.unit_id == user.unit_id and a.status in LIVE_SHARES]
 
 
 def _lead_handler(issue: Issue, user) -> bool:
-    return any(a.role == AssignmentRole.LEAD for a in _live_assignments(issue, user))
+    return any(a.role == ShareRole.LEAD for a in _live_shares(issue, user))
 
 
 def _any_handler(issue: Issue, user) -> bool:
-    return bool(_live_assignments(issue, user))
+    return bool(_live_shares(issue, user))
 
 
 def _co_handler(issue: Issue, user) -> bool:
-    return any(a.role == AssignmentRole.CO for a in _live_assignments(issue, user))
+    return any(a.role == ShareRole.CO for a in _live_shares(issue, user))
 
 
 def _pending_signer(issue: Issue, user) -> bool:
-    return any(a.status == AssignmentStatus.PENDING for a in _live_assignments(issue, user))
+    return any(a.status == ShareStatus.PENDING for a in _live_shares(issue, user))
 
 
 def _rater(issue: Issue, user) -> bool:
@@ -92,15 +92,12 @@ def _anyone(issue: Issue, user) -> bool:
 def _co_parts_replied(issue: Issue, user) -> bool:
     """In joint handling the lead writes the final answer once every co-unit has written its part."""
     return not any(
-        a.role == AssignmentRole.CO and a.status in (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)
-        for a in issue.assignments.all()
+        a.role == ShareRole.CO and a.status in (ShareStatus.PENDING, ShareStatus.SIGNED) for a in issue.shares.all()
     )
 
 
 def _signed_co_part(issue: Issue, user) -> bool:
-    return any(
-        a.role == AssignmentRole.CO and a.status == AssignmentStatus.SIGNED for a in _live_assignments(issue, user)
-    )
+    return any(a.role == ShareRole.CO and a.status == ShareStatus.SIGNED for a in _live_shares(issue, user))
 
 
 def _no_pending_extension(issue: Issue, user) -> bool:

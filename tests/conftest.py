@@ -53,7 +53,7 @@ def world(db):
     park_a = f.ParkFactory(name="科学城A")
     park_b = f.ParkFactory(name="加速器B")
 
-    chain_a = f.ChainFactory(name="生物医药链A", code="chain-a", lead_unit=dept_a, industry_committee_unit=ic_a)
+    chain_a = f.ChainFactory(name="生物医药链A", code="chain-a", lead_unit=dept_a, industry_committee=ic_a)
     chain_b = f.ChainFactory(name="新能源链B", code="chain-b", lead_unit=dept_b)
     seg_a = f.SegmentFactory(chain=chain_a, name="研发A")
     seg_b = f.SegmentFactory(chain=chain_b, name="制造B")

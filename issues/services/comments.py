@@ -22,7 +22,7 @@ def comment_on_issue(*, issue_id: int, actor: User, text: str, public: bool = Tr
     if not public and not sees_internal(actor):
         raise ValidationError({"public": _("Internal comments are for government users only.")})
     event = record_event(issue, actor, Action.COMMENT, from_status=issue.status, note=text, public=public)
-    units = list(issue.assignments.filter(status__in=LIVE_SHARES).values_list("unit_id", flat=True))
+    units = list(issue.shares.filter(status__in=LIVE_SHARES).values_list("unit_id", flat=True))
     recipients = unit_handlers(units) | district_staff()
     if public:
         recipients = recipients | enterprise_people(issue)

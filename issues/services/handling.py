@@ -14,13 +14,13 @@ from accounts.models import Unit, User
 from issues import deadlines, workflow
 from issues.models import (
     LIVE_SHARES,
-    AssignmentRole,
-    AssignmentStatus,
     DispatchMode,
     ExtensionRequest,
     ExtensionStatus,
     Issue,
-    IssueAssignment,
+    IssueShare,
+    ShareRole,
+    ShareStatus,
     Status,
 )
 from issues.notifications import chain_leaders, district_staff, enterprise_people, notify_about_issue, unit_handlers
@@ -112,20 +112,18 @@ def dispatch_issue(
         *deadlines.CYCLE_FIELDS,
     )
     co_due = deadlines.co_part_due(issue, now, co_due_days)
-    IssueAssignment.objects.bulk_create(
+    IssueShare.objects.bulk_create(
         [
-            IssueAssignment(
+            IssueShare(
                 issue=issue,
                 unit=lead,
-                role=AssignmentRole.LEAD,
+                role=ShareRole.LEAD,
                 sign_due_at=issue.sign_due_at,
                 due_at=issue.resolve_due_at,
             )
         ]
         + [
-            IssueAssignment(
-                issue=issue, unit=unit, role=AssignmentRole.CO, sign_due_at=issue.sign_due_at, due_at=co_due
-            )
+            IssueShare(issue=issue, unit=unit, role=ShareRole.CO, sign_due_at=issue.sign_due_at, due_at=co_due)
             for unit in co_units
         ]
     )
@@ -157,9 +155,9 @@ def _unit_id(actor: User) -> int:
     return actor.unit_id
 
 
-def _my_share(issue: Issue, actor: User) -> IssueAssignment:
+def _my_share(issue: Issue, actor: User) -> IssueShare:
     return (
-        IssueAssignment.objects.select_for_update()
+        IssueShare.objects.select_for_update()
         .filter(
             issue=issue,
             unit_id=_unit_id(actor),
@@ -175,11 +173,11 @@ def sign_issue(*, issue_id: int, actor: User) -> Issue:
     workflow.require(issue, Action.SIGN, actor)
     share = _my_share(issue, actor)
     now = timezone.now()
-    share.status = AssignmentStatus.SIGNED
+    share.status = ShareStatus.SIGNED
     share.signed_at = now
     share.save(update_fields=["status", "signed_at"])
     before = issue.status
-    if share.role == AssignmentRole.LEAD:
+    if share.role == ShareRole.LEAD:
         issue.status = Status.IN_PROGRESS
         issue.signed_at = now
         save_issue(issue, "status", "signed_at")
@@ -196,10 +194,10 @@ def return_issue(*, issue_id: int, actor: User, reason: str) -> Issue:
     reason = require_text("reason", reason, max_length=2000)
     share = _my_share(issue, actor)
     before = issue.status
-    share.status = AssignmentStatus.RETURNED
+    share.status = ShareStatus.RETURNED
     share.save(update_fields=["status"])
-    if share.role == AssignmentRole.LEAD:
-        issue.assignments.filter(status__in=LIVE_SHARES).update(status=AssignmentStatus.CANCELLED)
+    if share.role == ShareRole.LEAD:
+        issue.shares.filter(status__in=LIVE_SHARES).update(status=ShareStatus.CANCELLED)
         issue.extension_requests.filter(status=ExtensionStatus.PENDING).update(
             status=ExtensionStatus.DENIED, decision_note=_("Withdrawn: the issue was returned.")
         )
@@ -249,9 +247,9 @@ def decide_extension(*, issue_id: int, actor: User, grant: bool, note: str = "")
         deadlines.extend_resolve_deadline(issue, request.days)
         deadlines.begin_handling_cycle(issue)
         save_issue(issue, *deadlines.RESOLVE_FIELDS, *deadlines.CYCLE_FIELDS)
-        issue.assignments.filter(
-            role=AssignmentRole.LEAD, status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED]
-        ).update(due_at=issue.resolve_due_at)
+        issue.shares.filter(role=ShareRole.LEAD, status__in=[ShareStatus.PENDING, ShareStatus.SIGNED]).update(
+            due_at=issue.resolve_due_at
+        )
     record_event(
         issue,
         actor,
@@ -273,12 +271,12 @@ def decide_extension(*, issue_id: int, actor: User, grant: bool, note: str = "")
 
 
 @transaction.atomic
-def reply_part(*, issue_id: int, actor: User, reply: str) -> IssueAssignment:
+def reply_part(*, issue_id: int, actor: User, reply: str) -> IssueShare:
     issue = lock_issue(issue_id)
     workflow.require(issue, Action.REPLY_PART, actor)
     reply = require_text("reply", reply, max_length=10_000)
     share = _my_share(issue, actor)
-    share.status = AssignmentStatus.REPLIED
+    share.status = ShareStatus.REPLIED
     share.reply = reply
     share.replied_at = timezone.now()
     share.save(update_fields=["status", "reply", "replied_at"])
@@ -303,8 +301,8 @@ def resolve_issue(*, issue_id: int, actor: User, answer: str, at: datetime | Non
     issue.resolved_at = now
     deadlines.start_rating_clock(issue, now)
     save_issue(issue, "status", "answer", "resolved_at", "rate_due_at")
-    issue.assignments.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.SIGNED).update(
-        status=AssignmentStatus.REPLIED, reply=answer, replied_at=now
+    issue.shares.filter(role=ShareRole.LEAD, status=ShareStatus.SIGNED).update(
+        status=ShareStatus.REPLIED, reply=answer, replied_at=now
     )
     record_event(issue, actor, Action.RESOLVE, from_status=before, note=answer, at=now)
     notify_about_issue(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from issues import deadlines, workflow
-from issues.models import AssignmentRole, AssignmentStatus, Issue, Rating, ReasonCode, Satisfaction, Status
+from issues.models import Issue, Rating, ReasonCode, Satisfaction, ShareRole, ShareStatus, Status
 from issues.notifications import notify_about_issue, unit_handlers
 from issues.services._common import lock_issue, record_event, save_issue
 from issues.workflow import Action
@@ -55,8 +55,8 @@ def rate_issue(
         deadlines.restart_resolve_clock(issue, now)
         deadlines.begin_handling_cycle(issue)
         save_issue(issue, "status", "reopen_count", "rate_due_at", *deadlines.RESOLVE_FIELDS, *deadlines.CYCLE_FIELDS)
-        issue.assignments.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.REPLIED).update(
-            status=AssignmentStatus.SIGNED, due_at=issue.resolve_due_at
+        issue.shares.filter(role=ShareRole.LEAD, status=ShareStatus.REPLIED).update(
+            status=ShareStatus.SIGNED, due_at=issue.resolve_due_at
         )
         recipients = unit_handlers([issue.lead_unit_id])
         subject = _("Reopened: the enterprise is not satisfied")

@@ -36,7 +36,7 @@ def _grow(world, n: int) -> dict[str, list[str]]:
         f.MembershipFactory(enterprise=enterprise, chain=world.chain_a, segment=world.seg_a)
         f.HonourFactory(enterprise=enterprise, honour=Honour.HIGH_TECH)
         f.HonourFactory(enterprise=enterprise, honour=Honour.LITTLE_GIANT)
-        chain = f.ChainFactory(industry_committee_unit=world.ic_a)
+        chain = f.ChainFactory(industry_committee=world.ic_a)
         f.LeadershipFactory(chain=chain)
         f.LeadershipFactory(chain=chain, role="deputy")
         f.ChainMasterFactory(chain=chain, enterprise=enterprise, status="designated")

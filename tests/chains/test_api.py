@@ -178,7 +178,7 @@ class TestShapes:
         body = api.get(detail_url("chain", world.chain_a)).json()
         assert body["code"] == "chain-a"
         assert body["lead_unit"] == {"id": world.dept_a.pk, "name": "经济部门A"}
-        assert body["industry_committee_unit"] == {"id": world.ic_a.pk, "name": "行业党委A"}
+        assert body["industry_committee"] == {"id": world.ic_a.pk, "name": "行业党委A"}
         assert body["cooperating_units"] == [{"id": world.dept_b.pk, "name": "经济部门B"}]
         assert (body["path_industry_committee"], body["path_department"], body["path_park"]) == (False, True, True)
         assert len(body["coverage_paths"]) == 2
@@ -562,7 +562,7 @@ def add_enterprises(world, n):
 
 def add_chains(world, n):
     for _ in range(n):
-        chain = f.ChainFactory(industry_committee_unit=world.ic_a)
+        chain = f.ChainFactory(industry_committee=world.ic_a)
         chain.cooperating_units.add(world.dept_a, world.dept_b)
         f.LeadershipFactory(chain=chain, user=world.leader_a)
         f.LeadershipFactory(chain=chain)

@@ -191,7 +191,7 @@ def test_every_chain_is_complete():
     for chain in chains:
         assert 8 <= chain.n <= 15, chain
         assert chain.cooperating_units.all()
-        assert chain.industry_committee_unit.kind == UnitKind.INDUSTRY_PARTY_COMMITTEE
+        assert chain.industry_committee.kind == UnitKind.INDUSTRY_PARTY_COMMITTEE
         assert {s.position for s in chain.segments.all()} == set(SegmentPosition.values), chain
         roles = {leadership.role for leadership in chain.leaderships.all()}
         assert roles == {LeaderRole.LEADER, LeaderRole.DEPUTY}, chain

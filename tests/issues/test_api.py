@@ -28,9 +28,9 @@ from issues.models import (
     ComplaintSession,
     ExtensionRequest,
     Issue,
-    IssueAssignment,
     IssueCategory,
     IssueEvent,
+    IssueShare,
     Rating,
     RoutingRule,
 )
@@ -130,7 +130,7 @@ def snapshot(issue) -> tuple:
     """Everything an action could write."""
     return (
         Issue.objects.filter(pk=issue.pk).values().get(),
-        list(IssueAssignment.objects.filter(issue=issue).order_by("pk").values()),
+        list(IssueShare.objects.filter(issue=issue).order_by("pk").values()),
         list(ExtensionRequest.objects.filter(issue=issue).order_by("pk").values()),
         IssueEvent.objects.filter(issue=issue).count(),
         Rating.objects.filter(issue=issue).count(),
@@ -179,9 +179,7 @@ def test_transfer_flow_over_http(api, world):
     )
     assert body["status"] == "dispatched"
     assert body["dispatch_mode"] == "transfer"
-    assert [(a["unit"]["id"], a["role"], a["status"]) for a in body["assignments"]] == [
-        (world.dept_a.pk, "lead", "pending")
-    ]
+    assert [(a["unit"]["id"], a["role"], a["status"]) for a in body["shares"]] == [(world.dept_a.pk, "lead", "pending")]
     assert body["deadlines"]["sign_due_at"]
     assert body["deadlines"]["resolve_due_at"]
 
@@ -270,7 +268,7 @@ def test_joint_flow_over_http(api, world):
             {"mode": "joint", "lead_unit": world.dept_a.pk, "co_units": [world.dept_b.pk, world.town.pk]},
         )
     )
-    assert sorted((a["unit"]["id"], a["role"]) for a in body["assignments"]) == sorted(
+    assert sorted((a["unit"]["id"], a["role"]) for a in body["shares"]) == sorted(
         [(world.dept_a.pk, "lead"), (world.dept_b.pk, "co"), (world.town.pk, "co")]
     )
     # The co-handling units sign and write their parts; the lead signs.
@@ -294,7 +292,7 @@ def test_joint_flow_over_http(api, world):
     # The co-units' parts are internal: staff read them, the enterprise side does not.
     def replies(user):
         body = ok(as_user(api, user).get(detail_url(issue)))
-        return {(a["unit"]["id"], a["role"]): a["reply"] for a in body["assignments"]}
+        return {(a["unit"]["id"], a["role"]): a["reply"] for a in body["shares"]}
 
     assert replies(world.staff) == {
         (world.dept_a.pk, "lead"): "已合并为每季一次联合检查",
@@ -332,7 +330,7 @@ def test_a_co_unit_return_drops_only_its_part_and_the_lead_return_goes_back_to_t
     assert as_user(api, world.handler_town).get(detail_url(issue)).status_code == 404
     body = ok(as_user(api, world.staff).get(detail_url(issue)))
     assert body["status"] == "dispatched"
-    assert {(a["unit"]["id"], a["status"]) for a in body["assignments"]} >= {(world.town.pk, "returned")}
+    assert {(a["unit"]["id"], a["status"]) for a in body["shares"]} >= {(world.town.pk, "returned")}
     assert act(api, world.handler_a, issue, "return", {"reason": "应由B部门牵头"}).status_code == 204
     body = ok(as_user(api, world.staff).get(detail_url(issue)))
     assert body["status"] == "accepted"
@@ -800,8 +798,8 @@ def _many_issues(world, category, count: int) -> None:
             status="dispatched",
             lead_unit=world.dept_a,
         )
-        IssueAssignment.objects.create(issue=issue, unit=world.dept_a, role="lead")
-        IssueAssignment.objects.create(issue=issue, unit=world.town, role="co")
+        IssueShare.objects.create(issue=issue, unit=world.dept_a, role="lead")
+        IssueShare.objects.create(issue=issue, unit=world.town, role="co")
 
 
 @pytest.mark.parametrize("who", ["staff", "handler_a", "contact_a", "leader_a"])
@@ -1211,11 +1209,9 @@ def _returned_and_redispatched(world) -> Issue:
 def test_the_enterprise_side_does_not_see_returned_or_cancelled_shares(api, world, who):
     issue = _returned_and_redispatched(world)
     staff = ok(as_user(api, world.staff).get(detail_url(issue)))
-    assert {a["status"] for a in staff["assignments"]} == {"returned", "cancelled", "pending"}
+    assert {a["status"] for a in staff["shares"]} == {"returned", "cancelled", "pending"}
     body = ok(as_user(api, getattr(world, who)).get(detail_url(issue)))
-    assert [(a["unit"]["id"], a["role"], a["status"]) for a in body["assignments"]] == [
-        (world.dept_b.pk, "lead", "pending")
-    ]
+    assert [(a["unit"]["id"], a["role"], a["status"]) for a in body["shares"]] == [(world.dept_b.pk, "lead", "pending")]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ through the services (a timeline entry per step), at the instant it was asked fo
 
 import pytest
 
-from issues.models import ExtensionRequest, IssueAssignment, IssueEvent, Rating
+from issues.models import ExtensionRequest, IssueEvent, IssueShare, Rating
 from tests.clock import at
 from tests.issues.builders import issue_in
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def shares(issue):
-    return sorted(IssueAssignment.objects.filter(issue=issue).values_list("unit__name", "role", "status"))
+    return sorted(IssueShare.objects.filter(issue=issue).values_list("unit__name", "role", "status"))
 
 
 def timeline(issue):

@@ -83,7 +83,7 @@ def test_the_category_resolve_days_are_used(world, calendar_2026):
 
 def test_the_co_units_part_is_due_halfway_and_never_after_the_lead(world, categories, calendar_2026):
     issue = issue_in(world, "dispatched", at=at(9, 30), mode="joint", co=[world.dept_b])
-    shares = {a.role: a.due_at for a in issue.assignments.all()}
+    shares = {a.role: a.due_at for a in issue.shares.all()}
     # Thu 8, Fri 9, Sat 10, Mon 12 … Fri 16, Mon 19, Tue 20.
     assert shares["lead"] == issue.resolve_due_at == end_of(10, 20)
     # Half of 10 working days: Thu 8, Fri 9, Sat 10, Mon 12, Tue 13.

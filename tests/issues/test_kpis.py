@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from issues.kpis import unit_kpis, unit_ranking
-from issues.models import ExtensionRequest, Issue, IssueAssignment, Rating
+from issues.models import ExtensionRequest, Issue, IssueShare, Rating
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +58,10 @@ def history(world, categories):
 
     def share(issue, unit, role, status, *, created, signed=None):
         # Each share keeps the sign-for deadline it was dispatched with.
-        assignment = IssueAssignment.objects.create(
+        share = IssueShare.objects.create(
             issue=issue, unit=unit, role=role, status=status, signed_at=signed, sign_due_at=issue.sign_due_at
         )
-        IssueAssignment.objects.filter(pk=assignment.pk).update(created_at=created)
+        IssueShare.objects.filter(pk=share.pk).update(created_at=created)
 
     def extension(issue, unit, status):
         ExtensionRequest.objects.create(

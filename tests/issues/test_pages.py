@@ -17,8 +17,8 @@ from issues.models import (
     Attachment,
     ComplaintSession,
     Issue,
-    IssueAssignment,
     IssueEvent,
+    IssueShare,
     Rating,
     Status,
 )
@@ -87,7 +87,7 @@ def writes(issue):
         issue.status,
         issue.updated_at,
         IssueEvent.objects.filter(issue=issue).count(),
-        IssueAssignment.objects.filter(issue=issue).count(),
+        IssueShare.objects.filter(issue=issue).count(),
         Rating.objects.filter(issue=issue).count(),
         Notification.objects.about(issue).count(),
     )
@@ -263,7 +263,7 @@ class TestPagesByRole:
 # --- detail ---------------------------------------------------------------------------------------------
 @pytest.mark.django_db
 class TestDetail:
-    def test_detail_shows_fields_local_deadlines_assignments_attachments_and_timeline(
+    def test_detail_shows_fields_local_deadlines_shares_attachments_and_timeline(
         self, client, world, categories, calendar_2026
     ):
         issue = submit(world, world.ent_a1, at=datetime(2026, 9, 30, 10, tzinfo=SH), uploads=[upload()])
@@ -321,11 +321,9 @@ class TestDetail:
         services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="应由B部门牵头")
         services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)
         staff = get(client, world.staff, detail_url(issue))
-        assert {share.status for share in staff.context["assignments"]} == {"returned", "cancelled", "pending"}
+        assert {share.status for share in staff.context["shares"]} == {"returned", "cancelled", "pending"}
         response = get(client, getattr(world, who), detail_url(issue))
-        assert [(share.unit_id, share.status) for share in response.context["assignments"]] == [
-            (world.dept_b.pk, "pending")
-        ]
+        assert [(share.unit_id, share.status) for share in response.context["shares"]] == [(world.dept_b.pk, "pending")]
         html = response.content.decode()
         assert "status-share-returned" not in html
         assert "status-share-cancelled" not in html

@@ -12,15 +12,15 @@ from inbox.tasks import send_pending_emails_task
 from issues import services
 from issues.models import (
     AlertKind,
-    AssignmentRole,
-    AssignmentStatus,
     ExtensionRequest,
     ExtensionStatus,
     Issue,
     IssueAlert,
-    IssueAssignment,
     IssueEvent,
+    IssueShare,
     Rating,
+    ShareRole,
+    ShareStatus,
     Status,
 )
 from issues.sweep import sweep_deadlines
@@ -86,8 +86,8 @@ class TestTransfer:
             )
         assert (issue.status, issue.dispatch_mode, issue.lead_unit) == (Status.DISPATCHED, "transfer", world.dept_a)
         assert issue.resolve_due_at == end_of(10, 16)
-        (share,) = IssueAssignment.objects.filter(issue=issue)
-        assert (share.unit, share.role, share.status) == (world.dept_a, AssignmentRole.LEAD, AssignmentStatus.PENDING)
+        (share,) = IssueShare.objects.filter(issue=issue)
+        assert (share.unit, share.role, share.status) == (world.dept_a, ShareRole.LEAD, ShareStatus.PENDING)
         assert share.due_at == issue.resolve_due_at
         assert recipients(issue, "dispatched") == {"handler_a"}
 
@@ -96,7 +96,7 @@ class TestTransfer:
         assert issue.status == Status.IN_PROGRESS
         assert issue.signed_at == at(9, 29, 9)
         share.refresh_from_db()
-        assert share.status == AssignmentStatus.SIGNED
+        assert share.status == ShareStatus.SIGNED
 
         with time_machine.travel(at(10, 9, 16), tick=False):
             issue = services.resolve_issue(
@@ -106,7 +106,7 @@ class TestTransfer:
         assert issue.resolved_at == at(10, 9, 16)
         assert issue.rate_due_at == end_of(10, 15)
         share.refresh_from_db()
-        assert (share.status, share.reply) == (AssignmentStatus.REPLIED, "已协调自然资源部门加快审批")
+        assert (share.status, share.reply) == (ShareStatus.REPLIED, "已协调自然资源部门加快审批")
         assert recipients(issue, "please rate") == {"contact_a", "secretary_a"}
 
         with time_machine.travel(at(10, 10, 9), tick=False):
@@ -159,9 +159,9 @@ class TestJoint:
     def test_the_whole_joint_flow_with_two_co_units(self, world, categories, calendar_2026):
         issue = issue_in(world, "dispatched", at=RAISED, mode="joint", co=[world.dept_b, world.town])
         assert recipients(issue, "dispatched") == {"handler_a", "handler_b", "handler_town"}
-        shares = {a.unit_id: a for a in IssueAssignment.objects.filter(issue=issue)}
+        shares = {a.unit_id: a for a in IssueShare.objects.filter(issue=issue)}
         assert {s.role for s in shares.values()} == {"lead", "co"}
-        assert shares[world.dept_b.pk].role == shares[world.town.pk].role == AssignmentRole.CO
+        assert shares[world.dept_b.pk].role == shares[world.town.pk].role == ShareRole.CO
 
         # A co-unit signing leaves the issue dispatched; only the lead's signature starts the work.
         issue = services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
@@ -190,13 +190,13 @@ class TestJoint:
         )
         issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="综合答复")
         assert issue.status == Status.RESOLVED
-        replies = dict(IssueAssignment.objects.filter(issue=issue).values_list("unit_id", "reply"))
+        replies = dict(IssueShare.objects.filter(issue=issue).values_list("unit_id", "reply"))
         assert replies == {
             world.dept_a.pk: "综合答复",
             world.dept_b.pk: "B部门意见：同意",
             world.town.pk: "镇街意见：已现场核实",
         }
-        assert set(IssueAssignment.objects.filter(issue=issue).values_list("status", flat=True)) == {"replied"}
+        assert set(IssueShare.objects.filter(issue=issue).values_list("status", flat=True)) == {"replied"}
         assert actions(issue) == [
             "submit", "accept", "dispatch", "sign", "sign", "sign", "reply-part", "reply-part", "resolve",
         ]  # fmt: skip
@@ -223,7 +223,7 @@ class TestJoint:
             assert field in error.value.message_dict
         issue.refresh_from_db()
         assert issue.status == Status.ACCEPTED
-        assert not IssueAssignment.objects.filter(issue=issue).exists()
+        assert not IssueShare.objects.filter(issue=issue).exists()
         assert actions(issue) == ["submit", "accept"]
 
 
@@ -240,7 +240,7 @@ class TestReturn:
         assert issue.resolve_due_at is None
         assert issue.sign_due_at is None
         assert issue.escalate_3_at is None
-        shares = dict(IssueAssignment.objects.filter(issue=issue).values_list("unit_id", "status"))
+        shares = dict(IssueShare.objects.filter(issue=issue).values_list("unit_id", "status"))
         assert shares == {world.dept_a.pk: "returned", world.dept_b.pk: "cancelled"}
         assert ExtensionRequest.objects.get(issue=issue).status == ExtensionStatus.DENIED
         event = IssueEvent.objects.filter(issue=issue).last()
@@ -264,7 +264,7 @@ class TestReturn:
         issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_b, answer="已办理")
         assert issue.status == Status.RESOLVED
         # The same unit may be dispatched again after a return: the old share is history.
-        assert IssueAssignment.objects.filter(issue=issue, unit=world.dept_b).count() == 2
+        assert IssueShare.objects.filter(issue=issue, unit=world.dept_b).count() == 2
 
     def test_a_co_unit_returns_only_its_part(self, world, categories, calendar_2026):
         issue = issue_in(world, "in_progress", at=RAISED, mode="joint", co=[world.dept_b, world.town])
@@ -274,7 +274,7 @@ class TestReturn:
         assert {k: v for k, v in after.items() if k != "updated_at"} == {
             k: v for k, v in before.items() if k != "updated_at"
         }
-        shares = dict(IssueAssignment.objects.filter(issue=issue).values_list("unit_id", "status"))
+        shares = dict(IssueShare.objects.filter(issue=issue).values_list("unit_id", "status"))
         assert shares == {world.dept_a.pk: "signed", world.dept_b.pk: "returned", world.town.pk: "pending"}
         # The returned part no longer holds up the answer; the remaining co-unit's still does.
         with pytest.raises(InvalidTransition):
@@ -291,7 +291,7 @@ class TestReturn:
         assert "reason" in error.value.message_dict
         issue.refresh_from_db()
         assert issue.status == Status.DISPATCHED
-        assert IssueAssignment.objects.get(issue=issue).status == AssignmentStatus.PENDING
+        assert IssueShare.objects.get(issue=issue).status == ShareStatus.PENDING
 
 
 class TestExtension:
@@ -310,7 +310,7 @@ class TestExtension:
         assert issue.resolve_warn_at == end_of(10, 22)
         assert issue.escalate_2_at == end_of(10, 27)
         assert issue.escalate_3_at == end_of(11, 3)
-        lead = IssueAssignment.objects.get(issue=issue, role=AssignmentRole.LEAD)
+        lead = IssueShare.objects.get(issue=issue, role=ShareRole.LEAD)
         assert lead.due_at == end_of(10, 23)
         assert recipients(issue, "Extension granted") == {"handler_a"}
         event = IssueEvent.objects.filter(issue=issue, action="decide-extension").get()
@@ -404,8 +404,8 @@ class TestRating:
         assert issue.resolve_due_at == end_of(10, 15)
         assert issue.escalate_2_at == end_of(10, 19)
         assert Rating.objects.get(issue=issue).reason_codes == ["not_solved"]
-        lead = IssueAssignment.objects.get(issue=issue, role=AssignmentRole.LEAD)
-        assert (lead.status, lead.due_at) == (AssignmentStatus.SIGNED, end_of(10, 15))
+        lead = IssueShare.objects.get(issue=issue, role=ShareRole.LEAD)
+        assert (lead.status, lead.due_at) == (ShareStatus.SIGNED, end_of(10, 15))
         assert recipients(issue, "Reopened") == {"handler_a"}
 
         # The new cycle climbs the ladder afresh, once.

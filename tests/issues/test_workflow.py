@@ -12,8 +12,8 @@ from issues.models import (
     ExtensionRequest,
     Issue,
     IssueAlert,
-    IssueAssignment,
     IssueEvent,
+    IssueShare,
     Rating,
 )
 from issues.workflow import PEOPLE_ACTIONS, Action, InvalidTransition, allowed_actions, require
@@ -136,11 +136,11 @@ def take(action, issue, actor, world):
 def snapshot(issue):
     return {
         "issue": Issue.objects.filter(pk=issue.pk).values().get(),
-        "shares": list(IssueAssignment.objects.filter(issue=issue).order_by("pk").values()),
+        "shares": list(IssueShare.objects.filter(issue=issue).order_by("pk").values()),
         "extensions": list(ExtensionRequest.objects.filter(issue=issue).order_by("pk").values()),
         "counts": [
             model.objects.count()
-            for model in (IssueEvent, Notification, IssueAssignment, ExtensionRequest, Rating, IssueAlert, Attachment)
+            for model in (IssueEvent, Notification, IssueShare, ExtensionRequest, Rating, IssueAlert, Attachment)
         ],
     }
 

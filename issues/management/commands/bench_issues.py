@@ -25,7 +25,7 @@ from accounts.models import Unit, UnitKind, User
 from chains.models import Chain, ChainMembership
 from issues import deadlines
 from issues.demo import ensure_categories
-from issues.models import AssignmentRole, AssignmentStatus, DispatchMode, Issue, IssueAssignment, Status
+from issues.models import DispatchMode, Issue, IssueShare, ShareRole, ShareStatus, Status
 from issues.sweep import sweep_deadlines
 from workdays.calendar import add_working_days, subtract_working_days
 
@@ -119,10 +119,10 @@ class Command(BaseCommand):
                 leads.append((lead, share))
             with transaction.atomic():
                 Issue.objects.bulk_create(rows, batch_size=BATCH)
-                IssueAssignment.objects.bulk_create(
+                IssueShare.objects.bulk_create(
                     [
-                        IssueAssignment(
-                            issue=issue, unit=lead, role=AssignmentRole.LEAD, status=share, due_at=issue.resolve_due_at
+                        IssueShare(
+                            issue=issue, unit=lead, role=ShareRole.LEAD, status=share, due_at=issue.resolve_due_at
                         )
                         for issue, (lead, share) in zip(rows, leads, strict=True)
                         if share is not None
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                 "UPDATE issues_issue SET number = 'LZ-' || to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY')"
                 " || '-' || lpad(id::text, 6, '0') WHERE number IS NULL"
             )
-            cursor.execute("ANALYZE issues_issue; ANALYZE issues_issueassignment")
+            cursor.execute("ANALYZE issues_issue; ANALYZE issues_issueshare")
 
     @staticmethod
     def _issue(kind: str, category, now, rng) -> tuple[Issue, str | None]:
@@ -147,18 +147,18 @@ class Command(BaseCommand):
             return issue, None
         if kind == "dispatched":
             dispatched = now - timedelta(hours=rng.randrange(1, 20))
-            share = AssignmentStatus.PENDING
+            share = ShareStatus.PENDING
         elif kind == "in_progress":
             # Still within the deadline: dispatched fewer working days ago than it has.
             dispatched = subtract_working_days(now, rng.randrange(0, category.resolve_days))
-            share = AssignmentStatus.SIGNED
+            share = ShareStatus.SIGNED
         elif kind == "overdue":
             # 1 to 10 working days past the deadline: every rung of the ladder is represented.
             dispatched = subtract_working_days(now, category.resolve_days + rng.randrange(1, 11))
-            share = AssignmentStatus.SIGNED
+            share = ShareStatus.SIGNED
         else:  # resolved or closed: dispatched weeks to a year ago
             dispatched = now - timedelta(days=rng.randrange(20 if kind == "resolved" else 30, 365))
-            share = AssignmentStatus.REPLIED
+            share = ShareStatus.REPLIED
         issue.accepted_at = issue.dispatched_at = dispatched
         deadlines.start_handling_clocks(issue, dispatched)
         if kind == "dispatched":
