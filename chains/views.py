@@ -1,9 +1,9 @@
 """Pages for chains, enterprises and parks: parse, fetch through the selectors (scope is theirs), render."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.decorators import business_page
+from chainparty.pages import paginate
 from chainparty.scope import get_visible_or_404
 from chains.filters import EnterpriseFilter
 from chains.models import (
@@ -23,7 +23,6 @@ from chains.selectors import (
     segment_map,
 )
 
-ENTERPRISES_PER_PAGE = 25
 ENTERPRISES_PER_SEGMENT = 12
 ENTERPRISES_ON_PARK_PAGE = 25
 
@@ -85,16 +84,7 @@ def chain_detail(request, code):
 def enterprise_list(request):
     user = request.user
     filterset = EnterpriseFilter(request.GET or None, queryset=list_enterprises_for_user(user), user=user)
-    page = Paginator(filterset.page_rows(), ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": filterset,
-        "form": filterset.form,
-        "page": page,
-        "rows": page.object_list,
-        "querystring": query.urlencode(),
-    }
+    context = {**paginate(request, filterset.page_rows()), "filter": filterset, "form": filterset.form}
     return render(request, "chains/enterprise_list.html", context)
 
 

@@ -1,25 +1,20 @@
 """The inbox page: a user's notifications, newest first, marked read one by one or all at once."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import business_page
+from chainparty.pages import paginate
 from inbox.selectors import get_notification_for_user, list_notifications_for_user
 from inbox.services import mark_notifications_read
-
-PER_PAGE = 25
 
 
 @business_page
 def notification_list(request):
-    page = Paginator(list_notifications_for_user(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "inbox/inbox.html", {"page": page, "querystring": query.urlencode()})
+    return render(request, "inbox/inbox.html", paginate(request, list_notifications_for_user(request.user)))
 
 
 @require_POST

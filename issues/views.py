@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import business_page, role_page
 from accounts.roles import Role
 from chainparty.actions import apply_service_errors
+from chainparty.pages import paginate
 from chainparty.scope import get_visible_or_404
 from issues import forms as issue_forms
 from issues import kpis, services
@@ -44,17 +44,9 @@ from issues.selectors import (
 )
 from issues.workflow import Action
 
-PER_PAGE = 25
 SESSION_GRID_ROWS = 5
 # The chain leader's tab: what climbed the ladder to them (level 2) or beyond.
 ESCALATED_TO_LEADER = {"min_escalation_level": "2"}
-
-
-def _page(request, rows):
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 # --- lists -------------------------------------------------------------------------------------------
@@ -62,13 +54,10 @@ def _page(request, rows):
 def issue_list(request):
     user = request.user
     filterset = IssueFilter(request.GET or None, queryset=list_issues_for_user(user), user=user)
-    page, querystring = _page(request, filterset.page_rows())
     asked = {key: value for key, value in request.GET.items() if key != "page"}
     context = {
+        **paginate(request, filterset.page_rows()),
         "form": filterset.page_form(),
-        "page": page,
-        "rows": page.object_list,
-        "querystring": querystring,
         "is_chain_leader": user.has_role(Role.CHAIN_LEADER),
         "escalated_query": urlencode(ESCALATED_TO_LEADER),
         "escalated_view": asked == ESCALATED_TO_LEADER,
@@ -82,7 +71,7 @@ def queue(request):
     user = request.user
     if not user.unit_id:
         raise PermissionDenied
-    page, querystring = _page(request, list_queue_for_user(user))
+    listed = paginate(request, list_queue_for_user(user))
     rows = [
         {
             "share": share,
@@ -91,9 +80,9 @@ def queue(request):
             "due": share.due,
             "overdue": share.is_overdue,
         }
-        for share in page.object_list
+        for share in listed["rows"]
     ]
-    context = {"page": page, "rows": rows, "querystring": querystring, "unit": user.unit}
+    context = {**listed, "rows": rows, "unit": user.unit}
     return render(request, "issues/queue.html", context)
 
 
@@ -233,8 +222,8 @@ def attachment_download(request, pk):
 # --- complaint sessions (吐槽大会) -------------------------------------------------------------------
 @role_page(Role.DISTRICT_STAFF)
 def session_list(request):
-    page, querystring = _page(request, list_complaint_sessions_for_user(request.user))
-    return render(request, "issues/session_list.html", {"page": page, "querystring": querystring})
+    context = paginate(request, list_complaint_sessions_for_user(request.user))
+    return render(request, "issues/session_list.html", context)
 
 
 @role_page(Role.DISTRICT_STAFF)
