@@ -239,17 +239,8 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
         admin.site.unregister(_model)
 
 
-class _ReadOnlyLog(RoleGate):
+class _ReadOnlyLog(ReadOnlyMixin, RoleGate):
     view_roles = ADMINISTRATORS
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AccessAttempt)

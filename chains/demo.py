@@ -24,6 +24,7 @@ from django.db.models import Count
 from accounts.models import Unit, User
 from accounts.services import ensure_role_groups
 from chainparty.demo import BATCH_SIZE, SeedError, ensure, through
+from chains import models
 from chains.credit_code import ALPHABET, make_credit_code
 from chains.demo_data import (
     ACCELERATOR,
@@ -47,23 +48,6 @@ from chains.demo_data import (
     SUFFIXES,
     UNITS,
 )
-from chains.models import (
-    SCORE_FIELDS,
-    Chain,
-    ChainLeadership,
-    ChainMaster,
-    ChainMembership,
-    ChainSegment,
-    CultivationMeasure,
-    Enterprise,
-    EnterpriseHonour,
-    EnterpriseKind,
-    Honour,
-    Park,
-    ParkFacility,
-    SizeClass,
-    TaskForceMember,
-)
 from secretaries.models import Posting
 
 # 440112: the administrative division code of a district of Guangzhou. Curated codes carry "MA5" and
@@ -79,10 +63,10 @@ def _digest(text: str) -> bytes:
     return hashlib.sha256(text.encode()).digest()
 
 
-def curated_credit_code(name: str, kind: str = EnterpriseKind.ENTERPRISE) -> str:
+def curated_credit_code(name: str, kind: str = models.EnterpriseKind.ENTERPRISE) -> str:
     # Registration authority and type: 91 = enterprise registered with market regulation,
     # 12 = public institution.
-    head = "12" if kind == EnterpriseKind.INSTITUTION else "91"
+    head = "12" if kind == models.EnterpriseKind.INSTITUTION else "91"
     tail = "".join(ALPHABET[byte % len(ALPHABET)] for byte in _digest(name)[:6])
     return make_credit_code(f"{head}{DISTRICT_CODE}{CURATED_MARK}{tail}")
 
@@ -119,7 +103,7 @@ def seed_demo_data(*, reset_passwords: bool = False) -> Counter:
     return created
 
 
-def _seed_places(created: Counter) -> tuple[dict[str, Unit], dict[str, Park]]:
+def _seed_places(created: Counter) -> tuple[dict[str, Unit], dict[str, models.Park]]:
     """Units by name (the industry party committees first: member units point at them), parks by name."""
     unit_rows = [
         {"name": name, "short_name": short, "kind": kind, "industry_committee_id": None}
@@ -143,17 +127,17 @@ def _seed_places(created: Counter) -> tuple[dict[str, Unit], dict[str, Park]]:
         }
         for p in PARKS
     ]
-    parks = ensure(Park, "name", park_rows, created)
+    parks = ensure(models.Park, "name", park_rows, created)
     facility_rows = [
         {"park_id": parks[p["name"]].pk, "kind": kind, "name": name, "description": description}
         for p in PARKS
         for kind, name, description in p["facilities"]
     ]
-    ensure(ParkFacility, ("park_id", "name"), facility_rows, created)
+    ensure(models.ParkFacility, ("park_id", "name"), facility_rows, created)
     return units, parks
 
 
-def _seed_chains(units: dict, parks: dict, created: Counter) -> tuple[dict[str, Chain], dict]:
+def _seed_chains(units: dict, parks: dict, created: Counter) -> tuple[dict[str, models.Chain], dict]:
     """Chains by code with their units and parks; segments by (chain id, name)."""
     chain_rows = [
         {
@@ -168,15 +152,15 @@ def _seed_chains(units: dict, parks: dict, created: Counter) -> tuple[dict[str, 
         }
         for c in CHAINS
     ]
-    chains = ensure(Chain, "code", chain_rows, created)
+    chains = ensure(models.Chain, "code", chain_rows, created)
     ensure(
-        through(Chain, "cooperating_units"),
+        through(models.Chain, "cooperating_units"),
         ("chain_id", "unit_id"),
         [{"chain_id": chains[c.code].pk, "unit_id": units[u].pk} for c in CHAINS for u in c.cooperating_units],
         created,
     )
     ensure(
-        through(Chain, "parks"),
+        through(models.Chain, "parks"),
         ("chain_id", "park_id"),
         [{"chain_id": chains[c.code].pk, "park_id": parks[p].pk} for c in CHAINS for p in c.parks],
         created,
@@ -189,10 +173,10 @@ def _seed_chains(units: dict, parks: dict, created: Counter) -> tuple[dict[str, 
             segment_rows.append(
                 {"chain_id": chains[c.code].pk, "position": position, "name": name, "order": position_order[position]}
             )
-    return chains, ensure(ChainSegment, ("chain_id", "name"), segment_rows, created)
+    return chains, ensure(models.ChainSegment, ("chain_id", "name"), segment_rows, created)
 
 
-def _seed_enterprises(chains: dict, segments: dict, parks: dict, created: Counter) -> dict[str, Enterprise]:
+def _seed_enterprises(chains: dict, segments: dict, parks: dict, created: Counter) -> dict[str, models.Enterprise]:
     """The curated enterprises with their memberships and honours; returns them by name."""
     enterprise_rows, membership_specs, honour_specs = [], [], []
     for c in CHAINS:
@@ -213,11 +197,11 @@ def _seed_enterprises(chains: dict, segments: dict, parks: dict, created: Counte
             membership_specs.append((code, c.code, e.segment))
             honour_specs.extend((code, honour) for honour in e.honours)
     codes_by_name = {row["name"]: row["credit_code"] for row in enterprise_rows}
-    enterprises = ensure(Enterprise, "credit_code", enterprise_rows, created)
+    enterprises = ensure(models.Enterprise, "credit_code", enterprise_rows, created)
     by_name = {name: enterprises[code] for name, code in codes_by_name.items()}
     membership_specs += [(codes_by_name[name], chain, segment) for name, chain, segment in EXTRA_MEMBERSHIPS]
     ensure(
-        ChainMembership,
+        models.ChainMembership,
         ("chain_id", "enterprise_id"),
         [
             {
@@ -230,7 +214,7 @@ def _seed_enterprises(chains: dict, segments: dict, parks: dict, created: Counte
         created,
     )
     ensure(
-        EnterpriseHonour,
+        models.EnterpriseHonour,
         ("enterprise_id", "honour"),
         [
             {"enterprise_id": enterprises[code].pk, "honour": honour, "year": HONOUR_YEARS[honour]}
@@ -276,13 +260,13 @@ def _seed_people(units: dict, parks: dict, chains: dict, by_name: dict, created:
     ]
     ensure(through(User, "groups"), ("user_id", "group_id"), role_rows, created)
     ensure(
-        through(Park, "chiefs"),
+        through(models.Park, "chiefs"),
         ("park_id", "user_id"),
         [{"park_id": parks[park].pk, "user_id": users[username].pk} for park, username in PARK_CHIEFS],
         created,
     )
     ensure(
-        ChainLeadership,
+        models.ChainLeadership,
         ("chain_id", "user_id"),
         [
             {"chain_id": chains[c.code].pk, "user_id": users[username].pk, "role": role}
@@ -314,7 +298,7 @@ def _seed_postings(users: dict, by_name: dict, created: Counter) -> None:
 
 
 def _seed_chain_masters(chains: dict, by_name: dict, created: Counter) -> None:
-    """Chain masters, their task forces and cultivation plans."""
+    """models.Chain masters, their task forces and cultivation plans."""
     master_rows = [
         {
             "chain_id": chains[c.code].pk,
@@ -322,12 +306,12 @@ def _seed_chain_masters(chains: dict, by_name: dict, created: Counter) -> None:
             "status": m.status,
             "designated_on": m.designated_on,
             "note": m.note,
-            **{name: Decimal(score) for name, score in zip(SCORE_FIELDS, m.scores, strict=True)},
+            **{name: Decimal(score) for name, score in zip(models.SCORE_FIELDS, m.scores, strict=True)},
         }
         for c in CHAINS
         for m in c.masters
     ]
-    masters = ensure(ChainMaster, ("chain_id", "enterprise_id"), master_rows, created)
+    masters = ensure(models.ChainMaster, ("chain_id", "enterprise_id"), master_rows, created)
     member_rows, measure_rows = [], []
     for c in CHAINS:
         for m in c.masters:
@@ -346,8 +330,8 @@ def _seed_chain_masters(chains: dict, by_name: dict, created: Counter) -> None:
                 {"chain_master_id": master.pk, "kind": kind, "title": title, "status": status, "due_date": due}
                 for kind, title, status, due in m.measures
             ]
-    ensure(TaskForceMember, ("chain_master_id", "name"), member_rows, created)
-    ensure(CultivationMeasure, ("chain_master_id", "title"), measure_rows, created)
+    ensure(models.TaskForceMember, ("chain_master_id", "name"), member_rows, created)
+    ensure(models.CultivationMeasure, ("chain_master_id", "title"), measure_rows, created)
 
 
 def reset_demo_passwords() -> int:
@@ -365,28 +349,28 @@ def reset_demo_passwords() -> int:
 
 
 # --- synthetic SMEs ---------------------------------------------------------------------------
-def _synthetic_size(serial: int) -> SizeClass:
+def _synthetic_size(serial: int) -> models.SizeClass:
     # Nearly all SMEs (§三): 1 % large, 10 % medium, 40 % small, 49 % micro.
     bucket = serial % 100
     if bucket == 0:
-        return SizeClass.LARGE
+        return models.SizeClass.LARGE
     if bucket <= 10:
-        return SizeClass.MEDIUM
+        return models.SizeClass.MEDIUM
     if bucket <= 50:
-        return SizeClass.SMALL
-    return SizeClass.MICRO
+        return models.SizeClass.SMALL
+    return models.SizeClass.MICRO
 
 
 EMPLOYEES = {
-    SizeClass.LARGE: (1000, 3000),
-    SizeClass.MEDIUM: (100, 200),
-    SizeClass.SMALL: (10, 90),
-    SizeClass.MICRO: (1, 9),
+    models.SizeClass.LARGE: (1000, 3000),
+    models.SizeClass.MEDIUM: (100, 200),
+    models.SizeClass.SMALL: (10, 90),
+    models.SizeClass.MICRO: (1, 9),
 }
 OUTPUT_PER_EMPLOYEE = 80  # 10k CNY
 
 
-def _synthetic_row(serial: int, chain_code: str, park_id: int | None) -> Enterprise:
+def _synthetic_row(serial: int, chain_code: str, park_id: int | None) -> models.Enterprise:
     size = _synthetic_size(serial)
     low, spread = EMPLOYEES[size]
     employees = low + (serial * 37) % spread
@@ -398,10 +382,10 @@ def _synthetic_row(serial: int, chain_code: str, park_id: int | None) -> Enterpr
     word = words[(serial // brands) % len(words)]
     qualifier = QUALIFIERS[(serial // (brands * len(words))) % len(QUALIFIERS)]
     suffix = SUFFIXES[0] if serial % 13 else SUFFIXES[(serial // 13) % len(SUFFIXES)]
-    return Enterprise(
+    return models.Enterprise(
         name=f"广州{first}{second}{qualifier}{word}{suffix}",
         credit_code=synthetic_credit_code(serial),
-        kind=EnterpriseKind.ENTERPRISE,
+        kind=models.EnterpriseKind.ENTERPRISE,
         size_class=size,
         park_id=park_id,
         employees=employees,
@@ -426,20 +410,24 @@ def scale_enterprises(*, total: int) -> Counter:
     """
     created: Counter = Counter()
     chain_codes = [c.code for c in CHAINS]
-    chains = {chain.code: chain for chain in Chain.objects.filter(code__in=chain_codes)}
+    chains = {chain.code: chain for chain in models.Chain.objects.filter(code__in=chain_codes)}
     if len(chains) != len(chain_codes):
         raise SeedError("the curated demo chains are missing: run seed_demo_data() before scale_enterprises()")
     segments_by_chain: dict[int, list[int]] = {}
-    for segment in ChainSegment.objects.filter(chain__code__in=chain_codes).order_by("chain_id", "position", "order"):
+    for segment in models.ChainSegment.objects.filter(chain__code__in=chain_codes).order_by(
+        "chain_id", "position", "order"
+    ):
         segments_by_chain.setdefault(segment.chain_id, []).append(segment.pk)
-    parks = dict(Park.objects.filter(name__in=[SCIENCE_CITY, ACCELERATOR]).values_list("name", "pk"))
+    parks = dict(models.Park.objects.filter(name__in=[SCIENCE_CITY, ACCELERATOR]).values_list("name", "pk"))
 
-    missing = total - Enterprise.objects.count()
+    missing = total - models.Enterprise.objects.count()
     if missing > 0:
         taken = set(
-            Enterprise.objects.filter(credit_code__startswith=SYNTHETIC_PREFIX).values_list("credit_code", flat=True)
+            models.Enterprise.objects.filter(credit_code__startswith=SYNTHETIC_PREFIX).values_list(
+                "credit_code", flat=True
+            )
         )
-        new: list[tuple[int, Enterprise]] = []
+        new: list[tuple[int, models.Enterprise]] = []
         serial = 0
         while len(new) < missing:
             serial += 1
@@ -453,11 +441,13 @@ def scale_enterprises(*, total: int) -> Counter:
             slot = serial % 12
             park_id = parks.get(SCIENCE_CITY) if slot < 3 else parks.get(ACCELERATOR) if slot < 5 else None
             new.append((serial, _synthetic_row(serial, chain_code, park_id)))
-        Enterprise.objects.bulk_create([e for _, e in new], batch_size=BATCH_SIZE)
-        created[Enterprise._meta.label] += len(new)
+        models.Enterprise.objects.bulk_create([e for _, e in new], batch_size=BATCH_SIZE)
+        created[models.Enterprise._meta.label] += len(new)
 
         # Refetch the ids by code rather than rely on bulk_create returning them on every backend.
-        ids = dict(Enterprise.objects.filter(credit_code__startswith=SYNTHETIC_PREFIX).values_list("credit_code", "pk"))
+        ids = dict(
+            models.Enterprise.objects.filter(credit_code__startswith=SYNTHETIC_PREFIX).values_list("credit_code", "pk")
+        )
         memberships, honours = [], []
         for serial, enterprise in new:
             pk = ids[enterprise.credit_code]
@@ -468,18 +458,20 @@ def scale_enterprises(*, total: int) -> Counter:
                 chain_id = chains[chain_code].pk
                 chain_segments = segments_by_chain[chain_id]
                 segment_id = chain_segments[(serial // len(chain_codes)) % len(chain_segments)]
-                memberships.append(ChainMembership(chain_id=chain_id, enterprise_id=pk, segment_id=segment_id))
+                memberships.append(models.ChainMembership(chain_id=chain_id, enterprise_id=pk, segment_id=segment_id))
             year = 2018 + serial % 8
             if serial % 5 == 0:
-                honours.append(EnterpriseHonour(enterprise_id=pk, honour=Honour.HIGH_TECH, year=year))
+                honours.append(models.EnterpriseHonour(enterprise_id=pk, honour=models.Honour.HIGH_TECH, year=year))
             if serial % 17 == 3:
-                honours.append(EnterpriseHonour(enterprise_id=pk, honour=Honour.PROVINCIAL_SPECIALISED, year=year))
-        ChainMembership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
-        EnterpriseHonour.objects.bulk_create(honours, batch_size=BATCH_SIZE)
-        created[ChainMembership._meta.label] += len(memberships)
-        created[EnterpriseHonour._meta.label] += len(honours)
+                honours.append(
+                    models.EnterpriseHonour(enterprise_id=pk, honour=models.Honour.PROVINCIAL_SPECIALISED, year=year)
+                )
+        models.ChainMembership.objects.bulk_create(memberships, batch_size=BATCH_SIZE)
+        models.EnterpriseHonour.objects.bulk_create(honours, batch_size=BATCH_SIZE)
+        created[models.ChainMembership._meta.label] += len(memberships)
+        created[models.EnterpriseHonour._meta.label] += len(honours)
 
-    created[EnterpriseHonour._meta.label] += _top_up_honours(total=max(total, Enterprise.objects.count()))
+    created[models.EnterpriseHonour._meta.label] += _top_up_honours(total=max(total, models.Enterprise.objects.count()))
     return +created
 
 
@@ -490,18 +482,21 @@ def _top_up_honours(*, total: int) -> int:
     the chains and parks), in credit-code order, so the choice is the same on every run.
     """
     counts = dict(
-        EnterpriseHonour.objects.filter(honour__in=list(HONOUR_TARGETS))
+        models.EnterpriseHonour.objects.filter(honour__in=list(HONOUR_TARGETS))
         .values_list("honour")
         .annotate(n=Count("pk"))
         .values_list("honour", "n")
     )
     # A "little giant" is an SME; a single champion usually is not small. No enterprise gets both.
     eligible_sizes = {
-        Honour.LITTLE_GIANT: [SizeClass.MEDIUM, SizeClass.SMALL],
-        Honour.SINGLE_CHAMPION: [SizeClass.LARGE, SizeClass.MEDIUM],
-        Honour.TWO_HIGH_FOUR_NEW: list(SizeClass),
+        models.Honour.LITTLE_GIANT: [models.SizeClass.MEDIUM, models.SizeClass.SMALL],
+        models.Honour.SINGLE_CHAMPION: [models.SizeClass.LARGE, models.SizeClass.MEDIUM],
+        models.Honour.TWO_HIGH_FOUR_NEW: list(models.SizeClass),
     }
-    exclusive = {Honour.LITTLE_GIANT: Honour.SINGLE_CHAMPION, Honour.SINGLE_CHAMPION: Honour.LITTLE_GIANT}
+    exclusive = {
+        models.Honour.LITTLE_GIANT: models.Honour.SINGLE_CHAMPION,
+        models.Honour.SINGLE_CHAMPION: models.Honour.LITTLE_GIANT,
+    }
     granted = 0
     for honour, target in honour_targets(total).items():
         needed = target - counts.get(honour, 0)
@@ -509,15 +504,17 @@ def _top_up_honours(*, total: int) -> int:
             continue
         excluded = [honour] + ([exclusive[honour]] if honour in exclusive else [])
         candidates = list(
-            Enterprise.objects.filter(credit_code__startswith=SYNTHETIC_PREFIX, size_class__in=eligible_sizes[honour])
-            .exclude(pk__in=EnterpriseHonour.objects.filter(honour__in=excluded).values("enterprise_id"))
+            models.Enterprise.objects.filter(
+                credit_code__startswith=SYNTHETIC_PREFIX, size_class__in=eligible_sizes[honour]
+            )
+            .exclude(pk__in=models.EnterpriseHonour.objects.filter(honour__in=excluded).values("enterprise_id"))
             .order_by("credit_code")
             .values_list("pk", flat=True)
         )
         picks = candidates if len(candidates) <= needed else candidates[:: len(candidates) // needed][:needed]
         # Inserted honour by honour: the next honour's exclusion reads these rows.
-        EnterpriseHonour.objects.bulk_create(
-            [EnterpriseHonour(enterprise_id=pk, honour=honour, year=HONOUR_YEARS[honour]) for pk in picks],
+        models.EnterpriseHonour.objects.bulk_create(
+            [models.EnterpriseHonour(enterprise_id=pk, honour=honour, year=HONOUR_YEARS[honour]) for pk in picks],
             batch_size=BATCH_SIZE,
         )
         granted += len(picks)

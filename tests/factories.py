@@ -8,25 +8,8 @@ import factory
 from accounts.models import Unit, UnitKind, User
 from accounts.roles import Role
 from accounts.services import assign_roles
+from chains import models as chain_models
 from chains.credit_code import make_credit_code
-from chains.models import (
-    Chain,
-    ChainLeadership,
-    ChainMaster,
-    ChainMembership,
-    ChainSegment,
-    CultivationMeasure,
-    Enterprise,
-    EnterpriseHonour,
-    Honour,
-    MeasureKind,
-    MemberSource,
-    Park,
-    ParkKind,
-    SegmentPosition,
-    SizeClass,
-    TaskForceMember,
-)
 from secretaries.models import Posting
 
 _codes = itertools.count(1)
@@ -62,15 +45,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class ParkFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Park
+        model = chain_models.Park
 
     name = factory.Sequence(lambda n: f"园区{n}")
-    kind = ParkKind.INDUSTRIAL_PARK
+    kind = chain_models.ParkKind.INDUSTRIAL_PARK
 
 
 class ChainFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Chain
+        model = chain_models.Chain
 
     name = factory.Sequence(lambda n: f"产业链{n}")
     code = factory.Sequence(lambda n: f"chain-{n}")
@@ -79,26 +62,26 @@ class ChainFactory(factory.django.DjangoModelFactory):
 
 class SegmentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ChainSegment
+        model = chain_models.ChainSegment
 
     chain = factory.SubFactory(ChainFactory)
-    position = SegmentPosition.MIDSTREAM
+    position = chain_models.SegmentPosition.MIDSTREAM
     name = factory.Sequence(lambda n: f"环节{n}")
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Enterprise
+        model = chain_models.Enterprise
 
     name = factory.Sequence(lambda n: f"测试企业{n:06d}有限公司")
     credit_code = factory.LazyFunction(next_credit_code)
-    size_class = SizeClass.SMALL
+    size_class = chain_models.SizeClass.SMALL
     employees = 50
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ChainMembership
+        model = chain_models.ChainMembership
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     segment = factory.SubFactory(SegmentFactory)
@@ -107,16 +90,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 class HonourFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = EnterpriseHonour
+        model = chain_models.EnterpriseHonour
 
     enterprise = factory.SubFactory(EnterpriseFactory)
-    honour = Honour.HIGH_TECH
+    honour = chain_models.Honour.HIGH_TECH
     year = 2024
 
 
 class LeadershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ChainLeadership
+        model = chain_models.ChainLeadership
 
     chain = factory.SubFactory(ChainFactory)
     user = factory.SubFactory(UserFactory, roles=[Role.CHAIN_LEADER])
@@ -124,7 +107,7 @@ class LeadershipFactory(factory.django.DjangoModelFactory):
 
 class ChainMasterFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ChainMaster
+        model = chain_models.ChainMaster
 
     chain = factory.SubFactory(ChainFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
@@ -132,19 +115,19 @@ class ChainMasterFactory(factory.django.DjangoModelFactory):
 
 class TaskForceMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = TaskForceMember
+        model = chain_models.TaskForceMember
 
     chain_master = factory.SubFactory(ChainMasterFactory)
     name = factory.Sequence(lambda n: f"专班成员{n}")
-    source = MemberSource.INTERNAL
+    source = chain_models.MemberSource.INTERNAL
 
 
 class MeasureFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = CultivationMeasure
+        model = chain_models.CultivationMeasure
 
     chain_master = factory.SubFactory(ChainMasterFactory)
-    kind = MeasureKind.FISCAL
+    kind = chain_models.MeasureKind.FISCAL
     title = factory.Sequence(lambda n: f"培育措施{n}")
 
 
