@@ -21,6 +21,18 @@ def park_url(park):
     return reverse("chains:park-detail", args=[park.pk])
 
 
+def business_pages(world) -> list[str]:
+    """The chains app's lists, and one detail page of each kind, of the cast's chain A."""
+    return [
+        reverse("chains:chain-list"),
+        reverse("chains:enterprise-list"),
+        reverse("chains:park-list"),
+        chain_url(world.chain_a),
+        enterprise_url(world.ent_a1),
+        park_url(world.park_a),
+    ]
+
+
 def listed(response):
     """The enterprise names on the current page of the enterprise list."""
     return sorted(e.name for e in response.context["page"].object_list)
@@ -204,29 +216,12 @@ class TestScope:
     @pytest.mark.parametrize("who", ["security", "auditor"])
     def test_administrators_get_no_business_page(self, client, world, who):
         client.force_login(getattr(world, who))
-        urls = [
-            reverse("chains:chain-list"),
-            reverse("chains:enterprise-list"),
-            reverse("chains:park-list"),
-            chain_url(world.chain_a),
-            enterprise_url(world.ent_a1),
-            park_url(world.park_a),
-        ]
-        for url in urls:
+        for url in business_pages(world):
             assert client.get(url).status_code == 404, url
         assert client.get(reverse("home")).status_code == 200
 
     def test_anonymous_is_sent_to_login(self, client, world):
-        urls = [
-            reverse("home"),
-            reverse("chains:chain-list"),
-            reverse("chains:enterprise-list"),
-            reverse("chains:park-list"),
-            chain_url(world.chain_a),
-            enterprise_url(world.ent_a1),
-            park_url(world.park_a),
-        ]
-        for url in urls:
+        for url in [reverse("home"), *business_pages(world)]:
             response = client.get(url)
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("accounts:login")), url
