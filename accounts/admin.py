@@ -141,7 +141,7 @@ class UserChangeForm(UnitOrEnterpriseMixin, auth_forms.UserChangeForm):
 @admin.register(User)
 class UserAdmin(RoleGate, auth_admin.UserAdmin):
     edit_roles = SECURITY
-    # District staff name chain leaders, park chiefs and dispatched cadres through autocomplete.
+    # District staff name chain leaders, park chiefs and posted cadres through autocomplete.
     lookup_roles = DISTRICT_STAFF
 
     form = UserChangeForm

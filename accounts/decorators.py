@@ -4,8 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.roles import BUSINESS_ROLES
-
 
 def role_page(*roles):
     """A logged-in page with business data, for `roles` only (any business role when none is named).
@@ -19,7 +17,7 @@ def role_page(*roles):
         @login_required
         def wrapper(request, *args, **kwargs):
             user = request.user
-            if not (user.is_superuser or user.roles & BUSINESS_ROLES):
+            if not user.has_business_role:
                 raise Http404
             if roles and not (user.is_superuser or user.has_role(*roles)):
                 raise PermissionDenied

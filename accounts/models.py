@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import BUSINESS_ROLES, Role
 
 
 class UnitKind(models.TextChoices):
@@ -89,6 +89,11 @@ class User(AbstractUser):
     @property
     def is_district_staff(self) -> bool:
         return self.has_role(Role.DISTRICT_STAFF)
+
+    @property
+    def has_business_role(self) -> bool:
+        """May see business data at all (三员分立: the security and audit administrators may not)."""
+        return self.is_superuser or bool(self.roles & BUSINESS_ROLES)
 
 
 # Whom a request may come from. Scope (each model's `visible_to`) takes either and gives the anonymous

@@ -9,6 +9,8 @@ from rest_framework import permissions
 from accounts.models import User
 
 STAFF_ONLY = _("Only district party-building staff may do this.")
+# For data that everyone signed in may read but only the district keeps.
+STAFF_ONLY_CHANGES = _("Only district party-building staff may change this.")
 
 
 def require_district_staff(actor: User, message: str | Promise = STAFF_ONLY) -> None:
@@ -33,7 +35,7 @@ class DistrictStaffWrites(permissions.BasePermission):
     from the user's scope, so an object outside it is a 404 rather than a 403.
     """
 
-    message = _("Only district party-building staff may change this.")
+    message = STAFF_ONLY_CHANGES
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS or view.detail:

@@ -6,7 +6,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from accounts.roles import BUSINESS_ROLES, Role
+from accounts.roles import Role
 from chains.selectors import list_chains_for_user
 
 HOME_CHAIN_CARDS = 12
@@ -16,7 +16,7 @@ HOME_CHAIN_CARDS = 12
 def home(request):
     user = request.user
     roles = [Role(code).label for code in Role.values if code in user.roles]
-    has_business_role = user.is_superuser or bool(user.roles & BUSINESS_ROLES)
+    has_business_role = user.has_business_role
     chains = list(list_chains_for_user(user)[: HOME_CHAIN_CARDS + 1]) if has_business_role else []
     context = {
         "roles": roles,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from chainparty.errors import InvalidTransition
-from chainparty.permissions import require_district_staff
+from chainparty.permissions import STAFF_ONLY_CHANGES, require_district_staff
 from chains.credit_code import normalise_credit_code, validate_credit_code
 from chains.models import (
     SCORE_FIELDS,
@@ -35,10 +35,6 @@ from chains.models import (
 
 FIRST_HONOUR_YEAR = 1990
 ENTERPRISE_FIELDS = ("name", "credit_code", "kind", "size_class", "park", "employees", "annual_output", "address")
-
-
-# Enterprises and chain masters are maintained by the district two-new committee (design §1).
-STAFF_ONLY = _("Only district party-building staff may change this.")
 
 
 class _Errors:
@@ -64,7 +60,7 @@ class _Errors:
 @transaction.atomic
 def create_enterprise(*, actor: User, data: Mapping[str, Any]) -> Enterprise:
     """Create an enterprise with its honours ([{honour, year}]) and memberships ([{segment}])."""
-    require_district_staff(actor, STAFF_ONLY)
+    require_district_staff(actor, STAFF_ONLY_CHANGES)
     enterprise = Enterprise()
     return _save_enterprise(enterprise=enterprise, data={"honours": [], "memberships": [], **data})
 
@@ -72,7 +68,7 @@ def create_enterprise(*, actor: User, data: Mapping[str, Any]) -> Enterprise:
 @transaction.atomic
 def update_enterprise(*, actor: User, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
     """Change the fields given in `data`; `honours` / `memberships`, when given, replace the lists."""
-    require_district_staff(actor, STAFF_ONLY)
+    require_district_staff(actor, STAFF_ONLY_CHANGES)
     # Lock the row: two editors replacing the memberships at once would otherwise interleave.
     locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     return _save_enterprise(enterprise=locked, data=data)
@@ -219,7 +215,7 @@ def create_chain_master(
     *, actor: User, chain: Chain, enterprise: Enterprise, scores: Mapping[str, Decimal], note: str = ""
 ) -> ChainMaster:
     """Put an enterprise of the chain forward as a chain-master candidate, scored on §4.2's six criteria."""
-    require_district_staff(actor, STAFF_ONLY)
+    require_district_staff(actor, STAFF_ONLY_CHANGES)
     errors = _Errors()
     unknown = set(scores) - set(SCORE_FIELDS)
     if unknown:
@@ -249,7 +245,7 @@ def create_chain_master(
 @transaction.atomic
 def designate_chain_master(*, actor: User, chain_master: ChainMaster) -> ChainMaster:
     """Make a candidate the chain's chain master, revoking the one designated before (one per chain)."""
-    require_district_staff(actor, STAFF_ONLY)
+    require_district_staff(actor, STAFF_ONLY_CHANGES)
     # Lock the chain first: two designations on one chain run one after the other, so the second
     # revokes the first instead of tripping the "one designated per chain" constraint.
     Chain.objects.select_for_update().get(pk=chain_master.chain_id)
@@ -275,7 +271,7 @@ def designate_chain_master(*, actor: User, chain_master: ChainMaster) -> ChainMa
 @transaction.atomic
 def revoke_chain_master(*, actor: User, chain_master: ChainMaster) -> ChainMaster:
     """Withdraw a candidate or a designated chain master."""
-    require_district_staff(actor, STAFF_ONLY)
+    require_district_staff(actor, STAFF_ONLY_CHANGES)
     master = ChainMaster.objects.select_for_update().get(pk=chain_master.pk)
     if master.status == ChainMasterStatus.REVOKED:
         raise InvalidTransition(_("This chain master has already been revoked."))

@@ -1,4 +1,3 @@
-from accounts.roles import BUSINESS_ROLES
 from inbox.selectors import count_unread_for_user
 
 
@@ -8,7 +7,7 @@ def unread_count_for_request(request) -> int:
     if not hasattr(request, "_inbox_unread"):
         user = getattr(request, "user", None)
         unread = 0
-        if user is not None and user.is_authenticated and (user.is_superuser or user.roles & BUSINESS_ROLES):
+        if user is not None and user.is_authenticated and user.has_business_role:
             unread = count_unread_for_user(user)
         request._inbox_unread = unread
     return request._inbox_unread

@@ -20,7 +20,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import Role
 from chainparty import api
 from chainparty.actions import ActionRoutesMixin
 from chainparty.api import ScopedObjectMixin, UserScopedFilterBackend, validated_input
@@ -137,7 +136,7 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
         # The selector loads what allowed_actions needs; the ratings are for the detail only.
         prefetch_related_objects([issue], Prefetch("ratings", queryset=Rating.objects.order_by("created_at", "pk")))
         suggested = None
-        if user.has_role(Role.DISTRICT_STAFF) and issue.status in (Status.SUBMITTED, Status.ACCEPTED):
+        if user.is_district_staff and issue.status in (Status.SUBMITTED, Status.ACCEPTED):
             suggested = services.suggest_lead_unit(category=issue.category, chain=issue.chain)
         context = {
             **self.get_serializer_context(),
@@ -159,13 +158,6 @@ class IssueCategoryViewSet(viewsets.ReadOnlyModelViewSet):
         return IssueCategory.objects.filter(is_active=True).order_by("kind", "name")
 
 
-class SessionCreateIsStaff(permissions.BasePermission):
-    message = _("Only district staff run complaint sessions.")
-
-    def has_permission(self, request, view) -> bool:
-        return view.action != "create" or request.user.has_role(Role.DISTRICT_STAFF)
-
-
 @extend_schema_view(
     list=extend_schema(responses={200: ComplaintSessionSerializer(many=True)}),
     retrieve=extend_schema(responses={200: ComplaintSessionSerializer, 404: ERRORS[404]}),
@@ -177,7 +169,12 @@ class ComplaintSessionViewSet(
     issues collected, many rows at once."""
 
     serializer_class = ComplaintSessionSerializer
-    permission_classes = [permissions.IsAuthenticated, SessionCreateIsStaff]
+
+    def get_permissions(self):
+        # Reading is scoped; running a session is district staff's (the service checks again).
+        if self.action == "create":
+            return [permissions.IsAuthenticated(), IsDistrictStaff()]
+        return super().get_permissions()
 
     def get_queryset(self):
         return selectors.list_complaint_sessions_for_user(self.request.user)

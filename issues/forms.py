@@ -1,5 +1,5 @@
 """Forms of the issue pages. They parse and type the input; the rules (required text, lengths, who may
-submit for which enterprise, dispatch modes, reason codes) stay in issues/services.py, whose
+submit for which enterprise, dispatch modes, reason codes) stay in issues/services/, whose
 ValidationError field names these forms mirror, so a service's message lands next to its field
 (chainparty.actions.apply_service_errors). The list's filter is issues.filters.IssueFilter."""
 

@@ -35,6 +35,7 @@ from django.utils import timezone
 from accounts.models import Unit
 from accounts.roles import Role
 from chainparty.dates import start_of_day
+from chainparty.scope import in_business_scope
 from chains.models import Chain
 from issues.models import (
     LIVE_SHARES,
@@ -166,9 +167,9 @@ def unit_ranking_for_user(user, start: date, end: date) -> list[dict]:
 def kpi_units_for_user(user):
     """Whose KPIs a user may read: district staff any unit's; a unit handler their own unit's; a
     chain leader those of the units leading or cooperating on their chains. Others none."""
-    if not user.is_authenticated or not user.is_active:
+    if not in_business_scope(user):
         return Unit.objects.none()
-    if user.has_role(Role.DISTRICT_STAFF):
+    if user.is_district_staff:
         return Unit.objects.all()
     scope = Q(pk__in=[])
     if user.has_role(Role.UNIT_HANDLER) and user.unit_id:

@@ -83,6 +83,25 @@ class RoutingRule(models.Model):
         return f"{self.category} · {self.chain or '*'} → {self.unit}"
 
 
+class ComplaintSessionQuerySet(ScopedQuerySet["ComplaintSession"]):
+    def scope(self, user: User) -> Q:
+        """District staff all; a unit handler those its unit hosts or is the industry party committee
+        of, those on chains its unit leads or cooperates on, and those whose issues were dispatched to
+        it. Nobody else."""
+        if not (user.has_role(Role.UNIT_HANDLER) and user.unit_id):
+            return Q(pk__in=[])
+        unit = user.unit_id
+        cooperating = Chain.cooperating_units.through.objects.filter(unit_id=unit).values("chain_id")
+        dispatched = IssueShare.objects.filter(unit_id=unit, issue__session__isnull=False).values("issue__session_id")
+        return (
+            Q(host_unit_id=unit)
+            | Q(industry_committee_id=unit)
+            | Q(chain__lead_unit_id=unit)
+            | Q(chain_id__in=cooperating)
+            | Q(pk__in=dispatched)
+        )
+
+
 class ComplaintSession(models.Model):
     """吐槽大会: a collection event where enterprises raise problems."""
 
@@ -105,6 +124,8 @@ class ComplaintSession(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ComplaintSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("complaint session")

@@ -18,8 +18,8 @@ def _active() -> QuerySet[User]:
 
 
 def enterprise_people(issue: Issue) -> QuerySet[User]:
-    """The enterprise's side: its contacts, and the first secretaries dispatched to it now. Not simply
-    the submitter: a secretary whose dispatch has ended no longer sees the issue, nor hears of it."""
+    """The enterprise's side: its contacts, and the first secretaries posted to it now. Not simply
+    the submitter: a secretary whose posting has ended no longer sees the issue, nor hears of it."""
     secretaries = cadre_ids_posted_to(issue.enterprise_id)
     return _active().filter(
         Q(enterprise_id=issue.enterprise_id, groups__name=Role.ENTERPRISE_CONTACT)

@@ -80,31 +80,16 @@ def sees_internal(user) -> bool:
 
 
 def list_complaint_sessions_for_user(user) -> QuerySet[ComplaintSession]:
-    """吐槽大会 sessions: district staff all; a unit handler those its unit hosts or is the industry
-    party committee of, those on chains its unit leads or cooperates on, and those whose issues were
-    dispatched to it. Nobody else.
+    """吐槽大会 sessions in the user's scope (ComplaintSessionQuerySet.scope).
 
     Seeing a session is not seeing what is in it: `issue_count` counts the session's issues the user
     may see, and `visible_chain_id` / `visible_chain_name` name its chain only when the user may see
     that chain (else NULL). The chain itself is not loaded."""
-    sessions = ComplaintSession.objects.select_related("industry_committee", "host_unit").order_by("-held_on", "-pk")
-    if not user.is_authenticated or not user.is_active:
-        return sessions.none()
-    if user.has_role(Role.DISTRICT_STAFF):
-        scoped = sessions
-    elif user.has_role(Role.UNIT_HANDLER) and user.unit_id:
-        unit = user.unit_id
-        cooperating = Chain.cooperating_units.through.objects.filter(unit_id=unit).values("chain_id")
-        dispatched = IssueShare.objects.filter(unit_id=unit, issue__session__isnull=False).values("issue__session_id")
-        scoped = sessions.filter(
-            Q(host_unit_id=unit)
-            | Q(industry_committee_id=unit)
-            | Q(chain__lead_unit_id=unit)
-            | Q(chain_id__in=cooperating)
-            | Q(pk__in=dispatched)
-        )
-    else:
-        return sessions.none()
+    scoped = (
+        ComplaintSession.objects.visible_to(user)
+        .select_related("industry_committee", "host_unit")
+        .order_by("-held_on", "-pk")
+    )
     chain_in_scope = Q(chain__in=Chain.objects.visible_to(user).values("pk"))
     return scoped.annotate(
         issue_count=Count("issues", filter=Q(issues__in=Issue.objects.visible_to(user).values("pk"))),
@@ -118,8 +103,8 @@ def list_queue_for_user(user) -> QuerySet[IssueShare]:
     may see that are still being handled; the nearest deadline first. Empty without a unit.
 
     Each share has its `due` instant — a share waiting for its signature runs on the issue's
-    sign-for clock, a signed one on its own due date — and `is_overdue`, past it now (None without
-    a deadline)."""
+    sign-for clock, a signed one on its own due date — and `past_due`, past it now (None without
+    a deadline). Not the issue's "overdue" (IssueQuerySet.overdue: past the resolve deadline)."""
     if not getattr(user, "unit_id", None):
         return IssueShare.objects.none()
     return (
@@ -129,7 +114,7 @@ def list_queue_for_user(user) -> QuerySet[IssueShare]:
             issue__in=Issue.objects.visible_to(user).filter(status__in=HANDLING_STATUSES).values("pk"),
         )
         .annotate(due=Case(When(status=ShareStatus.PENDING, then=F("issue__sign_due_at")), default=F("due_at")))
-        .annotate(is_overdue=ExpressionWrapper(Q(due__lt=timezone.now()), output_field=BooleanField()))
+        .annotate(past_due=ExpressionWrapper(Q(due__lt=timezone.now()), output_field=BooleanField()))
         .select_related("issue__enterprise", "issue__category", "issue__chain")
         .order_by("due_at", "pk")
     )

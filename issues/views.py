@@ -1,6 +1,6 @@
 """Pages for the work on issues (design §4.6), one per role's task. Thin: parse a form, fetch through
 the selectors (scope is theirs: an issue outside it is a 404 on every route), ask the workflow what
-the user may do, call a service, render. Every rule is in issues/services.py and issues/workflow.py;
+the user may do, call a service, render. Every rule is in issues/services/ and issues/workflow.py;
 each action's form, service and message are declared once in issues/actions.py."""
 
 import re
@@ -78,7 +78,7 @@ def queue(request):
             "issue": share.issue,
             "pending": share.status == ShareStatus.PENDING,
             "due": share.due,
-            "overdue": share.is_overdue,
+            "overdue": share.past_due,
         }
         for share in listed["rows"]
     ]
@@ -357,6 +357,6 @@ def ranking(request):
         "rows": rows,
         "start": start,
         "end": end,
-        "whole_district": user.is_superuser or user.has_role(Role.DISTRICT_STAFF),
+        "whole_district": user.is_superuser or user.is_district_staff,
     }
     return render(request, "issues/ranking.html", context, status=200 if form.is_valid() else 400)

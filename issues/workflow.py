@@ -50,7 +50,7 @@ class InvalidTransition(chainparty.errors.InvalidTransition):
 
 # --- who ------------------------------------------------------------------------------------
 def _staff(issue: Issue, user) -> bool:
-    return user.has_role(Role.DISTRICT_STAFF)
+    return user.is_district_staff
 
 
 def _live_shares(issue: Issue, user):

@@ -56,8 +56,8 @@ class Upload:
 
 def submitter_enterprises(user: User) -> QuerySet[Enterprise]:
     """The enterprises a user may raise an issue for: a contact its own, a first secretary those it is
-    dispatched to, district staff any (they enter issues collected at complaint sessions)."""
-    if user.has_role(Role.DISTRICT_STAFF):
+    posted to, district staff any (they enter issues collected at complaint sessions)."""
+    if user.is_district_staff:
         return Enterprise.objects.all()
     if user.has_role(Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY):
         ids = []

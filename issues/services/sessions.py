@@ -4,12 +4,12 @@ grid, all rows or none."""
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, UnitKind, User
-from accounts.roles import Role
+from chainparty.permissions import require_district_staff
 from chainparty.scope import find_by_id
 from chains.models import Chain
 from issues.models import ComplaintSession, Issue
@@ -27,8 +27,7 @@ def create_complaint_session(
     chain_id: int | None = None,
     industry_committee_id: int | None = None,
 ) -> ComplaintSession:
-    if not actor.has_role(Role.DISTRICT_STAFF):
-        raise PermissionDenied(_("Only district staff run complaint sessions."))
+    require_district_staff(actor, _("Only district staff run complaint sessions."))
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("This field is required.")

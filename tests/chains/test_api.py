@@ -109,7 +109,7 @@ class TestScope:
         assert ids(api.get(list_url("chain"))) == []
         assert api.get(detail_url("chain", world.chain_a)).status_code == 404
 
-    def test_first_secretary_sees_the_enterprise_they_are_dispatched_to(self, world, api):
+    def test_first_secretary_sees_the_enterprise_they_are_posted_to(self, world, api):
         as_user(api, world.secretary_a)
         assert ids(api.get(list_url("enterprise"))) == [world.ent_a1.pk]
         assert api.get(detail_url("enterprise", world.ent_a2)).status_code == 404

@@ -25,7 +25,7 @@ class TestVisibility:
         assert names(Enterprise.objects.visible_to(world.chief_a)) == ["甲一企业"]
         assert names(Park.objects.visible_to(world.chief_a)) == ["科学城A"]
 
-    def test_first_secretary_sees_the_enterprise_they_are_dispatched_to(self, world):
+    def test_first_secretary_sees_the_enterprise_they_are_posted_to(self, world):
         assert names(Enterprise.objects.visible_to(world.secretary_a)) == ["甲一企业"]
 
     def test_enterprise_contact_sees_only_their_enterprise(self, world):

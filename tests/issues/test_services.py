@@ -77,7 +77,7 @@ class TestTransfer:
             issue = services.accept_issue(issue_id=issue.pk, actor=world.staff)
         assert issue.status == Status.ACCEPTED
         assert issue.accepted_at == at(9, 28, 11)
-        # The enterprise's side: its contact and the first secretary dispatched to it.
+        # The enterprise's side: its contact and the first secretary posted to it.
         assert recipients(issue, "accepted") == {"contact_a", "secretary_a"}
 
         with time_machine.travel(at(9, 28, 15), tick=False):
