@@ -5,19 +5,15 @@ categories, complaint-session and routing-rule endpoints."""
 
 import json
 import re
-import threading
-import time
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -34,13 +30,13 @@ from issues.models import (
     Rating,
     RoutingRule,
 )
-from tests.concurrency import backends_waiting_on_a_lock
-from tests.issues.builders import sessions_with_issues
+from tests.clock import at
+from tests.concurrency import race_past_a_lock
+from tests.issues.builders import issue_in, sessions_with_issues
 from workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
-SH = ZoneInfo("Asia/Shanghai")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}  # messages are asserted in English; zh is the default
 ACTIONS = [
     "accept",
@@ -87,43 +83,18 @@ def ok(response, code: int = 200) -> dict:
     return response.json()
 
 
-def submit(world, *, actor=None, enterprise=None, category="request", title="用地审批慢") -> Issue:
-    return services.submit_issue(
-        actor=actor or world.contact_a,
-        enterprise_id=(enterprise or world.ent_a1).pk,
-        category_code=category,
-        title=title,
-        description="厂房扩建用地审批超过三个月",
-    )
+def joint(world) -> dict:
+    """issue_in's options for joint handling as the cases here have it: dept_a (chain_a's lead unit)
+    leads, dept_b and the town co-handle."""
+    return {"mode": "joint", "co": [world.dept_b, world.town]}
 
 
-def arrange(world, state: str, *, mode: str = "transfer") -> Issue:
-    """An issue of ent_a1 brought to `state` through the services; joint handling is led by dept_a
-    with dept_b and the town as co-handling units."""
-    issue = submit(world)
-    if state == "submitted":
-        return issue
-    services.accept_issue(issue_id=issue.pk, actor=world.staff)
-    if state == "accepted":
-        return issue
-    co = [world.dept_b.pk, world.town.pk] if mode == "joint" else []
-    services.dispatch_issue(
-        issue_id=issue.pk, actor=world.staff, mode=mode, lead_unit_id=world.dept_a.pk, co_unit_ids=co
-    )
-    if state == "dispatched":
-        return issue
-    services.sign_issue(issue_id=issue.pk, actor=world.handler_a)
-    if state == "in_progress":
-        return issue
-    if state == "in_progress_extension":
-        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=3, reason="需要协调")
-        return issue
-    services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已协调")
-    if state == "resolved":
-        return issue
-    services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="satisfied")
-    assert state == "closed"
-    return issue
+# How a case's issue is handled, by the name its table gives.
+HANDLING = {
+    "transfer": lambda world: {},
+    "joint": joint,
+    "extension asked": lambda world: {"extension": "pending"},
+}
 
 
 def snapshot(issue) -> tuple:
@@ -323,7 +294,7 @@ def test_joint_flow_over_http(api, world):
 
 
 def test_a_co_unit_return_drops_only_its_part_and_the_lead_return_goes_back_to_the_dispatcher(api, world):
-    issue = arrange(world, "dispatched", mode="joint")
+    issue = issue_in(world, "dispatched", **joint(world))
     # Done, and the town's share is history: the issue is out of its sight now (204, then 404).
     response = act(api, world.handler_town, issue, "return", {"reason": "不属于本镇街职责"})
     assert response.status_code == 204, response.content
@@ -339,8 +310,7 @@ def test_a_co_unit_return_drops_only_its_part_and_the_lead_return_goes_back_to_t
 
 
 def test_supervise_an_escalated_issue(api, world):
-    issue = arrange(world, "in_progress")
-    Issue.objects.filter(pk=issue.pk).update(escalation_level=3)
+    issue = issue_in(world, "in_progress", escalation=3)
     body = ok(act(api, world.staff, issue, "supervise", {"note": "请三日内办结", "report": True}))
     assert body["supervised_at"] is not None
     event = IssueEvent.objects.filter(issue=issue, action="supervise").get()
@@ -349,7 +319,7 @@ def test_supervise_an_escalated_issue(api, world):
 
 # --- refused transitions: 409, nothing written -----------------------------------------------------
 REFUSED = [
-    # (case, state, mode, who, action, body, allowed now)
+    # (case, state, handling, who, action, body, allowed now)
     ("accept twice", "accepted", "transfer", "staff", "accept", {}, ["dispatch", "comment"]),
     ("dispatch before accept", "submitted", "transfer", "staff", "dispatch", {}, ["accept", "reject", "comment"]),
     ("reject once accepted", "accepted", "transfer", "staff", "reject", {"reason": "重复"}, ["dispatch", "comment"]),
@@ -393,8 +363,8 @@ REFUSED = [
     ("supervise before escalation", "in_progress", "transfer", "staff", "supervise", {"note": "督办"}, ["comment"]),
     (
         "second extension request while one is pending",
-        "in_progress_extension",
-        "transfer",
+        "in_progress",
+        "extension asked",
         "handler_a",
         "request-extension",
         {"days": 2, "reason": "再延"},
@@ -424,14 +394,14 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(
-    ("state", "mode", "who", "action", "body", "allowed"),
+    ("state", "handling", "who", "action", "body", "allowed"),
     [case[1:] for case in REFUSED],
     ids=[case[0] for case in REFUSED],
 )
 def test_refused_transition_is_409_with_allowed_actions_and_writes_nothing(
-    api, world, state, mode, who, action, body, allowed
+    api, world, state, handling, who, action, body, allowed
 ):
-    issue = arrange(world, state, mode=mode)
+    issue = issue_in(world, state, **HANDLING[handling](world))
     before = snapshot(issue)
     response = act(api, getattr(world, who), issue, action, body)
     assert response.status_code == 409, response.content
@@ -444,7 +414,7 @@ def test_refused_transition_is_409_with_allowed_actions_and_writes_nothing(
 
 def test_the_state_is_checked_before_the_body(api, world):
     """A 409 does not depend on what was sent: an empty dispatch of a dispatched issue is a 409."""
-    issue = arrange(world, "dispatched")
+    issue = issue_in(world, "dispatched")
     assert act(api, world.staff, issue, "dispatch", {}).status_code == 409
     assert act(api, world.staff, issue, "dispatch", "not json").status_code == 409
 
@@ -463,10 +433,14 @@ FORBIDDEN = [
 
 
 @pytest.mark.parametrize(
-    ("state", "mode", "who", "action", "body"), [case[1:] for case in FORBIDDEN], ids=[case[0] for case in FORBIDDEN]
+    ("state", "handling", "who", "action", "body"),
+    [case[1:] for case in FORBIDDEN],
+    ids=[case[0] for case in FORBIDDEN],
 )
-def test_action_not_permitted_on_a_visible_issue_is_403_and_writes_nothing(api, world, state, mode, who, action, body):
-    issue = arrange(world, state, mode=mode)
+def test_action_not_permitted_on_a_visible_issue_is_403_and_writes_nothing(
+    api, world, state, handling, who, action, body
+):
+    issue = issue_in(world, state, **HANDLING[handling](world))
     user = getattr(world, who)
     assert as_user(api, user).get(detail_url(issue)).status_code == 200  # it is visible
     before = snapshot(issue)
@@ -479,7 +453,7 @@ def test_action_not_permitted_on_a_visible_issue_is_403_and_writes_nothing(api, 
 def test_sign_before_dispatch_is_refused_and_writes_nothing(api, world):
     """Before dispatch no unit has a share: the unit cannot see the issue (404); once the lead has
     returned it, its share is history and the issue is out of its sight again (404)."""
-    issue = arrange(world, "accepted")
+    issue = issue_in(world, "accepted")
     before = snapshot(issue)
     assert act(api, world.handler_a, issue, "sign").status_code == 404
     assert act(api, world.staff, issue, "sign").status_code == 403
@@ -493,7 +467,7 @@ def test_sign_before_dispatch_is_refused_and_writes_nothing(api, world):
 
 
 def test_anonymous_requests_are_refused(api, world):
-    issue = arrange(world, "submitted")
+    issue = issue_in(world, "submitted")
     client = api
     assert client.get(reverse("issue-list")).status_code == 401
     assert client.get(detail_url(issue)).status_code == 401
@@ -504,7 +478,7 @@ def test_anonymous_requests_are_refused(api, world):
 
 
 def test_internal_comment_from_the_enterprise_side_is_refused(api, world):
-    issue = arrange(world, "in_progress")
+    issue = issue_in(world, "in_progress")
     before = snapshot(issue)
     response = act(api, world.contact_a, issue, "comment", {"text": "内部", "public": False})
     assert response.status_code == 400
@@ -519,11 +493,7 @@ OUTSIDERS = ["contact_a", "secretary_a", "chief_a", "leader_a", "handler_a", "ha
 @pytest.fixture
 def issue_b(world):
     """ent_b1's issue (chain_b), transferred to dept_b and signed for."""
-    issue = submit(world, actor=world.contact_b, enterprise=world.ent_b1)
-    services.accept_issue(issue_id=issue.pk, actor=world.staff)
-    services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)
-    services.sign_issue(issue_id=issue.pk, actor=world.handler_b)
-    return issue
+    return issue_in(world, "in_progress", enterprise=world.ent_b1)
 
 
 @pytest.mark.parametrize("who", [*OUTSIDERS, "outsider"])
@@ -549,12 +519,13 @@ def test_issue_in_scope_is_visible(api, world, issue_b, who):
 
 
 def test_escalation_opens_the_issue_to_the_industry_committee(api, world):
-    issue = arrange(world, "in_progress")
+    # The escalated one first: the sweep that lifts it acts on every issue there is.
+    escalated = issue_in(world, "in_progress", escalation=1)
+    calm = issue_in(world, "in_progress")
     committee = User.objects.create(username="handler_ic", unit=world.ic_a)
     committee.groups.add(*User.objects.get(pk=world.handler_a.pk).groups.all())
-    assert as_user(api, committee).get(detail_url(issue)).status_code == 404
-    Issue.objects.filter(pk=issue.pk).update(escalation_level=1)
-    assert ok(as_user(api, committee).get(detail_url(issue)))["escalation_level"] == 1
+    assert as_user(api, committee).get(detail_url(calm)).status_code == 404
+    assert ok(as_user(api, committee).get(detail_url(escalated)))["escalation_level"] == 1
 
 
 # --- creation: bad input, attachments, idempotency -------------------------------------------------
@@ -684,7 +655,7 @@ def test_idempotency_key_over_100_characters_is_refused(api, world):
 
 
 def test_action_bad_input_is_400_naming_the_field(api, world):
-    issue = arrange(world, "accepted")
+    issue = issue_in(world, "accepted")
     before = snapshot(issue)
     response = act(api, world.staff, issue, "dispatch", {"mode": "joint", "lead_unit": world.dept_a.pk})
     assert response.status_code == 400
@@ -693,7 +664,7 @@ def test_action_bad_input_is_400_naming_the_field(api, world):
     assert response.status_code == 400
     assert "lead_unit" in response.json()["errors"]
     assert snapshot(issue) == before
-    fresh = arrange(world, "submitted")
+    fresh = issue_in(world, "submitted")
     before = snapshot(fresh)
     response = act(api, world.staff, fresh, "reject", {"reason": " "})
     assert response.json()["errors"] == {"reason": ["This field is required."]}
@@ -703,19 +674,15 @@ def test_action_bad_input_is_400_naming_the_field(api, world):
 # --- the list: filters, bad values, query counts ---------------------------------------------------
 @pytest.fixture
 def spread(world):
-    """Issues spread over every filter, named by what sets them apart."""
-    now = timezone.now()
-    issues = {
-        "new_a": submit(world, title="新"),
-        "b": submit(world, actor=world.contact_b, enterprise=world.ent_b1, category="inquiry", title="乙"),
-        "transfer": arrange(world, "in_progress"),
-        "joint": arrange(world, "dispatched", mode="joint"),
-        "a2": submit(world, actor=world.staff, enterprise=world.ent_a2, category="complaint", title="甲二"),
+    """Issues spread over every filter, named by what sets them apart. "transfer" comes first: raised
+    in March, it is overdue and escalated by the sweep, which acts on every issue there is."""
+    return {
+        "transfer": issue_in(world, "in_progress", at=at(3, 2), escalation=1),
+        "new_a": issue_in(world, title="新"),
+        "b": issue_in(world, enterprise=world.ent_b1, category="inquiry", title="乙", at=at(2, 28, 23, 30)),
+        "joint": issue_in(world, "dispatched", **joint(world)),
+        "a2": issue_in(world, enterprise=world.ent_a2, category="complaint", title="甲二", at=at(3, 1, 0, 30)),
     }
-    Issue.objects.filter(pk=issues["transfer"].pk).update(resolve_due_at=now - timedelta(hours=1), escalation_level=1)
-    Issue.objects.filter(pk=issues["a2"].pk).update(created_at=datetime(2026, 3, 1, 0, 30, tzinfo=SH))
-    Issue.objects.filter(pk=issues["b"].pk).update(created_at=datetime(2026, 2, 28, 23, 30, tzinfo=SH))
-    return issues
 
 
 def listed(api, user, **params) -> set[int]:
@@ -779,32 +746,25 @@ def test_a_chain_outside_scope_is_not_a_valid_filter_as_on_the_page(api, world, 
     assert listed(api, world.leader_a, chain=world.chain_a.pk) == listed(api, world.leader_a)
 
 
-def test_min_escalation_level_lists_what_climbed_that_far(api, world, spread):
-    Issue.objects.filter(pk=spread["joint"].pk).update(escalation_level=3)
-    assert listed(api, world.staff, min_escalation_level=1) == {spread["transfer"].pk, spread["joint"].pk}
-    assert listed(api, world.staff, min_escalation_level=3) == {spread["joint"].pk}
+def test_min_escalation_level_lists_what_climbed_that_far(api, world):
+    # The highest rung first: the sweep that lifts an issue acts on every issue there is, and a lower
+    # rung's sweep, earlier, leaves the others where they are.
+    third = issue_in(world, "dispatched", escalation=3, **joint(world))
+    first = issue_in(world, "in_progress", escalation=1)
+    issue_in(world, "submitted")
+    issue_in(world, "in_progress")
+    assert listed(api, world.staff, min_escalation_level=1) == {first.pk, third.pk}
+    assert listed(api, world.staff, min_escalation_level=3) == {third.pk}
 
 
-def _many_issues(world, category, count: int) -> None:
-    """`count` issues for ent_a1, each transferred to dept_a with a co-unit share for the town."""
+def _many_issues(world, count: int) -> None:
+    """`count` issues for ent_a1, each dispatched to dept_a leading with the town co-handling."""
     for index in range(count):
-        issue = Issue.objects.create(
-            enterprise=world.ent_a1,
-            chain=world.chain_a,
-            category=category,
-            title=f"问题{index}",
-            description="说明",
-            submitted_by=world.contact_a,
-            status="dispatched",
-            lead_unit=world.dept_a,
-        )
-        IssueShare.objects.create(issue=issue, unit=world.dept_a, role="lead")
-        IssueShare.objects.create(issue=issue, unit=world.town, role="co")
+        issue_in(world, "dispatched", mode="joint", co=[world.town], title=f"问题{index}", description="说明")
 
 
 @pytest.mark.parametrize("who", ["staff", "handler_a", "contact_a", "leader_a"])
-def test_list_query_count_does_not_grow_with_rows(api, world, categories, who):
-    request_category = next(c for c in categories.values() if c.code == "request")
+def test_list_query_count_does_not_grow_with_rows(api, world, who):
     user = getattr(world, who)
 
     def run(expected_rows):
@@ -814,16 +774,16 @@ def test_list_query_count_does_not_grow_with_rows(api, world, categories, who):
         assert body["count"] == expected_rows
         return len(captured)
 
-    _many_issues(world, request_category, 4)
+    _many_issues(world, 4)
     small = run(4)
-    _many_issues(world, request_category, 8)
+    _many_issues(world, 8)
     assert run(12) == small
     # roles, the category filter's check, count, page
     assert small == 4
 
 
 def test_events_query_count_does_not_grow(api, world, django_assert_num_queries):
-    issue = arrange(world, "in_progress")
+    issue = issue_in(world, "in_progress")
     client = as_user(api, world.staff)
     with CaptureQueriesContext(connection) as few:
         ok(client.get(reverse("issue-events", args=[issue.pk])))
@@ -835,7 +795,7 @@ def test_events_query_count_does_not_grow(api, world, django_assert_num_queries)
 
 
 def test_detail_query_count_does_not_grow_with_shares_and_files(api, world, django_assert_num_queries):
-    issue = arrange(world, "in_progress", mode="joint")
+    issue = issue_in(world, "in_progress", **joint(world))
     client = as_user(api, world.handler_a)
     with CaptureQueriesContext(connection) as few:
         ok(client.get(detail_url(issue)))
@@ -921,16 +881,21 @@ def test_bad_complaint_session_is_400_naming_the_field(api, world, overrides, fi
     assert ComplaintSession.objects.count() == 0
 
 
-@pytest.fixture
-def session(world):
+def complaint_session(world, host) -> ComplaintSession:
+    """A complaint session on chain_a, hosted by the unit `host`."""
     return services.create_complaint_session(
         actor=world.staff,
-        title="吐槽大会",
+        title="生物医药链吐槽大会",
         held_on=date(2026, 11, 20),
         place="会议室",
-        host_unit_id=world.dept_a.pk,
+        host_unit_id=host.pk,
         chain_id=world.chain_a.pk,
     )
+
+
+@pytest.fixture
+def session(world):
+    return complaint_session(world, world.dept_a)
 
 
 @pytest.mark.parametrize(("who", "sees"), [("staff", True), ("handler_a", True), ("handler_b", False)])
@@ -1020,7 +985,7 @@ def test_routing_rules_are_kept_by_staff_and_drive_the_suggestion(api, world):
         world.town.pk,
         world.town.name,
     )
-    issue = submit(world)
+    issue = issue_in(world)
     assert ok(client.get(detail_url(issue)))["suggested_lead_unit"]["id"] == world.town.pk
 
     duplicate = client.post(
@@ -1117,47 +1082,16 @@ def test_the_routing_service_names_each_unknown_reference(world, categories):
 def test_two_racing_routing_rules_for_one_category_and_chain_are_one_rule_and_a_400(world, categories):
     """The first request holds its rule uncommitted; the second finds no clash, inserts and waits on
     the unique index; when the first commits, the second is refused on `chain` (not a 500)."""
-    first_inserted, release = threading.Event(), threading.Event()
-    responses, errors = {}, []
 
     def first():
-        try:
-            with transaction.atomic():
-                RoutingRule.objects.create(category=categories["request"], chain=world.chain_a, unit=world.dept_a)
-                first_inserted.set()
-                assert release.wait(timeout=30)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            first_inserted.set()
-            connection.close()
+        RoutingRule.objects.create(category=categories["request"], chain=world.chain_a, unit=world.dept_a)
 
     def second():
-        try:
-            client = as_user(APIClient(), world.staff)
-            body = {"category": "request", "chain": world.chain_a.pk, "unit": world.town.pk}
-            responses["second"] = client.post(reverse("routing-rule-list"), body, format="json", **EN)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        client = as_user(APIClient(), world.staff)
+        body = {"category": "request", "chain": world.chain_a.pk, "unit": world.town.pk}
+        return client.post(reverse("routing-rule-list"), body, format="json", **EN)
 
-    one = threading.Thread(target=first)
-    one.start()
-    assert first_inserted.wait(timeout=30)
-    two = threading.Thread(target=second)
-    two.start()
-    deadline = time.monotonic() + 30
-    while backends_waiting_on_a_lock() < 1:
-        assert time.monotonic() < deadline, f"the second request never waited: {errors}"
-        time.sleep(0.02)
-    release.set()
-    for thread in (one, two):
-        thread.join(timeout=60)
-        assert not thread.is_alive()
-
-    assert errors == []
-    response = responses["second"]
+    _, (response,) = race_past_a_lock(first, second)
     assert response.status_code == 400, response.content
     assert response.json()["errors"] == {"chain": ["There is already a rule for this category and chain."]}
     assert list(RoutingRule.objects.values_list("chain_id", "unit_id")) == [(world.chain_a.pk, world.dept_a.pk)]
@@ -1166,14 +1100,7 @@ def test_two_racing_routing_rules_for_one_category_and_chain_are_one_rule_and_a_
 # --- what a session, and the enterprise side, may not learn ----------------------------------------
 def test_a_session_counts_and_names_only_what_the_unit_may_see(api, world):
     """dept_b hosts a session on chain_a, which dept_b does not see; its three issues are ent_a1's."""
-    session = services.create_complaint_session(
-        actor=world.staff,
-        title="生物医药链吐槽大会",
-        held_on=date(2026, 11, 20),
-        place="加速器B",
-        host_unit_id=world.dept_b.pk,
-        chain_id=world.chain_a.pk,
-    )
+    session = complaint_session(world, world.dept_b)
     issues = services.submit_session_issues(
         actor=world.staff,
         session=session,
@@ -1198,7 +1125,7 @@ def test_a_session_counts_and_names_only_what_the_unit_may_see(api, world):
 def _returned_and_redispatched(world) -> Issue:
     """Joint handling (dept_a leads, dept_b and the town co-handle); the town returns its part, then
     the lead returns the issue (the other shares are cancelled); staff transfer it to dept_b."""
-    issue = arrange(world, "dispatched", mode="joint")
+    issue = issue_in(world, "dispatched", **joint(world))
     services.return_issue(issue_id=issue.pk, actor=world.handler_town, reason="不属于本镇街职责")
     services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="应由B部门牵头")
     services.dispatch_issue(issue_id=issue.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_b.pk)

@@ -1,36 +1,36 @@
 """Unit KPIs and the ranking: exact figures for a small constructed history, the query
 count, the ranking, and who may read GET /api/v1/units/{id}/kpis/."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from accounts.models import User
+from issues import services
 from issues.kpis import unit_kpis, unit_ranking
-from issues.models import ExtensionRequest, Issue, IssueShare, Rating
+from issues.models import CategoryKind, IssueCategory
+from tests.clock import at
+from tests.issues.builders import issue_in
 
 pytestmark = pytest.mark.django_db
 
-SH = ZoneInfo("Asia/Shanghai")
 START, END = date(2026, 11, 2), date(2026, 11, 8)  # the period: Monday to Sunday
-NOW = datetime(2026, 11, 20, 12, tzinfo=SH)
+NOW = at(11, 20, 12)
 
 
-def at(day: int, hour: int = 10, minute: int = 0) -> datetime:
-    return datetime(2026, 11, day, hour, minute, tzinfo=SH)
-
-
-def end_of(day: int) -> datetime:
-    return datetime(2026, 11, day, 23, 59, 59, tzinfo=SH)
+def on(day: int, hour: int = 10, minute: int = 0):
+    """The clock stopped at that moment of November 2026 for the steps taken inside."""
+    return time_machine.travel(at(11, day, hour, minute), tick=False)
 
 
 @pytest.fixture
-def history(world, categories):
-    """Shares created in the period unless said otherwise ("I<n>" are issues):
+def history(world, categories, calendar_2026):
+    """Issues ("I<n>") of ent_a1 taken through the services, each step at its own moment of November
+    2026 (10:00 unless said); a request has 1 working day to be signed for and 10 to be resolved,
+    counted from dispatch. Shares are created in the period unless said otherwise.
 
     dept_a leads I1 (signed on time, resolved on time, rated satisfied), I2 (signed late, resolved
     late, rated unsatisfied then basically satisfied, one extension), I3 (signed on time, in progress
@@ -39,67 +39,81 @@ def history(world, categories):
     deadlines); the town's co-share of I5 was cancelled by that return. The town co-handles I1
     (signed late); dept_b co-handles I2 (signed on time). dept_a also leads I6, created after the
     period, with an extension that must not count."""
-    category = next(c for c in categories.values() if c.code == "request")
+    dept_b, town = world.dept_b, world.town
+    a, b, c = world.handler_a, world.handler_b, world.handler_town
 
-    def issue(status, *, sign_due, resolve_due, resolved=None, lead=None):
-        return Issue.objects.create(
-            enterprise=world.ent_a1,
-            chain=world.chain_a,
-            category=category,
-            title="题",
-            description="述",
-            submitted_by=world.contact_a,
-            status=status,
-            lead_unit=lead,
-            sign_due_at=sign_due,
-            resolve_due_at=resolve_due,
-            resolved_at=resolved,
-        )
+    # I1, dispatched Tue 3rd (sign by the 4th, resolve by the 17th).
+    i1 = issue_in(world, "dispatched", at=at(11, 3), mode="joint", co=[town]).pk
+    with on(4, 9):
+        services.sign_issue(issue_id=i1, actor=a)
+    with on(5, 8):
+        services.sign_issue(issue_id=i1, actor=c)
+        services.reply_part(issue_id=i1, actor=c, reply="镇街已核查")
+    with on(10):
+        services.resolve_issue(issue_id=i1, actor=a, answer="已办结")
+        services.rate_issue(issue_id=i1, actor=world.contact_a, satisfaction="satisfied")
 
-    def share(issue, unit, role, status, *, created, signed=None):
-        # Each share keeps the sign-for deadline it was dispatched with.
-        share = IssueShare.objects.create(
-            issue=issue, unit=unit, role=role, status=status, signed_at=signed, sign_due_at=issue.sign_due_at
-        )
-        IssueShare.objects.filter(pk=share.pk).update(created_at=created)
+    # I2, dispatched Tue 3rd. The extension moves the deadline to the 19th; the reopening on the 5th
+    # gives the full ten working days again, to the 19th too; the second answer, on the 20th, is late.
+    i2 = issue_in(world, "dispatched", at=at(11, 3), mode="joint", co=[dept_b]).pk
+    with on(4, 16):
+        services.sign_issue(issue_id=i2, actor=b)
+        services.reply_part(issue_id=i2, actor=b, reply="B部门已排查")
+    with on(5, 9):
+        services.sign_issue(issue_id=i2, actor=a)
+        services.request_extension(issue_id=i2, actor=a, days=2, reason="需协调")
+        services.decide_extension(issue_id=i2, actor=world.staff, grant=True)
+    with on(5, 10):
+        services.resolve_issue(issue_id=i2, actor=a, answer="已协调")
+        services.rate_issue(issue_id=i2, actor=world.contact_a, satisfaction="unsatisfied", reason_codes=["not_solved"])
+    with on(20):
+        services.resolve_issue(issue_id=i2, actor=a, answer="已再次协调")
+        services.rate_issue(issue_id=i2, actor=world.contact_a, satisfaction="basically")
 
-    def extension(issue, unit, status):
-        ExtensionRequest.objects.create(
-            issue=issue, unit=unit, requested_by=world.handler_a, days=2, reason="需协调", status=status
-        )
+    # I3, dispatched Tue 3rd, signed for a minute before the deadline; overdue since the 17th.
+    i3 = issue_in(world, "dispatched", at=at(11, 3)).pk
+    with on(4, 23, 59):
+        services.sign_issue(issue_id=i3, actor=a)
+    with on(5):
+        services.request_extension(issue_id=i3, actor=a, days=2, reason="需协调")
+        services.decide_extension(issue_id=i3, actor=world.staff, grant=False)
 
-    dept_a, dept_b, town = world.dept_a, world.dept_b, world.town
-    i1 = issue("closed", sign_due=end_of(4), resolve_due=end_of(17), resolved=at(10), lead=dept_a)
-    share(i1, dept_a, "lead", "replied", created=at(3), signed=at(4, 9))
-    share(i1, town, "co", "replied", created=at(3), signed=at(5, 8))
-    Rating.objects.create(issue=i1, rated_by=world.contact_a, satisfaction="satisfied")
+    # I4, dispatched Fri 6th: sign by Mon 9th, resolve by the 20th at midnight (not overdue at noon).
+    issue_in(world, "dispatched", at=at(11, 6))
 
-    i2 = issue("closed", sign_due=end_of(4), resolve_due=end_of(17), resolved=at(18), lead=dept_a)
-    share(i2, dept_a, "lead", "replied", created=at(3), signed=at(5, 9))
-    share(i2, dept_b, "co", "replied", created=at(3), signed=at(4, 16))
-    Rating.objects.create(issue=i2, rated_by=world.contact_a, satisfaction="unsatisfied")
-    Rating.objects.create(issue=i2, rated_by=world.contact_a, satisfaction="basically")
-    extension(i2, dept_a, "granted")
+    # I5, dispatched Mon 2nd to dept_a with the town, returned, then transferred to dept_b at 11:00:
+    # dept_b signs by the 3rd and resolves by the 16th.
+    i5 = issue_in(world, "dispatched", at=at(11, 2), mode="joint", co=[town]).pk
+    with on(2, 11):
+        services.return_issue(issue_id=i5, actor=a, reason="应由B部门牵头")
+        services.dispatch_issue(issue_id=i5, actor=world.staff, mode="transfer", lead_unit_id=dept_b.pk)
 
-    i3 = issue("in_progress", sign_due=end_of(4), resolve_due=end_of(17), lead=dept_a)
-    share(i3, dept_a, "lead", "signed", created=at(3), signed=at(4, 23, 59))
-    extension(i3, dept_a, "denied")
+    # I6, dispatched and signed for at 00:30 on Monday 9th, after the period.
+    issue_in(world, "in_progress", at=at(11, 9, 0, 30), extension="denied")
 
-    i4 = issue("dispatched", sign_due=end_of(4), resolve_due=end_of(25), lead=dept_a)
-    share(i4, dept_a, "lead", "pending", created=at(3))
-
-    i5 = issue("dispatched", sign_due=end_of(9), resolve_due=end_of(19), lead=dept_b)
-    share(i5, dept_a, "lead", "returned", created=at(2))
-    share(i5, town, "co", "cancelled", created=at(2))
-    share(i5, dept_b, "lead", "pending", created=at(6))
-
-    i6 = issue("in_progress", sign_due=end_of(10), resolve_due=end_of(17), lead=dept_a)
-    share(i6, dept_a, "lead", "signed", created=at(9, 0, 30), signed=at(9, 11))
-    extension(i6, dept_a, "denied")
-
-    i7 = issue("dispatched", sign_due=end_of(23), resolve_due=end_of(30), lead=dept_a)
-    share(i7, dept_a, "lead", "pending", created=at(8, 23, 30))
+    # I7, dispatched at 23:30 on Sunday 8th in a category with 15 working days to sign for (the days
+    # are set per category): still within its window on the 20th.
+    IssueCategory.objects.create(code="site", name="项目落地", kind=CategoryKind.REQUEST, sign_days=15, resolve_days=20)
+    issue_in(world, "dispatched", at=at(11, 8, 23, 30), category="site")
     return world
+
+
+# The figures of a unit with no share in the period: nothing counted, no rate (nothing to divide by).
+NOTHING = {
+    "dispatched": 0,
+    "response_due": 0,
+    "responded_on_time": 0,
+    "response_rate": None,
+    "resolved": 0,
+    "resolved_on_time": 0,
+    "on_time_rate": None,
+    "rated": 0,
+    "satisfied": 0,
+    "satisfaction_rate": None,
+    "returns": 0,
+    "extensions": 0,
+    "overdue": 0,
+}
 
 
 def figures(rows, unit) -> dict:
@@ -126,38 +140,20 @@ def test_unit_kpis_of_a_constructed_history(history):
         "overdue": 1,  # I3; I5 is no longer dept_a's
     }
     assert figures(rows, world.dept_b) == {
+        **NOTHING,
         "dispatched": 2,
         "response_due": 2,
         "responded_on_time": 1,
         "response_rate": Decimal("0.5000"),
-        "resolved": 0,
-        "resolved_on_time": 0,
-        "on_time_rate": None,
-        "rated": 0,
-        "satisfied": 0,
-        "satisfaction_rate": None,
-        "returns": 0,
-        "extensions": 0,
         "overdue": 1,
     }
     assert figures(rows, world.town) == {
+        **NOTHING,
         "dispatched": 2,
         "response_due": 1,  # the cancelled share is left out
-        "responded_on_time": 0,
         "response_rate": Decimal("0.0000"),
-        "resolved": 0,
-        "resolved_on_time": 0,
-        "on_time_rate": None,
-        "rated": 0,
-        "satisfied": 0,
-        "satisfaction_rate": None,
-        "returns": 0,
-        "extensions": 0,
-        "overdue": 0,
     }
-    quiet = figures(rows, world.ic_a)
-    assert quiet["dispatched"] == 0
-    assert (quiet["response_rate"], quiet["on_time_rate"], quiet["satisfaction_rate"]) == (None, None, None)
+    assert figures(rows, world.ic_a) == NOTHING
 
 
 def test_the_period_bounds_are_shanghai_days_both_included(history):
