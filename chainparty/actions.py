@@ -244,8 +244,8 @@ else:
 class ActionRoutesMixin(_ViewSet):
     """One POST route per spec of ``action_set`` on a DRF viewset, documented with the spec's
     serializer and ``action_responses``. The viewset says how to answer with
-    ``action_response(obj, result)``; ``get_action_object()`` is ``get_object()`` unless it says
-    otherwise (scope first: 404, then the object permissions: 403)."""
+    ``action_response(obj, result)``; the object comes from the viewset's ``get_object()`` (scope
+    first: 404, then the object permissions: 403)."""
 
     action_set: ClassVar[ActionSet]
     action_responses: ClassVar[dict]
@@ -256,14 +256,11 @@ class ActionRoutesMixin(_ViewSet):
             route = _route(cls, spec)
             setattr(cls, route.__name__, route)
 
-    def get_action_object(self):
-        return self.get_object()
-
     def action_response(self, obj, result) -> Response:
         raise NotImplementedError
 
     def run_action(self, spec: ActionSpec) -> Response:
-        obj = self.get_action_object()
+        obj = self.get_object()
         self.action_set.check(obj, spec, self.request.user)  # 403, then 409: before the body is read
         data = validated_input(spec.serializer, self.request) if spec.serializer else {}
         result = self.action_set.perform(spec, obj, actor=self.request.user, data=data)

@@ -1,13 +1,11 @@
 """Shared REST plumbing: pagination, the user-scoped filter backend, input parsing, and one error
 shape for every API error, with its OpenAPI responses."""
 
-import django_filters
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -22,39 +20,6 @@ from chainparty.scope import get_visible_or_404
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class UserScopedFilterBackend(DjangoFilterBackend):
-    """django-filter, with the requesting user handed to the FilterSet (``user=`` keyword).
-
-    The FilterSets used with it (ScopedFilterSet) offer only the choices the user may see, so a
-    chain id outside the user's scope is "not a valid choice" — the same answer as an id that does
-    not exist.
-    """
-
-    def get_filterset_kwargs(self, request, queryset, view):
-        return {**super().get_filterset_kwargs(request, queryset, view), "user": request.user}
-
-
-class ScopedFilterSet(django_filters.FilterSet):
-    """A FilterSet built with the requesting user (``user=``), for pages and UserScopedFilterBackend.
-
-    ``scoped_choices`` maps a ModelChoiceFilter's name to its model: the choices are the rows the
-    user may see (``Model.objects.visible_to(user)``), so one outside scope is "not a valid choice".
-    """
-
-    scoped_choices: dict[str, type] = {}
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user is not None:
-            for name, model in self.scoped_choices.items():
-                self.filters[name].queryset = model.objects.visible_to(user)
-
-    def page_rows(self):
-        """What a page lists: the filtered rows, or none while a filter is invalid (the page shows the
-        error, never the unfiltered list; the API answers 400)."""
-        return self.queryset.none() if self.is_bound and not self.is_valid() else self.qs
 
 
 class ScopedObjectMixin:

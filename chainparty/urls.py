@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("chains/", include("chains.urls")),
     path("issues/", include("issues.urls")),
     path("inbox/", include("inbox.urls")),
+    # The inbox lived under the issues once; links in old e-mails and bookmarks still arrive there.
+    path("issues/inbox/", RedirectView.as_view(pattern_name="inbox:list", permanent=True, query_string=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("issues.urls_api")),

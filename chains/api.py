@@ -12,13 +12,8 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
 from chainparty.actions import ActionRoutesMixin, ActionSet, ActionSpec
-from chainparty.api import (
-    ERRORS,
-    ScopedObjectMixin,
-    UserScopedFilterBackend,
-    conflict,
-    validated_input,
-)
+from chainparty.api import ERRORS, ScopedObjectMixin, conflict, validated_input
+from chainparty.filters import UserScopedFilterBackend
 from chainparty.permissions import DistrictStaffWrites
 from chains import services
 from chains.filters import ChainFilter, ChainMasterFilter, EnterpriseFilter

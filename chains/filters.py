@@ -1,5 +1,5 @@
 """The chains app's FilterSets, one per list, each used by the page and the API alike. Built with
-the requesting user (chainparty.api.ScopedFilterSet), they offer only the choices the user may
+the requesting user (chainparty.filters.ScopedFilterSet), they offer only the choices the user may
 see: a chain outside scope is "not a valid choice", the same answer as a chain that does not exist."""
 
 import django_filters
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from chainparty.api import ScopedFilterSet
+from chainparty.filters import ScopedFilterSet
 from chains.credit_code import normalise_credit_code
 from chains.models import Chain, ChainMaster, ChainMasterStatus, Enterprise, Honour, Park, SizeClass
 

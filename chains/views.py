@@ -48,8 +48,7 @@ def _chains_by_park(user, park_ids) -> dict[int, list[Chain]]:
 # --- chains -----------------------------------------------------------------------------------
 @business_page
 def chain_list(request):
-    chains = list_chains_for_user(request.user)
-    return render(request, "chains/chain_list.html", {"chains": chains, "rows": chains})
+    return render(request, "chains/chain_list.html", {"rows": list_chains_for_user(request.user)})
 
 
 @business_page

@@ -22,8 +22,9 @@ from rest_framework.views import APIView
 
 from chainparty import api
 from chainparty.actions import ActionRoutesMixin
-from chainparty.api import ScopedObjectMixin, UserScopedFilterBackend, validated_input
+from chainparty.api import ScopedObjectMixin, validated_input
 from chainparty.dates import parse_period
+from chainparty.filters import UserScopedFilterBackend
 from chainparty.permissions import IsDistrictStaff
 from chainparty.scope import get_visible_or_404
 from issues import kpis, routing, selectors, services
@@ -113,12 +114,13 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @action(detail=True, methods=["get"], filter_backends=[])
     def events(self, request, pk=None):
         """The timeline; internal entries only for the government side."""
-        issue = self.get_action_object()
+        issue = self.get_object()
         page = self.paginate_queryset(selectors.list_events_for_user(request.user, issue))
         return self.get_paginated_response(IssueEventSerializer(page, many=True).data)
 
     # plumbing
-    def get_action_object(self) -> Issue:
+    def get_object(self) -> Issue:
+        # With what allowed_actions and the detail need loaded (the list's queryset has less).
         issue = selectors.get_issue_for_user(self.request.user, self.kwargs["pk"])  # 404 outside scope
         self.check_object_permissions(self.request, issue)
         return issue

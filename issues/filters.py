@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from chainparty.api import ScopedFilterSet
 from chainparty.dates import start_of_day
+from chainparty.filters import ScopedFilterSet
 from chains.models import Chain
 from issues.models import LIVE_SHARES, Issue, IssueCategory, IssueShare, Status
 

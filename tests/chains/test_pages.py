@@ -84,7 +84,7 @@ class TestContent:
             "甲一企业",
         ):
             assert text in html, text
-        counts = {chain.name: chain.enterprise_count for chain in response.context["chains"]}
+        counts = {chain.name: chain.enterprise_count for chain in response.context["rows"]}
         assert counts == {"生物医药链A": 2, "新能源链B": 1}
 
     def test_chain_detail_shows_organisation_map_and_chain_master(self, client, world):
@@ -228,7 +228,7 @@ class TestScope:
 
     def test_lists_show_only_what_is_in_scope(self, client, world):
         client.force_login(world.leader_a)
-        chains = client.get(reverse("chains:chain-list")).context["chains"]
+        chains = client.get(reverse("chains:chain-list")).context["rows"]
         assert [c.name for c in chains] == ["生物医药链A"]
         assert listed(client.get(reverse("chains:enterprise-list"))) == ["甲一企业", "甲二企业"]
         parks = client.get(reverse("chains:park-list")).context["rows"]
@@ -375,7 +375,7 @@ class TestQueryCounts:
         with django_assert_num_queries(expected):
             response = client.get(url)
         if who == "staff":
-            assert len(response.context["chains"]) == MANY + 2
+            assert len(response.context["rows"]) == MANY + 2
 
     def test_home(self, client, world, django_assert_num_queries):
         url = reverse("home")

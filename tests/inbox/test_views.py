@@ -101,3 +101,10 @@ class TestInbox:
         response = get(client, getattr(world, who), reverse("inbox:list"))
         assert response.status_code == 404
         assert response.context["inbox_unread"] == 0
+
+
+def test_the_old_inbox_address_leads_to_the_inbox(client, world):
+    client.force_login(world.staff)
+    response = client.get("/issues/inbox/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("inbox:list") + "?page=2"
