@@ -1,5 +1,7 @@
 """The server-rendered pages of chains, enterprises and parks: content, scope, filters, query counts, language."""
 
+from functools import partial
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -341,73 +343,55 @@ def _count_queries(client, url, data=None) -> int:
     return len(queries)
 
 
+@pytest.fixture
+def stays_flat(client, django_assert_num_queries):
+    """Count a page's queries after ``grow(FEW)``, then ``grow(MANY - FEW)`` and assert the very same
+    count: the page's queries do not grow with the data. Returns the larger page's response."""
+
+    def check(user, url, grow, data=None):
+        client.force_login(user)
+        grow(FEW)
+        expected = _count_queries(client, url, data)
+        grow(MANY - FEW)
+        with django_assert_num_queries(expected):
+            return client.get(url, data)
+
+    return check
+
+
 @pytest.mark.django_db
 class TestQueryCounts:
     @pytest.mark.parametrize("who", ["staff", "leader_a", "chief_a"])
-    def test_enterprise_list(self, client, world, django_assert_num_queries, who):
+    def test_enterprise_list(self, world, stays_flat, who):
+        grow = partial(_grow_enterprises, world)
         url, data = reverse("chains:enterprise-list"), {"chain": world.chain_a.pk}
-        _grow_enterprises(world, FEW)
-        client.force_login(getattr(world, who))
-        expected = _count_queries(client, url, data)
-        _grow_enterprises(world, MANY - FEW)
-        with django_assert_num_queries(expected):
-            response = client.get(url, data)
+        response = stays_flat(getattr(world, who), url, grow, data)
         assert response.context["page"].paginator.count >= (MANY if who != "chief_a" else MANY // 2)
 
-    def test_enterprise_list_with_every_filter(self, client, world, django_assert_num_queries):
-        url = reverse("chains:enterprise-list")
+    def test_enterprise_list_with_every_filter(self, world, stays_flat):
         data = {"q": "企业", "chain": world.chain_a.pk, "park": world.park_a.pk, "size_class": "small"}
         data["honour"] = Honour.HIGH_TECH
-        _grow_enterprises(world, FEW)
-        client.force_login(world.staff)
-        expected = _count_queries(client, url, data)
-        _grow_enterprises(world, MANY - FEW)
-        with django_assert_num_queries(expected):
-            client.get(url, data)
+        stays_flat(world.staff, reverse("chains:enterprise-list"), partial(_grow_enterprises, world), data)
 
     @pytest.mark.parametrize("who", ["staff", "handler_a"])
-    def test_chain_list(self, client, world, django_assert_num_queries, who):
-        url = reverse("chains:chain-list")
-        _grow_chains(world, FEW)
-        client.force_login(getattr(world, who))
-        expected = _count_queries(client, url)
-        _grow_chains(world, MANY - FEW)
-        with django_assert_num_queries(expected):
-            response = client.get(url)
+    def test_chain_list(self, world, stays_flat, who):
+        response = stays_flat(getattr(world, who), reverse("chains:chain-list"), partial(_grow_chains, world))
         if who == "staff":
             assert len(response.context["rows"]) == MANY + 2
 
-    def test_home(self, client, world, django_assert_num_queries):
-        url = reverse("home")
-        _grow_chains(world, FEW)
-        client.force_login(world.staff)
-        expected = _count_queries(client, url)
-        _grow_chains(world, MANY - FEW)
-        with django_assert_num_queries(expected):
-            response = client.get(url)
+    def test_home(self, world, stays_flat):
+        response = stays_flat(world.staff, reverse("home"), partial(_grow_chains, world))
         assert len(response.context["chains"]) == 12
         assert response.context["more_chains"]
 
-    def test_chain_detail(self, client, world, django_assert_num_queries):
-        url = chain_url(world.chain_a)
-        _grow_master(world, FEW)
-        client.force_login(world.staff)
-        expected = _count_queries(client, url)
-        _grow_master(world, MANY - FEW)
-        with django_assert_num_queries(expected):
-            client.get(url)
+    def test_chain_detail(self, world, stays_flat):
+        stays_flat(world.staff, chain_url(world.chain_a), partial(_grow_master, world))
 
-    def test_park_list(self, client, world, django_assert_num_queries):
-        url = reverse("chains:park-list")
-        _grow_parks(world, FEW)
-        client.force_login(world.staff)
-        expected = _count_queries(client, url)
-        _grow_parks(world, MANY - FEW)
-        with django_assert_num_queries(expected):
-            response = client.get(url)
+    def test_park_list(self, world, stays_flat):
+        response = stays_flat(world.staff, reverse("chains:park-list"), partial(_grow_parks, world))
         assert len(response.context["rows"]) == MANY + 2
 
-    def test_enterprise_detail(self, client, world, django_assert_num_queries):
+    def test_enterprise_detail(self, world, stays_flat):
         def grow(n):
             # More chains for the same enterprise, each with its segment and a chain-master candidacy.
             for _ in range(n):
@@ -415,16 +399,10 @@ class TestQueryCounts:
                 f.MembershipFactory(enterprise=world.ent_a1, segment=segment)
                 f.ChainMasterFactory(chain=segment.chain, enterprise=world.ent_a1)
 
-        url = enterprise_url(world.ent_a1)
-        grow(FEW)
-        client.force_login(world.staff)
-        expected = _count_queries(client, url)
-        grow(MANY - FEW)
-        with django_assert_num_queries(expected):
-            response = client.get(url)
+        response = stays_flat(world.staff, enterprise_url(world.ent_a1), grow)
         assert len(response.context["designations"]) == MANY + 1
 
-    def test_park_detail(self, client, world, django_assert_num_queries):
+    def test_park_detail(self, world, stays_flat):
         def grow(n):
             _grow_enterprises(world, 2 * n)  # half of them in park_a
             for i in range(n):
@@ -432,13 +410,7 @@ class TestQueryCounts:
                 ParkFacility.objects.create(park=world.park_a, kind=FacilityKind.PLATFORM, name=f"平台{n}-{i}")
                 f.MembershipFactory(enterprise=f.EnterpriseFactory(park=world.park_a))
 
-        url = park_url(world.park_a)
-        grow(FEW)
-        client.force_login(world.staff)
-        expected = _count_queries(client, url)
-        grow(MANY - FEW)
-        with django_assert_num_queries(expected):
-            response = client.get(url)
+        response = stays_flat(world.staff, park_url(world.park_a), grow)
         assert len(response.context["chains"]) == MANY + 1
 
 

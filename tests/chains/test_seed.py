@@ -10,23 +10,8 @@ from django.db.models import Count, F
 from accounts.models import Unit, UnitKind, User
 from accounts.roles import Role
 from chains import demo_data
+from chains import models as chain_models
 from chains.credit_code import validate_credit_code
-from chains.models import (
-    Chain,
-    ChainMaster,
-    ChainMasterStatus,
-    ChainMembership,
-    Enterprise,
-    EnterpriseHonour,
-    Honour,
-    LeaderRole,
-    MeasureKind,
-    MeasureStatus,
-    MemberSource,
-    Park,
-    ParkKind,
-    SegmentPosition,
-)
 from secretaries.models import Posting
 
 pytestmark = pytest.mark.django_db
@@ -58,20 +43,20 @@ def test_seeding_twice_changes_no_table():
 def test_scaling_adds_up_to_n_enterprises_and_then_nothing():
     seed()
     seed()
-    curated = Enterprise.objects.count()
+    curated = chain_models.Enterprise.objects.count()
 
     seed("--enterprises", "300")
-    assert Enterprise.objects.count() == 300
+    assert chain_models.Enterprise.objects.count() == 300
     scaled = row_counts()
     assert scaled["chains.ChainMembership"] > curated + (300 - curated)  # every SME sits on a chain
-    codes = set(Enterprise.objects.values_list("credit_code", flat=True))
+    codes = set(chain_models.Enterprise.objects.values_list("credit_code", flat=True))
 
     seed("--enterprises", "300")
     assert row_counts() == scaled
 
     seed("--enterprises", "310")
-    assert Enterprise.objects.count() == 310
-    assert codes < set(Enterprise.objects.values_list("credit_code", flat=True))
+    assert chain_models.Enterprise.objects.count() == 310
+    assert codes < set(chain_models.Enterprise.objects.values_list("credit_code", flat=True))
 
 
 def test_a_smaller_n_removes_nothing():
@@ -86,7 +71,7 @@ def test_a_smaller_n_removes_nothing():
 def test_every_seeded_credit_code_is_valid():
     seed("--enterprises", "400")
 
-    codes = list(Enterprise.objects.values_list("credit_code", flat=True))
+    codes = list(chain_models.Enterprise.objects.values_list("credit_code", flat=True))
 
     assert len(codes) == 400
     for code in codes:
@@ -123,22 +108,22 @@ def test_demo_accounts_all_see_the_demo_enterprise_through_their_own_relation():
     users = {
         user.username: user for user in User.objects.filter(username__in=[a.username for a in demo_data.DEMO_ACCOUNTS])
     }
-    sme = Enterprise.objects.get(name=demo_data.DEMO_ENTERPRISE)
-    biomedicine = Chain.objects.get(code="biomedicine")
+    sme = chain_models.Enterprise.objects.get(name=demo_data.DEMO_ENTERPRISE)
+    biomedicine = chain_models.Chain.objects.get(code="biomedicine")
 
     assert sme.is_sme
     assert users["contact"].enterprise == sme
     assert Posting.objects.active().filter(cadre=users["secretary"], enterprise=sme).exists()
-    assert users["parkchief"] in Park.objects.get(name=demo_data.SCIENCE_CITY).chiefs.all()
+    assert users["parkchief"] in chain_models.Park.objects.get(name=demo_data.SCIENCE_CITY).chiefs.all()
     assert sme.park.name == demo_data.SCIENCE_CITY
     assert users["handler"].unit == biomedicine.lead_unit
-    assert biomedicine.leaderships.get(role=LeaderRole.LEADER).user == users["leader"]
+    assert biomedicine.leaderships.get(role=chain_models.LeaderRole.LEADER).user == users["leader"]
     for username in ("staff", "leader", "handler", "parkchief", "secretary", "contact"):
-        assert Enterprise.objects.visible_to(users[username]).filter(pk=sme.pk).exists(), username
+        assert chain_models.Enterprise.objects.visible_to(users[username]).filter(pk=sme.pk).exists(), username
     # ... and only the contact is limited to it.
-    assert list(Enterprise.objects.visible_to(users["contact"])) == [sme]
+    assert list(chain_models.Enterprise.objects.visible_to(users["contact"])) == [sme]
     for username in ("security", "auditor"):
-        assert not Enterprise.objects.visible_to(users[username]).exists()
+        assert not chain_models.Enterprise.objects.visible_to(users[username]).exists()
 
 
 def test_reset_passwords_only_when_asked():
@@ -168,9 +153,9 @@ def test_units_of_every_kind_and_industry_committees_for_member_departments():
 def test_parks_as_in_the_document():
     seed()
 
-    science_city = Park.objects.get(name="广州科学城")
-    accelerator = Park.objects.get(kind=ParkKind.ACCELERATOR)
-    assert science_city.kind == ParkKind.SCIENCE_CITY
+    science_city = chain_models.Park.objects.get(name="广州科学城")
+    accelerator = chain_models.Park.objects.get(kind=chain_models.ParkKind.ACCELERATOR)
+    assert science_city.kind == chain_models.ParkKind.SCIENCE_CITY
     assert science_city.chiefs.count() == 2
     assert set(accelerator.facilities.values_list("name", "kind")) >= {
         ("红创谷", "venue"),
@@ -184,7 +169,7 @@ def test_parks_as_in_the_document():
 def test_every_chain_is_complete():
     seed()
 
-    chains = Chain.objects.annotate(n=Count("memberships")).prefetch_related(
+    chains = chain_models.Chain.objects.annotate(n=Count("memberships")).prefetch_related(
         "segments", "leaderships__user__groups", "cooperating_units"
     )
     assert len(chains) == len(demo_data.CHAINS) >= 5
@@ -192,36 +177,49 @@ def test_every_chain_is_complete():
         assert 8 <= chain.n <= 15, chain
         assert chain.cooperating_units.all()
         assert chain.industry_committee.kind == UnitKind.INDUSTRY_PARTY_COMMITTEE
-        assert {s.position for s in chain.segments.all()} == set(SegmentPosition.values), chain
+        assert {s.position for s in chain.segments.all()} == set(chain_models.SegmentPosition.values), chain
         roles = {leadership.role for leadership in chain.leaderships.all()}
-        assert roles == {LeaderRole.LEADER, LeaderRole.DEPUTY}, chain
+        assert roles == {chain_models.LeaderRole.LEADER, chain_models.LeaderRole.DEPUTY}, chain
         for leadership in chain.leaderships.all():
             assert Role.CHAIN_LEADER in leadership.user.roles
-        designated = ChainMaster.objects.get(chain=chain, status=ChainMasterStatus.DESIGNATED)
+        designated = chain_models.ChainMaster.objects.get(chain=chain, status=chain_models.ChainMasterStatus.DESIGNATED)
         assert all(score > 0 for _label, score in designated.scores)
-        assert {m.source for m in designated.task_force.all()} >= {MemberSource.INTERNAL, MemberSource.SECONDED}
-        assert {m.kind for m in designated.measures.all()} == set(MeasureKind.values)
+        assert {m.source for m in designated.task_force.all()} >= {
+            chain_models.MemberSource.INTERNAL,
+            chain_models.MemberSource.SECONDED,
+        }
+        assert {m.kind for m in designated.measures.all()} == set(chain_models.MeasureKind.values)
     # Memberships: the segment belongs to the membership's chain.
-    assert not ChainMembership.objects.exclude(segment__chain=F("chain")).exists()
-    assert set(ChainMaster.objects.values_list("measures__status", flat=True)) >= set(MeasureStatus.values)
-    maipu = ChainMaster.objects.get(chain__code="biomedicine", status=ChainMasterStatus.DESIGNATED)
+    assert not chain_models.ChainMembership.objects.exclude(segment__chain=F("chain")).exists()
+    assert set(chain_models.ChainMaster.objects.values_list("measures__status", flat=True)) >= set(
+        chain_models.MeasureStatus.values
+    )
+    maipu = chain_models.ChainMaster.objects.get(
+        chain__code="biomedicine", status=chain_models.ChainMasterStatus.DESIGNATED
+    )
     assert maipu.enterprise.name == "广州迈普再生医学科技股份有限公司"
 
 
 def test_a_scaled_registry_has_the_document_honour_counts():
     seed("--enterprises", "1500")
 
-    counts = dict(EnterpriseHonour.objects.values_list("honour").annotate(n=Count("pk")).values_list("honour", "n"))
-    assert counts[Honour.LITTLE_GIANT] == 32
-    assert counts[Honour.SINGLE_CHAMPION] == 7
-    assert counts[Honour.TWO_HIGH_FOUR_NEW] == 343
-    assert counts[Honour.HIGH_TECH] > 100
-    assert counts[Honour.PROVINCIAL_SPECIALISED] > 50
-    assert Enterprise.objects.smes().count() >= 0.95 * 1500
-    assert not Enterprise.objects.filter(memberships__isnull=True).exists()
-    assert not Enterprise.objects.filter(honours__honour=Honour.LITTLE_GIANT, size_class="large").exists()
-    both = Enterprise.objects.filter(honours__honour=Honour.LITTLE_GIANT).filter(honours__honour=Honour.SINGLE_CHAMPION)
+    counts = dict(
+        chain_models.EnterpriseHonour.objects.values_list("honour").annotate(n=Count("pk")).values_list("honour", "n")
+    )
+    assert counts[chain_models.Honour.LITTLE_GIANT] == 32
+    assert counts[chain_models.Honour.SINGLE_CHAMPION] == 7
+    assert counts[chain_models.Honour.TWO_HIGH_FOUR_NEW] == 343
+    assert counts[chain_models.Honour.HIGH_TECH] > 100
+    assert counts[chain_models.Honour.PROVINCIAL_SPECIALISED] > 50
+    assert chain_models.Enterprise.objects.smes().count() >= 0.95 * 1500
+    assert not chain_models.Enterprise.objects.filter(memberships__isnull=True).exists()
+    assert not chain_models.Enterprise.objects.filter(
+        honours__honour=chain_models.Honour.LITTLE_GIANT, size_class="large"
+    ).exists()
+    both = chain_models.Enterprise.objects.filter(honours__honour=chain_models.Honour.LITTLE_GIANT).filter(
+        honours__honour=chain_models.Honour.SINGLE_CHAMPION
+    )
     assert not both.exists()
 
     seed("--enterprises", "1500")
-    assert EnterpriseHonour.objects.filter(honour=Honour.TWO_HIGH_FOUR_NEW).count() == 343
+    assert chain_models.EnterpriseHonour.objects.filter(honour=chain_models.Honour.TWO_HIGH_FOUR_NEW).count() == 343
