@@ -1,4 +1,4 @@
-"""What every write on an issue does the same way: lock the row, record the timeline event, save
+"""What every write on an issue does the same way: lock the row and ask the workflow, record the timeline event, save
 the changed fields, check a required text. Private to the services package."""
 
 from datetime import datetime
@@ -8,12 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from issues import workflow
 from issues.models import Issue, IssueEvent
 
 
 def lock_issue(issue_id: int) -> Issue:
     # Lock the issue row first, then read its shares: every action on one issue is serialised.
     issue = Issue.objects.select_for_update(of=("self",)).select_related("category", "lead_unit").get(pk=issue_id)
+    return issue
+
+
+def lock_for(issue_id: int, action: str, actor: User) -> Issue:
+    """The issue, its row locked for this transaction, once the workflow lets `actor` take `action`
+    on it now. Asked again under the lock: the page or the API asked before, but another request may
+    have moved the issue since (403 or 409, as workflow.require says)."""
+    issue = lock_issue(issue_id)
+    workflow.require(issue, action, actor)
     return issue
 
 

@@ -6,18 +6,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from issues import workflow
 from issues.models import LIVE_SHARES, IssueEvent
 from issues.notifications import district_staff, enterprise_people, notify_about_issue, unit_handlers
 from issues.selectors import sees_internal
-from issues.services._common import lock_issue, record_event, require_text
+from issues.services._common import lock_for, record_event, require_text
 from issues.workflow import Action
 
 
 @transaction.atomic
 def comment_on_issue(*, issue_id: int, actor: User, text: str, public: bool = True) -> IssueEvent:
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.COMMENT, actor)
+    issue = lock_for(issue_id, Action.COMMENT, actor)
     text = require_text("text", text, max_length=5000)
     if not public and not sees_internal(actor):
         raise ValidationError({"public": _("Internal comments are for government users only.")})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Unit, User
-from issues import deadlines, workflow
+from issues import deadlines
 from issues.models import (
     LIVE_SHARES,
     DispatchMode,
@@ -24,15 +24,14 @@ from issues.models import (
     Status,
 )
 from issues.notifications import chain_leaders, district_staff, enterprise_people, notify_about_issue, unit_handlers
-from issues.services._common import lock_issue, record_event, require_text, save_issue
+from issues.services._common import lock_for, record_event, require_text, save_issue
 from issues.workflow import Action
 
 
 # --- district staff: accept, reject, dispatch ---------------------------------------------------
 @transaction.atomic
 def accept_issue(*, issue_id: int, actor: User, note: str = "") -> Issue:
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.ACCEPT, actor)
+    issue = lock_for(issue_id, Action.ACCEPT, actor)
     before = issue.status
     issue.status = Status.ACCEPTED
     issue.accepted_at = timezone.now()
@@ -44,8 +43,7 @@ def accept_issue(*, issue_id: int, actor: User, note: str = "") -> Issue:
 
 @transaction.atomic
 def reject_issue(*, issue_id: int, actor: User, reason: str) -> Issue:
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.REJECT, actor)
+    issue = lock_for(issue_id, Action.REJECT, actor)
     reason = require_text("reason", reason, max_length=2000)
     before = issue.status
     issue.status = Status.REJECTED
@@ -71,8 +69,7 @@ def dispatch_issue(
     co_due_days: int | None = None,
     at: datetime | None = None,
 ) -> Issue:
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.DISPATCH, actor)
+    issue = lock_for(issue_id, Action.DISPATCH, actor)
     errors = {}
     if mode not in DispatchMode.values:
         errors["mode"] = _("Choose transfer or joint handling.")
@@ -169,8 +166,7 @@ def _my_share(issue: Issue, actor: User) -> IssueShare:
 
 @transaction.atomic
 def sign_issue(*, issue_id: int, actor: User) -> Issue:
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.SIGN, actor)
+    issue = lock_for(issue_id, Action.SIGN, actor)
     share = _my_share(issue, actor)
     now = timezone.now()
     share.status = ShareStatus.SIGNED
@@ -189,8 +185,7 @@ def sign_issue(*, issue_id: int, actor: User) -> Issue:
 def return_issue(*, issue_id: int, actor: User, reason: str) -> Issue:
     """退单: not this unit's remit. The lead's return sends the issue back to the dispatcher
     (accepted, to dispatch again); a co-unit's return drops only its part."""
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.RETURN, actor)
+    issue = lock_for(issue_id, Action.RETURN, actor)
     reason = require_text("reason", reason, max_length=2000)
     share = _my_share(issue, actor)
     before = issue.status
@@ -216,8 +211,7 @@ def return_issue(*, issue_id: int, actor: User, reason: str) -> Issue:
 
 @transaction.atomic
 def request_extension(*, issue_id: int, actor: User, days: int, reason: str) -> ExtensionRequest:
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.REQUEST_EXTENSION, actor)
+    issue = lock_for(issue_id, Action.REQUEST_EXTENSION, actor)
     reason = require_text("reason", reason, max_length=2000)
     if not isinstance(days, int) or not 1 <= days <= 30:
         raise ValidationError({"days": _("Between 1 and 30 working days.")})
@@ -235,8 +229,7 @@ def request_extension(*, issue_id: int, actor: User, days: int, reason: str) -> 
 def decide_extension(*, issue_id: int, actor: User, grant: bool, note: str = "") -> ExtensionRequest:
     """A granted extension moves the resolve deadline (and the ladder with it); a pending request
     does not stop the clock (§4.6)."""
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.DECIDE_EXTENSION, actor)
+    issue = lock_for(issue_id, Action.DECIDE_EXTENSION, actor)
     request = issue.extension_requests.select_for_update().get(status=ExtensionStatus.PENDING)
     request.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.DENIED
     request.decided_by = actor
@@ -272,8 +265,7 @@ def decide_extension(*, issue_id: int, actor: User, grant: bool, note: str = "")
 
 @transaction.atomic
 def reply_part(*, issue_id: int, actor: User, reply: str) -> IssueShare:
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.REPLY_PART, actor)
+    issue = lock_for(issue_id, Action.REPLY_PART, actor)
     reply = require_text("reply", reply, max_length=10_000)
     share = _my_share(issue, actor)
     share.status = ShareStatus.REPLIED
@@ -291,8 +283,7 @@ def reply_part(*, issue_id: int, actor: User, reply: str) -> IssueShare:
 
 @transaction.atomic
 def resolve_issue(*, issue_id: int, actor: User, answer: str, at: datetime | None = None) -> Issue:
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.RESOLVE, actor)
+    issue = lock_for(issue_id, Action.RESOLVE, actor)
     answer = require_text("answer", answer, max_length=10_000)
     now = at or timezone.now()
     before = issue.status
@@ -316,8 +307,7 @@ def resolve_issue(*, issue_id: int, actor: User, answer: str, at: datetime | Non
 def supervise_issue(*, issue_id: int, actor: User, note: str, report: bool = False) -> Issue:
     """督办 by the district: recorded, and the lead unit and the chain leaders are told. `report`
     marks it for the district's circular (通报)."""
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.SUPERVISE, actor)
+    issue = lock_for(issue_id, Action.SUPERVISE, actor)
     note = require_text("note", note, max_length=2000)
     issue.supervised_at = timezone.now()
     save_issue(issue, "supervised_at")

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from issues import deadlines, workflow
+from issues import deadlines
 from issues.models import Issue, Rating, ReasonCode, Satisfaction, ShareRole, ShareStatus, Status
 from issues.notifications import notify_about_issue, unit_handlers
-from issues.services._common import lock_issue, record_event, save_issue
+from issues.services._common import lock_for, record_event, save_issue
 from issues.workflow import Action
 
 
@@ -28,8 +28,7 @@ def rate_issue(
     at: datetime | None = None,
 ) -> Issue:
     """满意 / 基本满意 close the issue; 不满意 reopens it (重办), counted, with a new resolve deadline."""
-    issue = lock_issue(issue_id)
-    workflow.require(issue, Action.RATE, actor)
+    issue = lock_for(issue_id, Action.RATE, actor)
     errors = {}
     if satisfaction not in Satisfaction.values:
         errors["satisfaction"] = _("Choose satisfied, basically satisfied or unsatisfied.")

@@ -21,31 +21,43 @@ def test_the_end_of_day_helper_is_the_last_microsecond():
     assert end_of(10, 9) == datetime(2026, 10, 9, 23, 59, 59, 999999, tzinfo=SHANGHAI)
 
 
-def test_an_inquiry_dispatched_on_the_eve_of_national_day_is_due_at_the_end_of_friday_9_october(
-    world, categories, calendar_2026
-):
-    issue = issue_in(world, "dispatched", category="inquiry", at=at(9, 30))
-    # 1–7 October are off; Thu 8 and Fri 9 are the two working days.
-    assert issue.resolve_due_at == end_of(10, 9)
-    assert issue.resolve_warn_at == end_of(10, 8)
-    # Rung 2: two working days after the breach, the make-up Saturday 10 October counting.
-    assert issue.escalate_2_at == end_of(10, 12)
-    # Rung 3: five working days after rung 2.
-    assert issue.escalate_3_at == end_of(10, 19)
-    # Sign for within one working day: Thursday 8 October; warned at the end of the dispatch day.
-    assert issue.sign_due_at == end_of(10, 8)
-    assert issue.sign_warn_at == end_of(9, 30)
+# Each clock of an inquiry (2 working days to resolve, 1 to sign for) dispatched at a given instant.
+INQUIRY_CLOCKS = {
+    # The eve of National Day: 1–7 October are off; Thu 8 and Fri 9 are the two working days. Rung 2
+    # is two working days after the breach, the make-up Saturday 10 October counting; rung 3 five
+    # working days after rung 2. Sign for within one working day (Thursday 8 October), warned at the
+    # end of the dispatch day.
+    "on the eve of national day": (
+        at(9, 30),
+        {
+            "resolve_due_at": end_of(10, 9),
+            "resolve_warn_at": end_of(10, 8),
+            "escalate_2_at": end_of(10, 12),
+            "escalate_3_at": end_of(10, 19),
+            "sign_due_at": end_of(10, 8),
+            "sign_warn_at": end_of(9, 30),
+        },
+    ),
+    # Friday 9 October: one working day before Monday is the make-up Saturday, not Friday.
+    "on friday 9 october, counting the make-up saturday": (
+        at(10, 9, 16, 30),
+        {
+            "resolve_due_at": end_of(10, 12),
+            "resolve_warn_at": end_of(10, 10),
+            "escalate_2_at": end_of(10, 14),
+            "escalate_3_at": end_of(10, 21),
+            "sign_due_at": end_of(10, 10),
+            "sign_warn_at": end_of(10, 9),
+        },
+    ),
+}
 
 
-def test_an_inquiry_dispatched_on_friday_9_october_counts_the_make_up_saturday(world, categories, calendar_2026):
-    issue = issue_in(world, "dispatched", category="inquiry", at=at(10, 9, 16, 30))
-    assert issue.resolve_due_at == end_of(10, 12)
-    # One working day before Monday is the make-up Saturday, not Friday.
-    assert issue.resolve_warn_at == end_of(10, 10)
-    assert issue.sign_due_at == end_of(10, 10)
-    assert issue.sign_warn_at == end_of(10, 9)
-    assert issue.escalate_2_at == end_of(10, 14)
-    assert issue.escalate_3_at == end_of(10, 21)
+@pytest.mark.parametrize("when", list(INQUIRY_CLOCKS))
+def test_an_inquiry_dispatched(world, categories, calendar_2026, when):
+    dispatched_at, clocks = INQUIRY_CLOCKS[when]
+    issue = issue_in(world, "dispatched", category="inquiry", at=dispatched_at)
+    assert {field: getattr(issue, field) for field in clocks} == clocks
 
 
 def test_the_accept_clock_starts_at_submission_and_skips_the_holiday(world, categories, calendar_2026):
