@@ -33,6 +33,13 @@ RAISED = at(9, 28)  # Monday 28 September 2026, 10:00: when each issue here is r
 pytestmark = pytest.mark.django_db
 
 
+def assert_refused(field: str, service, **kwargs) -> None:
+    """The service refuses the input with a ValidationError that names `field`."""
+    with pytest.raises(ValidationError) as error:
+        service(**kwargs)
+    assert field in error.value.message_dict
+
+
 @pytest.fixture(autouse=True)
 def _english():
     # Subjects are written in the active language; match them in the msgid language.
@@ -144,9 +151,7 @@ class TestTransfer:
 
     def test_a_rejection_needs_a_reason_and_closes_the_issue(self, world, categories, calendar_2026):
         issue = issue_in(world, "submitted", at=RAISED)
-        with pytest.raises(ValidationError) as error:
-            services.reject_issue(issue_id=issue.pk, actor=world.staff, reason="  ")
-        assert "reason" in error.value.message_dict
+        assert_refused("reason", services.reject_issue, issue_id=issue.pk, actor=world.staff, reason="  ")
         issue.refresh_from_db()
         assert issue.status == Status.SUBMITTED
         issue = services.reject_issue(issue_id=issue.pk, actor=world.staff, reason="不属于政务服务范围")
@@ -218,9 +223,14 @@ class TestJoint:
             ({"mode": "joint", "co_unit_ids": [world.dept_a.pk]}, "co_units"),
             ({"mode": "relay", "co_unit_ids": []}, "mode"),
         ):
-            with pytest.raises(ValidationError) as error:
-                services.dispatch_issue(issue_id=issue.pk, actor=world.staff, lead_unit_id=world.dept_a.pk, **kwargs)
-            assert field in error.value.message_dict
+            assert_refused(
+                field,
+                services.dispatch_issue,
+                issue_id=issue.pk,
+                actor=world.staff,
+                lead_unit_id=world.dept_a.pk,
+                **kwargs,
+            )
         issue.refresh_from_db()
         assert issue.status == Status.ACCEPTED
         assert not IssueShare.objects.filter(issue=issue).exists()
@@ -286,9 +296,7 @@ class TestReturn:
 
     def test_a_return_needs_a_reason(self, world, categories, calendar_2026):
         issue = issue_in(world, "dispatched", at=RAISED)
-        with pytest.raises(ValidationError) as error:
-            services.return_issue(issue_id=issue.pk, actor=world.handler_a, reason="")
-        assert "reason" in error.value.message_dict
+        assert_refused("reason", services.return_issue, issue_id=issue.pk, actor=world.handler_a, reason="")
         issue.refresh_from_db()
         assert issue.status == Status.DISPATCHED
         assert IssueShare.objects.get(issue=issue).status == ShareStatus.PENDING
@@ -338,9 +346,9 @@ class TestExtension:
     @pytest.mark.parametrize("days", [0, 31, "3", None])
     def test_the_days_of_an_extension_are_checked(self, world, categories, calendar_2026, days):
         issue = issue_in(world, "in_progress", at=RAISED)
-        with pytest.raises(ValidationError) as error:
-            services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=days, reason="需要")
-        assert "days" in error.value.message_dict
+        assert_refused(
+            "days", services.request_extension, issue_id=issue.pk, actor=world.handler_a, days=days, reason="需要"
+        )
         assert not ExtensionRequest.objects.exists()
         assert actions(issue) == ["submit", "accept", "dispatch", "sign"]
 
@@ -382,9 +390,9 @@ class TestRating:
         assert issue.escalation_level == 2
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复", at=at(10, 12, 10))
 
-        with pytest.raises(ValidationError) as error:
-            services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied")
-        assert "reason_codes" in error.value.message_dict
+        assert_refused(
+            "reason_codes", services.rate_issue, issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied"
+        )
         assert not Rating.objects.exists()
 
         issue = services.rate_issue(
@@ -423,14 +431,17 @@ class TestRating:
 
     def test_unknown_reason_codes_are_refused(self, world, categories, calendar_2026):
         issue = issue_in(world, "resolved", category="inquiry", at=at(9, 28))
-        with pytest.raises(ValidationError) as error:
-            services.rate_issue(
-                issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied", reason_codes=["bribe"]
-            )
-        assert "reason_codes" in error.value.message_dict
-        with pytest.raises(ValidationError) as error:
-            services.rate_issue(issue_id=issue.pk, actor=world.contact_a, satisfaction="great")
-        assert "satisfaction" in error.value.message_dict
+        assert_refused(
+            "reason_codes",
+            services.rate_issue,
+            issue_id=issue.pk,
+            actor=world.contact_a,
+            satisfaction="unsatisfied",
+            reason_codes=["bribe"],
+        )
+        assert_refused(
+            "satisfaction", services.rate_issue, issue_id=issue.pk, actor=world.contact_a, satisfaction="great"
+        )
         issue.refresh_from_db()
         assert issue.status == Status.RESOLVED
         assert not Rating.objects.exists()
@@ -449,9 +460,9 @@ class TestComments:
 
     def test_the_enterprise_cannot_write_an_internal_comment(self, world, categories, calendar_2026):
         issue = issue_in(world, "dispatched", at=RAISED)
-        with pytest.raises(ValidationError) as error:
-            services.comment_on_issue(issue_id=issue.pk, actor=world.contact_a, text="内部", public=False)
-        assert "public" in error.value.message_dict
+        assert_refused(
+            "public", services.comment_on_issue, issue_id=issue.pk, actor=world.contact_a, text="内部", public=False
+        )
         assert actions(issue) == ["submit", "accept", "dispatch"]
 
 
