@@ -65,6 +65,9 @@ from rest_framework.viewsets import GenericViewSet
 from chainparty.api import validated_input
 from chainparty.errors import InvalidTransition
 
+if TYPE_CHECKING:  # a lazy translation (gettext_lazy), as the specs' messages are
+    from django_stubs_ext import StrPromise
+
 
 @dataclass(frozen=True)
 class ActionSpec:
@@ -80,9 +83,9 @@ class ActionSpec:
     # The page's form (an ActionForm). None: the action is not offered on pages.
     form: type["ActionForm"] | None = None
     # What a page says once it is done.
-    done: str = ""
+    done: "str | StrPromise" = ""
     # A sentence a page shows with the button (for an action without fields).
-    hint: str = ""
+    hint: "str | StrPromise" = ""
     # The step that moves the object on: a page unfolds its form first.
     primary: bool = False
     # A refusal (reject, return): a quieter button.
