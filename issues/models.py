@@ -351,6 +351,8 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     GRANTED = "granted", _("Granted")
     DENIED = "denied", _("Denied")
+    # Lapsed undecided: the lead unit answered the issue, ending the handling cycle it was asked for.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ExtensionRequest(models.Model):
@@ -359,7 +361,7 @@ class ExtensionRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     days = models.PositiveSmallIntegerField(_("extra working days"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(max_length=8, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    status = models.CharField(max_length=9, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

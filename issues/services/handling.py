@@ -296,10 +296,36 @@ def resolve_issue(*, issue_id: int, actor: User, answer: str, at: datetime | Non
         status=ShareStatus.REPLIED, reply=answer, replied_at=now
     )
     record_event(issue, actor, Action.RESOLVE, from_status=before, note=answer, at=now)
+    _withdraw_pending_extension(issue, actor, now)
     notify_about_issue(
         issue=issue, recipients=enterprise_people(issue), subject=_("Your issue has an answer: please rate it")
     )
     return issue
+
+
+def _withdraw_pending_extension(issue: Issue, actor: User, now: datetime) -> None:
+    """More time was asked for this handling cycle, and the answer ends it. Left pending, the request
+    could be granted after an unsatisfied rating reopens the issue, moving the new cycle's full
+    deadline for a reason given in the old one; the unit asks again if it needs to. Nobody decided
+    it, so it has a decision time and no decider."""
+    request = issue.extension_requests.select_for_update().filter(status=ExtensionStatus.PENDING).first()
+    if request is None:
+        return
+    request.status = ExtensionStatus.WITHDRAWN
+    request.decided_at = now
+    request.decision_note = _("Withdrawn: the lead unit answered the issue.")
+    request.save(update_fields=["status", "decided_at", "decision_note"])
+    record_event(
+        issue,
+        actor,
+        Action.DECIDE_EXTENSION,
+        from_status=issue.status,
+        note=request.decision_note,
+        public=False,
+        at=now,
+        withdrawn=True,
+        days=request.days,
+    )
 
 
 # --- the district, watching over -----------------------------------------------------------------

@@ -109,3 +109,59 @@ def test_the_rating_window_is_five_working_days_from_the_answer(world, categorie
         issue = services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已答复")
     # Thu 8, Fri 9, Sat 10, Mon 12, Tue 13.
     assert issue.rate_due_at == end_of(10, 13)
+
+
+def dispatched_jointly(world, resolve_days, **dispatch):
+    """An issue of a category with `resolve_days` working days to resolve, dispatched on Monday 28
+    September 2026 to dept_a leading and dept_b co-handling; returns the (lead's, co-unit's) due dates."""
+    IssueCategory.objects.create(
+        code=f"days-{resolve_days}", name=f"{resolve_days}日办结", kind=CategoryKind.REQUEST, resolve_days=resolve_days
+    )
+    issue = issue_in(world, "accepted", category=f"days-{resolve_days}", at=at(9, 28))
+    with time_machine.travel(at(9, 28), tick=False):
+        services.dispatch_issue(
+            issue_id=issue.pk,
+            actor=world.staff,
+            mode="joint",
+            lead_unit_id=world.dept_a.pk,
+            co_unit_ids=[world.dept_b.pk],
+            **dispatch,
+        )
+    shares = {share.role: share.due_at for share in issue.shares.all()}
+    return shares["lead"], shares["co"]
+
+
+# Working days from Monday 28 September: Tue 29, Wed 30, (National Day) Thu 8, Fri 9, Sat 10 (make-up).
+@pytest.mark.parametrize(
+    ("resolve_days", "lead_due", "co_due"),
+    [
+        # Half of one day rounds down to none: the floor of one working day holds, as the lead's.
+        (1, end_of(9, 29), end_of(9, 29)),
+        # Half of two is one; half of three rounds down to one.
+        (2, end_of(9, 30), end_of(9, 29)),
+        (3, end_of(10, 8), end_of(9, 29)),
+        # Above the floor, half: two of four.
+        (4, end_of(10, 9), end_of(9, 30)),
+    ],
+)
+def test_a_co_part_is_due_after_half_the_categorys_days_and_at_least_one_working_day(
+    world, calendar_2026, resolve_days, lead_due, co_due
+):
+    assert dispatched_jointly(world, resolve_days) == (lead_due, co_due)
+
+
+@pytest.mark.parametrize(
+    ("co_due_days", "co_due"),
+    [
+        (1, end_of(9, 29)),
+        (3, end_of(10, 8)),  # not the default half of ten (Sat 10 October)
+        (9, end_of(10, 15)),
+        # Longer than the lead's ten working days: the part is due with the lead's answer, not after.
+        (11, end_of(10, 16)),
+        (30, end_of(10, 16)),
+    ],
+)
+def test_the_dispatchers_co_unit_days_are_respected_up_to_the_leads_deadline(world, calendar_2026, co_due_days, co_due):
+    lead_due, got = dispatched_jointly(world, 10, co_due_days=co_due_days)
+    assert lead_due == end_of(10, 16)
+    assert got == co_due

@@ -24,7 +24,7 @@ from issues.models import (
     Status,
 )
 from issues.sweep import sweep_deadlines
-from issues.workflow import InvalidTransition
+from issues.workflow import InvalidTransition, allowed_actions
 from tests import factories as f
 from tests.clock import at, end_of
 from tests.issues.builders import issue_in
@@ -379,6 +379,58 @@ class TestExtension:
         assert sweep_deadlines(at=at(10, 16, 9))[AlertKind.ESCALATE_1] == 1
         issue.refresh_from_db()
         assert issue.escalation_level == 1
+
+    def test_an_answer_withdraws_a_pending_request(self, world, categories, calendar_2026):
+        issue = issue_in(world, "in_progress", at=at(9, 30), extension="pending")
+        due = {k: getattr(issue, k) for k in ("resolve_due_at", "resolve_warn_at", "escalate_2_at", "escalate_3_at")}
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已办理", at=at(10, 9, 15))
+
+        request = ExtensionRequest.objects.get(issue=issue)
+        assert request.status == ExtensionStatus.WITHDRAWN
+        # Lapsed, not decided: when, but by nobody.
+        assert (request.decided_at, request.decided_by) == (at(10, 9, 15), None)
+        assert request.decision_note == "Withdrawn: the lead unit answered the issue."
+        issue.refresh_from_db()
+        assert {k: getattr(issue, k) for k in due} == due
+        # The timeline says so, inside the district and the units, after the answer.
+        assert actions(issue)[-2:] == ["resolve", "decide-extension"]
+        event = IssueEvent.objects.filter(issue=issue).last()
+        assert (event.public, event.note, event.data) == (
+            False,
+            "Withdrawn: the lead unit answered the issue.",
+            {"withdrawn": True, "days": 3},
+        )
+
+    def test_an_answer_without_a_pending_request_leaves_the_decided_ones(self, world, categories, calendar_2026):
+        issue = issue_in(world, "in_progress", at=at(9, 30), extension="denied")
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="已办理")
+        assert ExtensionRequest.objects.get(issue=issue).status == ExtensionStatus.DENIED
+        assert actions(issue)[-1] == "resolve"
+
+    def test_after_a_reopening_the_old_request_cannot_be_granted_and_a_new_one_can_be_made(
+        self, world, categories, calendar_2026
+    ):
+        # More time asked for on Wed 30 September, the answer given undecided, the answer rated
+        # unsatisfied the same day: a new cycle of ten working days, to Tue 20 October.
+        issue = issue_in(world, "reopened", at=at(9, 30), extension="pending")
+        assert (issue.status, issue.resolve_due_at) == (Status.IN_PROGRESS, end_of(10, 20))
+        assert "decide-extension" not in allowed_actions(issue, world.staff)
+        with pytest.raises(InvalidTransition):
+            services.decide_extension(issue_id=issue.pk, actor=world.staff, grant=True)
+        issue.refresh_from_db()
+        assert issue.resolve_due_at == end_of(10, 20)
+
+        # The unit asks again in the new cycle, and that request is the one decided.
+        assert "request-extension" in allowed_actions(issue, world.handler_a)
+        services.request_extension(issue_id=issue.pk, actor=world.handler_a, days=2, reason="重办需要会商")
+        assert "decide-extension" in allowed_actions(Issue.objects.get(pk=issue.pk), world.staff)
+        granted = services.decide_extension(issue_id=issue.pk, actor=world.staff, grant=True)
+        assert (granted.days, granted.reason) == (2, "重办需要会商")
+        issue.refresh_from_db()
+        # Two working days after Tue 20 October: Wed 21, Thu 22.
+        assert issue.resolve_due_at == end_of(10, 22)
+        statuses = ExtensionRequest.objects.filter(issue=issue).order_by("pk").values_list("status", flat=True)
+        assert list(statuses) == [ExtensionStatus.WITHDRAWN, ExtensionStatus.GRANTED]
 
 
 class TestRating:

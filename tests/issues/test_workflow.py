@@ -3,11 +3,15 @@ state, and that every other action is refused — InvalidTransition (409) when t
 but not now, PermissionDenied (403) when the person may never take it — with nothing written."""
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
+from accounts.roles import Role
 from inbox.models import Notification
 from issues import services
 from issues.models import (
+    LIVE_SHARES,
     Attachment,
     ExtensionRequest,
     Issue,
@@ -17,6 +21,7 @@ from issues.models import (
     Rating,
 )
 from issues.workflow import PEOPLE_ACTIONS, Action, InvalidTransition, allowed_actions, require
+from tests import factories as f
 from tests.clock import at
 from tests.issues.builders import issue_in
 
@@ -145,10 +150,30 @@ def snapshot(issue):
     }
 
 
-def test_the_table_names_every_action_people_take():
+# The order people see the buttons in: the life of an issue, then what can be done at any time.
+BUTTON_ORDER = [
+    "accept",
+    "reject",
+    "dispatch",
+    "sign",
+    "return",
+    "request-extension",
+    "decide-extension",
+    "reply-part",
+    "resolve",
+    "rate",
+    "comment",
+    "supervise",
+]
+
+
+def in_button_order(actions):
+    return sorted(actions, key=BUTTON_ORDER.index)
+
+
+def test_the_table_names_every_action_people_take_in_the_order_of_the_buttons():
     assert set(PEOPLE_ACTIONS) == {a.value for a in Action} - {"submit", "warn", "escalate", "close"}
-    # The buttons appear in one declared order.
-    assert PEOPLE_ACTIONS.index("accept") < PEOPLE_ACTIONS.index("dispatch") < PEOPLE_ACTIONS.index("resolve")
+    assert PEOPLE_ACTIONS == BUTTON_ORDER
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -157,10 +182,10 @@ def test_allowed_actions_match_the_table_for_every_role(world, categories, calen
     issue = Issue.objects.get(pk=issue.pk)
     got = {role: set(allowed_actions(issue, getattr(world, role))) for role in ROLES}
     assert got == {role: expected_allowed(state, role) for role in ROLES}
-    # In the declared order.
+    # In the order of the buttons, written out above (not read from the workflow's table).
     for role in ROLES:
         listed = allowed_actions(issue, getattr(world, role))
-        assert listed == [a for a in PEOPLE_ACTIONS if a in listed]
+        assert listed == in_button_order(listed), role
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -197,3 +222,169 @@ def test_a_handler_of_an_uninvolved_unit_is_forbidden_not_told_to_wait(world, ca
     issue = build(world, "dispatched")
     with pytest.raises(PermissionDenied):
         services.sign_issue(issue_id=issue.pk, actor=world.handler_town)
+
+
+# --- who may rate --------------------------------------------------------------------------------
+# The enterprise gives the verdict on the answer (design §4.6): its contact, or the first secretary
+# who submitted on its behalf; district staff never, even for an issue they entered at a complaint
+# session. Each row: who asks to rate, who submitted the resolved issue of ent_a1, may they rate.
+WHO_MAY_RATE = {
+    "the enterprise's contact": ("contact_a", "contact_a", True),
+    "the contact, when the first secretary submitted": ("contact_a", "secretary_a", True),
+    "a contact of another enterprise on the same chain": ("contact_a2", "contact_a", False),
+    "a user of the enterprise without the contact role": ("employee_a1", "contact_a", False),
+    "the first secretary who submitted": ("secretary_a", "secretary_a", True),
+    "a first secretary who did not submit": ("secretary_a", "contact_a", False),
+    "another first secretary of the enterprise": ("secretary_a2", "secretary_a", False),
+    "district staff who entered it at a complaint session": ("staff", "staff at a session", False),
+    "district staff, on an issue the contact submitted": ("staff", "contact_a", False),
+}
+
+
+@pytest.fixture
+def raters(world):
+    """The cast of the rating table beyond `world`: people close to ent_a1 who are not its raters."""
+    world.contact_a2 = f.UserFactory(enterprise=world.ent_a2, roles=[Role.ENTERPRISE_CONTACT])
+    world.employee_a1 = f.UserFactory(enterprise=world.ent_a1, roles=[])
+    world.secretary_a2 = f.UserFactory(unit=world.dept_a, roles=[Role.FIRST_SECRETARY])
+    f.PostingFactory(cadre=world.secretary_a2, enterprise=world.ent_a1)
+    return world
+
+
+def resolved_issue_submitted_by(world, submitter):
+    if submitter == "staff at a session":
+        session = services.create_complaint_session(
+            actor=world.staff,
+            title="生物医药链吐槽大会",
+            held_on="2026-09-25",
+            place="科学城党群服务中心",
+            host_unit_id=world.two_new.pk,
+            chain_id=world.chain_a.pk,
+        )
+        with time_machine.travel(at(9, 28), tick=False):
+            [entered] = services.submit_session_issues(
+                actor=world.staff,
+                session=session,
+                rows=[
+                    {
+                        "enterprise": world.ent_a1.pk,
+                        "category": "inquiry",
+                        "title": "用地审批慢",
+                        "description": "会上反映",
+                    }
+                ],
+            )
+            services.accept_issue(issue_id=entered.pk, actor=world.staff)
+            services.dispatch_issue(
+                issue_id=entered.pk, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk
+            )
+            services.sign_issue(issue_id=entered.pk, actor=world.handler_a)
+            services.resolve_issue(issue_id=entered.pk, actor=world.handler_a, answer="已答复")
+        issue = Issue.objects.get(pk=entered.pk)
+        assert (issue.session, issue.submitted_by) == (session, world.staff)
+        return issue
+    return issue_in(world, "resolved", category="inquiry", at=at(9, 28), by=getattr(world, submitter))
+
+
+@pytest.mark.parametrize("case", list(WHO_MAY_RATE))
+def test_who_may_rate_the_answer(raters, categories, calendar_2026, case):
+    role, submitter, may = WHO_MAY_RATE[case]
+    issue = resolved_issue_submitted_by(raters, submitter)
+    assert issue.status == "resolved"
+    person = getattr(raters, role)
+    assert ("rate" in allowed_actions(issue, person)) is may
+    if may:
+        require(issue, Action.RATE, person)
+    else:
+        # Never theirs to give: a 403, not "not now".
+        with pytest.raises(PermissionDenied):
+            require(issue, Action.RATE, person)
+
+
+# --- every action in every state -------------------------------------------------------------------
+# The states each action can be taken in, by someone who may take it, once its guard is met
+# (design §4.6). Written out here; the workflow's own table is what is checked against it.
+LIFE = ("submitted", "accepted", "rejected", "dispatched", "in_progress", "resolved", "closed")
+HANDLING = {"dispatched", "in_progress"}
+WHEN = {
+    "accept": {"submitted"},
+    "reject": {"submitted"},
+    "dispatch": {"accepted"},
+    "sign": HANDLING,  # a co-unit may sign before the lead does
+    "return": HANDLING,
+    "request-extension": {"in_progress"},  # once the lead unit has signed for it
+    "decide-extension": HANDLING,
+    "reply-part": HANDLING,  # a co-unit that has signed may reply before the lead signs
+    "resolve": {"in_progress"},
+    "rate": {"resolved"},
+    "comment": set(LIFE),
+    "supervise": HANDLING,
+}
+
+
+def share_of(issue, unit, role, status):
+    """`unit`'s live share of the issue in this role and status, whatever the issue's state."""
+    live = IssueShare.objects.filter(issue=issue, unit=unit, status__in=LIVE_SHARES)
+    if not live.update(role=role, status=status):
+        IssueShare.objects.create(issue=issue, unit=unit, role=role, status=status)
+
+
+def pending_extension(issue, world):
+    if not ExtensionRequest.objects.filter(issue=issue, status="pending").exists():
+        ExtensionRequest.objects.create(
+            issue=issue, unit=world.dept_a, requested_by=world.handler_a, days=3, reason="需要会商"
+        )
+
+
+def no_pending_extension(issue, world):
+    ExtensionRequest.objects.filter(issue=issue, status="pending").update(status="denied")
+
+
+def co_parts_replied(issue, world):
+    IssueShare.objects.filter(issue=issue, role="co", status__in=["pending", "signed"]).update(status="replied")
+
+
+# Who takes each action, and the rows that meet its guard, written straight to the database so that
+# in every state the person and the guard are satisfied and only the state can refuse.
+READY = {
+    "accept": ("staff", []),
+    "reject": ("staff", []),
+    "dispatch": ("staff", []),
+    "sign": ("handler_b", [lambda issue, w: share_of(issue, w.dept_b, "co", "pending")]),
+    "return": ("handler_b", [lambda issue, w: share_of(issue, w.dept_b, "co", "signed")]),
+    "request-extension": (
+        "handler_a",
+        [lambda issue, w: share_of(issue, w.dept_a, "lead", "signed"), no_pending_extension],
+    ),
+    "decide-extension": ("staff", [pending_extension]),
+    "reply-part": ("handler_b", [lambda issue, w: share_of(issue, w.dept_b, "co", "signed")]),
+    "resolve": ("handler_a", [lambda issue, w: share_of(issue, w.dept_a, "lead", "signed"), co_parts_replied]),
+    "rate": ("contact_a", []),
+    "comment": ("contact_a", []),
+    "supervise": ("staff", [lambda issue, w: Issue.objects.filter(pk=issue.pk).update(escalation_level=1)]),
+}
+
+
+def test_the_when_table_names_every_action():
+    assert set(WHEN) == set(READY) == set(BUTTON_ORDER)
+
+
+@pytest.mark.parametrize("state", LIFE)
+def test_each_action_is_possible_only_in_its_states(world, categories, calendar_2026, state):
+    built = issue_in(world, state, at=at(9, 28), mode="joint", co=[world.dept_b])
+    possible = {}
+    for action, (role, arrangements) in READY.items():
+        with transaction.atomic():
+            for arrange in arrangements:
+                arrange(built, world)
+            issue = Issue.objects.get(pk=built.pk)
+            person = getattr(world, role)
+            possible[action] = action in allowed_actions(issue, person)
+            if possible[action]:
+                require(issue, action, person)
+            else:
+                # The person may take it and its guard is met: only the state refuses, with a 409.
+                with pytest.raises(InvalidTransition):
+                    require(issue, action, person)
+            transaction.set_rollback(True)
+    assert possible == {action: state in states for action, states in WHEN.items()}
