@@ -193,9 +193,7 @@ def return_issue(*, issue_id: int, actor: User, reason: str) -> Issue:
     share.save(update_fields=["status"])
     if share.role == ShareRole.LEAD:
         issue.shares.filter(status__in=LIVE_SHARES).update(status=ShareStatus.CANCELLED)
-        issue.extension_requests.filter(status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.DENIED, decision_note=_("Withdrawn: the issue was returned.")
-        )
+        _withdraw_pending_extension(issue, timezone.now(), _("Withdrawn: the issue was returned."))
         issue.status = Status.ACCEPTED
         issue.lead_unit = None
         issue.dispatch_mode = ""
@@ -296,35 +294,21 @@ def resolve_issue(*, issue_id: int, actor: User, answer: str, at: datetime | Non
         status=ShareStatus.REPLIED, reply=answer, replied_at=now
     )
     record_event(issue, actor, Action.RESOLVE, from_status=before, note=answer, at=now)
-    _withdraw_pending_extension(issue, actor, now)
+    _withdraw_pending_extension(issue, now, _("Withdrawn: the lead unit answered the issue."))
     notify_about_issue(
         issue=issue, recipients=enterprise_people(issue), subject=_("Your issue has an answer: please rate it")
     )
     return issue
 
 
-def _withdraw_pending_extension(issue: Issue, actor: User, now: datetime) -> None:
-    """More time was asked for this handling cycle, and the answer ends it. Left pending, the request
-    could be granted after an unsatisfied rating reopens the issue, moving the new cycle's full
-    deadline for a reason given in the old one; the unit asks again if it needs to. Nobody decided
-    it, so it has a decision time and no decider."""
-    request = issue.extension_requests.select_for_update().filter(status=ExtensionStatus.PENDING).first()
-    if request is None:
-        return
-    request.status = ExtensionStatus.WITHDRAWN
-    request.decided_at = now
-    request.decision_note = _("Withdrawn: the lead unit answered the issue.")
-    request.save(update_fields=["status", "decided_at", "decision_note"])
-    record_event(
-        issue,
-        actor,
-        Action.DECIDE_EXTENSION,
-        from_status=issue.status,
-        note=request.decision_note,
-        public=False,
-        at=now,
-        withdrawn=True,
-        days=request.days,
+def _withdraw_pending_extension(issue: Issue, now: datetime, note: str) -> None:
+    """More time was asked for in a handling cycle that has just ended (answered, or returned). Left
+    pending, the request could be granted later — after an unsatisfied rating reopens the issue, or a
+    new dispatch — and move a new cycle's deadline for a reason given in the old one; the unit asks
+    again if it needs to. Nobody decided it: it keeps a time and no decider. The request's row says
+    so to the government side; the enterprise never sees extension requests."""
+    issue.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.WITHDRAWN, decided_at=now, decision_note=note
     )
 
 

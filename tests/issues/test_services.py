@@ -252,7 +252,9 @@ class TestReturn:
         assert issue.escalate_3_at is None
         shares = dict(IssueShare.objects.filter(issue=issue).values_list("unit_id", "status"))
         assert shares == {world.dept_a.pk: "returned", world.dept_b.pk: "cancelled"}
-        assert ExtensionRequest.objects.get(issue=issue).status == ExtensionStatus.DENIED
+        request = ExtensionRequest.objects.get(issue=issue)
+        assert (request.status, request.decided_by) == (ExtensionStatus.WITHDRAWN, None)
+        assert request.decision_note == "Withdrawn: the issue was returned."
         event = IssueEvent.objects.filter(issue=issue).last()
         assert (event.action, event.from_status, event.to_status, event.public) == (
             "return",
@@ -392,14 +394,8 @@ class TestExtension:
         assert request.decision_note == "Withdrawn: the lead unit answered the issue."
         issue.refresh_from_db()
         assert {k: getattr(issue, k) for k in due} == due
-        # The timeline says so, inside the district and the units, after the answer.
-        assert actions(issue)[-2:] == ["resolve", "decide-extension"]
-        event = IssueEvent.objects.filter(issue=issue).last()
-        assert (event.public, event.note, event.data) == (
-            False,
-            "Withdrawn: the lead unit answered the issue.",
-            {"withdrawn": True, "days": 3},
-        )
+        # Nobody took a step: the answer is the timeline's last entry.
+        assert actions(issue)[-1] == "resolve"
 
     def test_an_answer_without_a_pending_request_leaves_the_decided_ones(self, world, categories, calendar_2026):
         issue = issue_in(world, "in_progress", at=at(9, 30), extension="denied")
