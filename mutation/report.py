@@ -5,6 +5,7 @@ set aside: the score "without equivalents" leaves it out of the count. Every oth
 no test pins yet. Usage: python mutation/report.py [name ...] (default: every module with a session).
 """
 
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -31,6 +32,8 @@ def report(name: str) -> dict:
     equivalents = config.get("equivalent", [])
     counts = {"total": 0, "killed": 0, "survived": 0, "timeout": 0, "incompetent": 0, "pending": 0}
     survivors = []
+    wider_file = WORK / f"{name}.wider.json"
+    wider = json.loads(wider_file.read_text()) if wider_file.exists() else {"command": None, "outcomes": {}}
     with use_db(str(WORK / f"{name}.sqlite"), WorkDB.Mode.open) as db:
         counts["total"] = db.num_work_items
         for item, result in db.completed_work_items:
@@ -51,6 +54,7 @@ def report(name: str) -> dict:
                         "original": original,
                         "mutant": _changed_line(result.diff),
                         "equivalent": reason,
+                        "wider": wider["outcomes"].get(item.job_id),
                     }
                 )
             elif result.test_outcome == TestOutcome.INCOMPETENT:
@@ -67,6 +71,8 @@ def report(name: str) -> dict:
         100 * (run - counts["survived"]) / (run - equivalent) if run - equivalent else 100.0
     )
     counts["equivalent"] = equivalent
+    counts["pinned_nowhere"] = sum(1 for s in survivors if not s["equivalent"] and s["wider"] != "killed")
+    counts["wider_command"] = wider["command"]
     counts["survivors"] = sorted(survivors, key=lambda s: (s["line"], s["operator"]))
     seconds = WORK / f"{name}.seconds"
     counts["time"] = seconds.read_text().split(": ")[1].strip() if seconds.exists() else "?"
@@ -77,21 +83,30 @@ def main(names: list[str]) -> None:
     names = names or sorted(p.stem for p in WORK.glob("*.sqlite"))
     results = {name: report(name) for name in names}
     print()
-    print("| module | mutants | killed | survived | equivalent | score | without equivalents | time |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| module | mutants | killed | survived | equivalent | score | without equivalents | pinned by no test | time |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
         killed = r["killed"] + r["timeout"] + r["incompetent"]
         pending = f" ({r['pending']} not run)" if r["pending"] else ""
         print(
             f"| {name} | {r['total']}{pending} | {killed} | {r['survived']} | {r['equivalent']} | "
-            f"{r['score']:.1f}% | {r['score_without_equivalents']:.1f}% | {r['time']} |"
+            f"{r['score']:.1f}% | {r['score_without_equivalents']:.1f}% | {r['pinned_nowhere']} | {r['time']} |"
         )
     for name, r in results.items():
         if not r["survivors"]:
             continue
         print(f"\n{name} survivors (line, operator: original → mutant):")
+        if r["wider_command"]:
+            print(f"(each also run against `{r['wider_command']}`)")
         for s in r["survivors"]:
-            verdict = f"equivalent — {s['equivalent']}" if s["equivalent"] else "NOT KILLED"
+            if s["equivalent"]:
+                verdict = f"equivalent — {s['equivalent']}"
+            elif s["wider"] == "killed":
+                verdict = "killed only by the wider tests"
+            else:
+                verdict = "NOT KILLED by any test run"
             print(f"- L{s['line']} {s['operator']}: `{s['original']}` → `{s['mutant']}` — {verdict}")
 
 

@@ -3,7 +3,8 @@
 # Each mutation/<name>.toml is one module and the tests that own it. The mutants are written into a
 # copy of the working tree (var/mutation/tree), never into the sources you are editing, so an
 # interrupted run leaves nothing mutated behind and your own pytest runs see the real code.
-# Sessions (one SQLite file per module, var/mutation/<name>.sqlite) are started afresh each run.
+# Sessions (one SQLite file per module, var/mutation/<name>.sqlite) are started afresh each run;
+# `.venv/bin/python mutation/report.py` prints the last run's report again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -16,8 +17,10 @@ for name in "${names[@]}"; do
   [ -f "mutation/$name.toml" ] || { echo "No mutation/$name.toml; known: $(ls mutation/*.toml | xargs -n1 basename | sed 's/\.toml$//' | tr '\n' ' ')" >&2; exit 2; }
 done
 
+# Bytecode of one mutant must never be taken for another's (same size, same second).
+export PYTHONDONTWRITEBYTECODE=1
 mkdir -p "$work"
-rsync -a --delete --exclude .git --exclude var --exclude .venv --exclude __pycache__ --exclude node_modules ./ "$tree/"
+rsync -a --delete --delete-excluded --exclude .git --exclude var --exclude .venv --exclude __pycache__ --exclude node_modules ./ "$tree/"
 ln -sfn "$venv" "$tree/.venv"
 
 for name in "${names[@]}"; do
@@ -32,6 +35,9 @@ for name in "${names[@]}"; do
   start=$(date +%s)
   (cd "$tree" && "$venv/bin/cosmic-ray" init "$config" "$session" && "$venv/bin/cosmic-ray" exec "$config" "$session")
   echo "$name: $(( $(date +%s) - start )) s" > "$work/$name.seconds"
+  # The survivors once more, against the wider tests of the config's [survivors] table, if any.
+  rm -f "$work/$name.wider.json"
+  "$venv/bin/python" mutation/survivors.py "$name"
 done
 
 "$venv/bin/python" mutation/report.py "${names[@]}"
