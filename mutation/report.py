@@ -84,7 +84,7 @@ def main(names: list[str]) -> None:
     results = {name: report(name) for name in names}
     print()
     print(
-        "| module | mutants | killed | survived | equivalent | score | without equivalents | pinned by no test | time |"
+        "| module | mutants | killed | survived | equivalent | score | without equivalents | open | time |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
@@ -105,8 +105,10 @@ def main(names: list[str]) -> None:
                 verdict = f"equivalent — {s['equivalent']}"
             elif s["wider"] == "killed":
                 verdict = "killed only by the wider tests"
-            else:
+            elif s["wider"] == "survived":
                 verdict = "NOT KILLED by any test run"
+            else:
+                verdict = "NOT KILLED by its own tests (the wider tests were not run)"
             print(f"- L{s['line']} {s['operator']}: `{s['original']}` → `{s['mutant']}` — {verdict}")
 
 
