@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "mutation"
 
 
-def _line(module_path: Path, number: int) -> str:
+def _line(name: str, module_path: Path, number: int) -> str:
     # The copy the mutants were run in: the line numbers are those of that run's sources.
-    return (WORK / "tree" / module_path).read_text().splitlines()[number - 1].strip()
+    return (WORK / f"tree-{name}" / module_path).read_text().splitlines()[number - 1].strip()
 
 
 def _changed_line(diff: str | None) -> str:
@@ -42,7 +42,7 @@ def report(name: str) -> dict:
             elif result.test_outcome == TestOutcome.SURVIVED:
                 counts["survived"] += 1
                 (mutation,) = item.mutations
-                original = _line(mutation.module_path, mutation.start_pos[0])
+                original = _line(name, mutation.module_path, mutation.start_pos[0])
                 operator = mutation.operator_name.removeprefix("core/")
                 reason = next(
                     (e["reason"] for e in equivalents if e["operator"] == operator and e["line"] == original), None
@@ -83,9 +83,7 @@ def main(names: list[str]) -> None:
     names = names or sorted(p.stem for p in WORK.glob("*.sqlite"))
     results = {name: report(name) for name in names}
     print()
-    print(
-        "| module | mutants | killed | survived | equivalent | score | without equivalents | open | time |"
-    )
+    print("| module | mutants | killed | survived | equivalent | score | without equivalents | open | time |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
         killed = r["killed"] + r["timeout"] + r["incompetent"]

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Mutation testing of the rule modules with cosmic-ray: `make mutation [MODULE=name]` runs this.
 # Each mutation/<name>.toml is one module and the tests that own it. The mutants are written into a
-# copy of the working tree (var/mutation/tree), never into the sources you are editing, so an
-# interrupted run leaves nothing mutated behind and your own pytest runs see the real code.
+# copy of the working tree (var/mutation/tree-<name>), never into the sources you are editing, so an
+# interrupted run leaves nothing mutated behind and your own pytest runs see the real code; one copy
+# per module, so that no module's run ever imports another module's mutant.
 # Sessions (one SQLite file per module, var/mutation/<name>.sqlite) are started afresh each run;
 # `.venv/bin/python mutation/report.py` prints the last run's report again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 work=var/mutation
-tree=$work/tree
 venv=$root/.venv
 
 if [ $# -gt 0 ]; then names=("$@"); else names=($(ls mutation/*.toml | xargs -n1 basename | sed 's/\.toml$//')); fi
@@ -20,10 +20,11 @@ done
 # Bytecode of one mutant must never be taken for another's (same size, same second).
 export PYTHONDONTWRITEBYTECODE=1
 mkdir -p "$work"
-rsync -a --delete --delete-excluded --exclude .git --exclude var --exclude .venv --exclude __pycache__ --exclude node_modules ./ "$tree/"
-ln -sfn "$venv" "$tree/.venv"
-
 for name in "${names[@]}"; do
+  tree=$work/tree-$name
+  rsync -a --delete --delete-excluded --exclude .git --exclude var --exclude .venv --exclude __pycache__ \
+    --exclude node_modules ./ "$tree/"
+  ln -sfn "$venv" "$tree/.venv"
   config=$root/mutation/$name.toml
   session=$root/$work/$name.sqlite
   tests=$("$venv/bin/python" -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["cosmic-ray"]["test-command"])' "$config")

@@ -17,7 +17,6 @@ from cosmic_ray.work_item import TestOutcome
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "mutation"
-TREE = WORK / "tree"
 
 
 def main(name: str) -> None:
@@ -31,7 +30,8 @@ def main(name: str) -> None:
     outcomes = {}
     for item in survivors:
         (mutation,) = item.mutations
-        source = TREE / mutation.module_path
+        tree = WORK / f"tree-{name}"
+        source = tree / mutation.module_path
         pristine = source.read_bytes()
         try:
             subprocess.run(
@@ -42,12 +42,12 @@ def main(name: str) -> None:
                     mutation.operator_name,
                     str(mutation.occurrence),
                 ],
-                cwd=TREE,
+                cwd=tree,
                 check=True,
                 capture_output=True,
             )
             try:
-                run = subprocess.run(shlex.split(wider), cwd=TREE, capture_output=True, timeout=timeout)
+                run = subprocess.run(shlex.split(wider), cwd=tree, capture_output=True, timeout=timeout)
                 outcomes[item.job_id] = "survived" if run.returncode == 0 else "killed"
             except subprocess.TimeoutExpired:
                 outcomes[item.job_id] = "killed"
