@@ -17,12 +17,26 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "mutation"
 
 
-def _line(name: str, module_path: Path, number: int) -> str:
+def source_line(name: str, module_path: Path, number: int) -> str:
     # The copy the mutants were run in: the line numbers are those of that run's sources.
     return (WORK / f"tree-{name}" / module_path).read_text().splitlines()[number - 1].strip()
 
 
-def _changed_line(diff: str | None) -> str:
+def equivalent_reason(equivalents: list[dict], operator: str, line: str, mutant: str) -> str | None:
+    """The reason a config's [[equivalent]] entry gives for this survivor, if one matches: same
+    operator, same source line and, where the entry gives one (two mutants of one operator on one
+    line), the same mutated line."""
+    return next(
+        (
+            e["reason"]
+            for e in equivalents
+            if e["operator"] == operator and e["line"] == line and e.get("mutant", mutant) == mutant
+        ),
+        None,
+    )
+
+
+def changed_line(diff: str | None) -> str:
     added = [row[1:].strip() for row in (diff or "").splitlines() if row.startswith("+") and not row.startswith("+++")]
     return " / ".join(added)
 
@@ -42,17 +56,15 @@ def report(name: str) -> dict:
             elif result.test_outcome == TestOutcome.SURVIVED:
                 counts["survived"] += 1
                 (mutation,) = item.mutations
-                original = _line(name, mutation.module_path, mutation.start_pos[0])
+                original = source_line(name, mutation.module_path, mutation.start_pos[0])
                 operator = mutation.operator_name.removeprefix("core/")
-                reason = next(
-                    (e["reason"] for e in equivalents if e["operator"] == operator and e["line"] == original), None
-                )
+                reason = equivalent_reason(equivalents, operator, original, changed_line(result.diff))
                 survivors.append(
                     {
                         "line": mutation.start_pos[0],
                         "operator": operator,
                         "original": original,
-                        "mutant": _changed_line(result.diff),
+                        "mutant": changed_line(result.diff),
                         "equivalent": reason,
                         "wider": wider["outcomes"].get(item.job_id),
                     }

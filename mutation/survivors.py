@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cosmic_ray.work_db import WorkDB, use_db
 from cosmic_ray.work_item import TestOutcome
+from report import changed_line, equivalent_reason, source_line
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "mutation"
@@ -26,7 +27,20 @@ def main(name: str) -> None:
         return
     timeout = float(config["cosmic-ray"]["timeout"]) * 4
     with use_db(str(WORK / f"{name}.sqlite"), WorkDB.Mode.open) as db:
-        survivors = [item for item, result in db.completed_work_items if result.test_outcome == TestOutcome.SURVIVED]
+        done = [(item, result) for item, result in db.completed_work_items]
+    # An equivalent mutant survives every test by definition: no need to spend a wider run on it.
+    equivalents = config.get("equivalent", [])
+    survivors = [
+        item
+        for item, result in done
+        if result.test_outcome == TestOutcome.SURVIVED
+        and not equivalent_reason(
+            equivalents,
+            item.mutations[0].operator_name.removeprefix("core/"),
+            source_line(name, item.mutations[0].module_path, item.mutations[0].start_pos[0]),
+            changed_line(result.diff),
+        )
+    ]
     outcomes = {}
     for item in survivors:
         (mutation,) = item.mutations
