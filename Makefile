@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint lock messages clean
+.PHONY: run test lint lock messages clean mutation
 
 # The virtualenv gets the versions of requirements-dev.lock, each checked against its hash
 # (pip itself is one of them). Edit requirements*.txt, then `make lock`.
@@ -57,6 +57,12 @@ LOCK := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --g
 lock: $(VENV)/.installed
 	$(LOCK) requirements.txt -o requirements.lock
 	$(LOCK) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+
+# Mutation testing of the rule modules (docs/mutation.md), not part of `make test`: each mutant of a
+# module is run against that module's own tests, on DATABASE_URL's test database. MODULE is one
+# name of mutation/*.toml (credit_code, deadlines, workflow, calendar, ...); without it, all of them.
+mutation: $(VENV)/.installed
+	mutation/run.sh $(MODULE)
 
 # Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: $(VENV)/.installed
