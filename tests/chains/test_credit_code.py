@@ -42,6 +42,19 @@ def test_invalid_codes_are_refused_with_the_reason(code, reason, fragment):
     assert fragment in caught.value.messages[0]
 
 
+def test_a_mistyped_check_character_is_named_with_the_right_one():
+    # The message names the character given (A, not its neighbour 4) and the one expected (3).
+    with pytest.raises(ValidationError) as caught:
+        validate_credit_code("91350100M000100Y4A")
+    assert caught.value.messages == ["校验码为 A，应为 3：代码输入有误。"]
+
+
+@pytest.mark.parametrize("body", ["9135010", "91350100M000100Y", "91350100M000100Y43"])
+def test_the_check_character_needs_exactly_seventeen_characters(body):
+    with pytest.raises(ValueError, match="zip"):
+        check_character(body)
+
+
 def test_make_credit_code_round_trips():
     code = make_credit_code("91440101MA59UEA28")
     assert len(code) == 18
