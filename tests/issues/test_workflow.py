@@ -301,6 +301,18 @@ def test_who_may_rate_the_answer(raters, categories, calendar_2026, case):
             require(issue, Action.RATE, person)
 
 
+def test_a_contact_of_another_enterprise_may_not_rate_whichever_comes_first(raters, categories, calendar_2026):
+    # The other way round from the table: the asker's enterprise comes before the issue's in the
+    # register. The rule compares the enterprise itself, not its place.
+    issue = issue_in(
+        raters, "resolved", category="inquiry", at=at(9, 28), enterprise=raters.ent_a2, by=raters.contact_a2
+    )
+    assert raters.contact_a.enterprise_id < issue.enterprise_id
+    assert "rate" not in allowed_actions(issue, raters.contact_a)
+    with pytest.raises(PermissionDenied):
+        require(issue, Action.RATE, raters.contact_a)
+
+
 # --- every action in every state -------------------------------------------------------------------
 # The states each action can be taken in, by someone who may take it, once its guard is met
 # (design §4.6). Written out here; the workflow's own table is what is checked against it.
