@@ -131,6 +131,8 @@ class TestSubtractAndBetween:
         assert working_days_between(date(2026, 10, 15), date(2026, 9, 18)) == -15
         assert working_days_between(date(2026, 10, 1), date(2026, 10, 7)) == 0
         assert working_days_between(date(2026, 10, 8), date(2026, 10, 8)) == 0
+        # From a working day to the next one: Mon 12 → Tue 13 October is one.
+        assert working_days_between(date(2026, 10, 12), date(2026, 10, 13)) == 1
 
 
 class TestStaffEdits:
@@ -164,6 +166,18 @@ class TestStaffEdits:
         assert is_working_day(date(2026, 10, 10))
         CalendarDay.objects.filter(date=date(2026, 10, 10)).update(kind=Kind.HOLIDAY)
         monkeypatch.setattr(calendar, "CACHE_SECONDS", -1)  # the lifetime has run out
+        assert not is_working_day(date(2026, 10, 10))
+
+    def test_a_copy_is_kept_for_five_minutes_and_reloaded_after(self, calendar_2026, monkeypatch):
+        # Another process's edit (no signal here) shows once this process's copy is more than 300 s
+        # old, and not before: loaded at monotonic 100 s, still kept at 400 s, reloaded at 400.001 s.
+        now = [100.0]
+        monkeypatch.setattr(calendar.time, "monotonic", lambda: now[0])
+        assert is_working_day(date(2026, 10, 10))  # loads the copy at 100 s
+        CalendarDay.objects.filter(date=date(2026, 10, 10)).update(kind=Kind.HOLIDAY)
+        now[0] = 400.0
+        assert is_working_day(date(2026, 10, 10))
+        now[0] = 400.001
         assert not is_working_day(date(2026, 10, 10))
 
     def test_a_deleted_row_takes_effect_at_once(self, calendar_2026):
