@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from chainparty.dates import SHANGHAI
-from issues import services
-from issues.models import CategoryKind, IssueCategory
+from issues import deadlines, services
+from issues.models import CategoryKind, Issue, IssueCategory
 from tests.clock import at, end_of
 from tests.issues.builders import issue_in
 
@@ -165,3 +165,23 @@ def test_the_dispatchers_co_unit_days_are_respected_up_to_the_leads_deadline(wor
     lead_due, got = dispatched_jointly(world, 10, co_due_days=co_due_days)
     assert lead_due == end_of(10, 16)
     assert got == co_due
+
+
+def test_a_new_handling_cycle_counts_one_up_and_starts_the_ladder_again():
+    # Dispatch, a granted extension and a reopening each start one: the sweep keys alerts by cycle.
+    issue = Issue(handling_cycle=3, escalation_level=2)
+    deadlines.begin_handling_cycle(issue)
+    assert (issue.handling_cycle, issue.escalation_level) == (4, 0)
+
+
+def test_a_returned_issue_keeps_no_handling_clock():
+    issue = Issue(**dict.fromkeys(deadlines.HANDLING_FIELDS, at(10, 9)))
+    deadlines.clear_handling_clocks(issue)
+    assert {name: getattr(issue, name) for name in deadlines.HANDLING_FIELDS} == {
+        "sign_due_at": None,
+        "sign_warn_at": None,
+        "resolve_due_at": None,
+        "resolve_warn_at": None,
+        "escalate_2_at": None,
+        "escalate_3_at": None,
+    }
