@@ -5,14 +5,14 @@ shares, deadlines, alerts and notifications are the ones the application writes.
 that is about a step takes the step itself, after the builder has brought the issue to it."""
 
 from contextlib import nullcontext
-from datetime import datetime
+from datetime import date, datetime
 
 import time_machine
 
 from accounts.models import User
 from accounts.roles import Role
 from issues import services
-from issues.models import Issue
+from issues.models import ComplaintSession, Issue
 from issues.sweep import sweep_deadlines
 
 # Where an issue can be left, in the order of its life. "reopened" is in progress again after an
@@ -186,3 +186,16 @@ def sessions_with_issues(world, n: int) -> None:
         issue_in(
             world, "dispatched", by=world.staff, title=f"会上问题{i}", description="述", session=session, lead=unit
         )
+
+
+def complaint_session(world, *, host=None, held_on: date = date(2026, 11, 20)) -> ComplaintSession:
+    """A 吐槽大会 on chain_a run by district staff, hosted by `host` (the industry committee ic_a unless
+    said otherwise)."""
+    return services.create_complaint_session(
+        actor=world.staff,
+        title="生物医药链吐槽大会",
+        held_on=held_on,
+        place="科学城党群服务中心",
+        host_unit_id=(host or world.ic_a).pk,
+        chain_id=world.chain_a.pk,
+    )

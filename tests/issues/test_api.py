@@ -5,7 +5,6 @@ categories, complaint-session and routing-rule endpoints."""
 
 import json
 import re
-from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -32,26 +31,14 @@ from issues.models import (
 )
 from tests.clock import at
 from tests.concurrency import race_past_a_lock
-from tests.issues.builders import issue_in, sessions_with_issues
+from tests.issues.builders import complaint_session, issue_in, sessions_with_issues
+from tests.issues.test_workflow import BUTTON_ORDER
 from workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}  # messages are asserted in English; zh is the default
-ACTIONS = [
-    "accept",
-    "reject",
-    "dispatch",
-    "sign",
-    "return",
-    "request-extension",
-    "decide-extension",
-    "reply-part",
-    "resolve",
-    "rate",
-    "comment",
-    "supervise",
-]
+ACTIONS = BUTTON_ORDER  # one POST route each
 
 
 @pytest.fixture(autouse=True)
@@ -881,21 +868,9 @@ def test_bad_complaint_session_is_400_naming_the_field(api, world, overrides, fi
     assert ComplaintSession.objects.count() == 0
 
 
-def complaint_session(world, host) -> ComplaintSession:
-    """A complaint session on chain_a, hosted by the unit `host`."""
-    return services.create_complaint_session(
-        actor=world.staff,
-        title="生物医药链吐槽大会",
-        held_on=date(2026, 11, 20),
-        place="会议室",
-        host_unit_id=host.pk,
-        chain_id=world.chain_a.pk,
-    )
-
-
 @pytest.fixture
 def session(world):
-    return complaint_session(world, world.dept_a)
+    return complaint_session(world, host=world.dept_a)
 
 
 @pytest.mark.parametrize(("who", "sees"), [("staff", True), ("handler_a", True), ("handler_b", False)])
@@ -1100,7 +1075,7 @@ def test_two_racing_routing_rules_for_one_category_and_chain_are_one_rule_and_a_
 # --- what a session, and the enterprise side, may not learn ----------------------------------------
 def test_a_session_counts_and_names_only_what_the_unit_may_see(api, world):
     """dept_b hosts a session on chain_a, which dept_b does not see; its three issues are ent_a1's."""
-    session = complaint_session(world, world.dept_b)
+    session = complaint_session(world, host=world.dept_b)
     issues = services.submit_session_issues(
         actor=world.staff,
         session=session,

@@ -119,12 +119,11 @@ def dispatched_jointly(world, resolve_days, **dispatch):
     )
     issue = issue_in(world, "accepted", category=f"days-{resolve_days}", at=at(9, 28))
     with time_machine.travel(at(9, 28), tick=False):
+        joint = {"mode": "joint", "lead_unit_id": world.dept_a.pk, "co_unit_ids": [world.dept_b.pk]}
         services.dispatch_issue(
             issue_id=issue.pk,
             actor=world.staff,
-            mode="joint",
-            lead_unit_id=world.dept_a.pk,
-            co_unit_ids=[world.dept_b.pk],
+            **joint,
             **dispatch,
         )
     shares = {share.role: share.due_at for share in issue.shares.all()}

@@ -26,7 +26,7 @@ from issues.selectors import list_queue_for_user
 from issues.workflow import Action
 from tests import factories as f
 from tests.clock import SHANGHAI, at, end_of
-from tests.issues.builders import issue_in, sessions_with_issues
+from tests.issues.builders import complaint_session, issue_in, sessions_with_issues
 
 ACTIONS = [
     str(action) for action in Action if action not in (Action.SUBMIT, Action.WARN, Action.ESCALATE, Action.CLOSE)
@@ -539,14 +539,7 @@ class TestSubmit:
 
 # --- complaint sessions -----------------------------------------------------------------------------------------
 def make_session(world) -> ComplaintSession:
-    return services.create_complaint_session(
-        actor=world.staff,
-        title="生物医药链吐槽大会",
-        held_on="2026-03-10",
-        place="科学城会议中心",
-        host_unit_id=world.ic_a.pk,
-        chain_id=world.chain_a.pk,
-    )
+    return complaint_session(world, held_on=date(2026, 3, 10))
 
 
 def entry(enterprise, category, title, description) -> dict:

@@ -2,6 +2,8 @@
 state, and that every other action is refused — InvalidTransition (409) when the person may take it
 but not now, PermissionDenied (403) when the person may never take it — with nothing written."""
 
+from datetime import date
+
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
@@ -23,7 +25,7 @@ from issues.models import (
 from issues.workflow import PEOPLE_ACTIONS, Action, InvalidTransition, allowed_actions, require
 from tests import factories as f
 from tests.clock import at
-from tests.issues.builders import issue_in
+from tests.issues.builders import complaint_session, issue_in
 
 pytestmark = pytest.mark.django_db
 
@@ -253,14 +255,7 @@ def raters(world):
 
 def resolved_issue_submitted_by(world, submitter):
     if submitter == "staff at a session":
-        session = services.create_complaint_session(
-            actor=world.staff,
-            title="生物医药链吐槽大会",
-            held_on="2026-09-25",
-            place="科学城党群服务中心",
-            host_unit_id=world.two_new.pk,
-            chain_id=world.chain_a.pk,
-        )
+        session = complaint_session(world, host=world.two_new, held_on=date(2026, 9, 25))
         with time_machine.travel(at(9, 28), tick=False):
             [entered] = services.submit_session_issues(
                 actor=world.staff,
