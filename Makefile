@@ -66,7 +66,7 @@ mutation: $(VENV)/.installed
 
 # Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --add-location file --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
 	@# Chinese has one plural form; makemessages still writes a second one.
 	sed -i '/^msgstr\[1\] /d' locale/zh_Hans/LC_MESSAGES/django.po
 	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'

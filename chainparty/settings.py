@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "workdays",
     "inbox",
     "issues",
+    "partyorgs",
+    "meetings",
 ]
 
 MIDDLEWARE = [
