@@ -19,6 +19,7 @@ class Schedule:
 
 SCHEDULES = [
     Schedule("问题期限巡检 issue deadline sweep", "issues.tasks.sweep_deadlines_task"),
+    Schedule("导入导出任务补发 requeue import/export jobs", "chainparty.tasks.requeue_jobs_task"),
     Schedule(
         "清理过期会话 clear expired sessions", "accounts.tasks.clear_expired_sessions_task", minute="17", hour="3"
     ),

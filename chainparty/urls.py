@@ -22,6 +22,7 @@ urlpatterns = [
     path("chains/", include("chains.urls")),
     path("issues/", include("issues.urls")),
     path("inbox/", include("inbox.urls")),
+    path("jobs/", include("chainparty.job_urls")),
     # The inbox lived under the issues once; links in old e-mails and bookmarks still arrive there.
     path("issues/inbox/", RedirectView.as_view(pattern_name="inbox:list", permanent=True, query_string=True)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,7 +8,6 @@
 The machine's main Redis (6379) is never stopped: the broker is pointed at a server of our own.
 """
 
-import os
 import signal
 import socket
 import subprocess
@@ -16,13 +15,12 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -37,10 +35,9 @@ from tests import factories as f
 from tests.clock import at
 from tests.concurrency import backends_waiting_on_a_lock, wait_until
 from tests.issues.builders import issue_in
+from tests.workers import ROOT, celery_worker, subprocess_env
 
-ROOT = Path(__file__).resolve().parents[2]
 OVERDUE = at(9, 30, 9)  # an inquiry handled from then is due 9 October 2026, long overdue by now
-CELERY = Path(sys.executable).with_name("celery")
 REDIS_SERVER = "redis-server"
 
 
@@ -121,51 +118,6 @@ def emails(world):
     for user in (world.staff, world.handler_a, world.contact_a, world.leader_a, world.handler_b):
         user.email = f"{user.username}@example.org"
         user.save(update_fields=["email"])
-
-
-def subprocess_env(**extra) -> dict:
-    """The environment of a worker or command run in another process: it must see the rows this test
-    commits, so it points at pytest-django's test database."""
-    db = connection.settings_dict
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "chainparty.test_settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        **extra,
-    }
-
-
-@contextmanager
-def celery_worker(queue: str, log: Path):
-    env = subprocess_env(CELERY_QUEUE=queue)
-    output = log.open("w")  # a file, not a pipe: a full pipe would block the worker
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [str(CELERY), "-A", "chainparty", "worker", "--pool", "solo", "--concurrency", "1", "-Q", queue]
-        + ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # warm shutdown
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        output.close()
-        # Drop what the worker queued for the default queue (the mail task) on our Redis database.
-        redis.Redis.from_url(settings.REDIS_URL).delete(
-            queue,
-            f"_kombu.binding.{queue}",
-            f"_kombu.binding_permanent.{queue}",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
-        )
 
 
 @pytest.mark.django_db(transaction=True)
