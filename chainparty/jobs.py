@@ -116,14 +116,15 @@ def start_import(*, actor: User, name: str, file: UploadedFile | None) -> Job:
     importer_for(name, actor)
     if file is None:
         raise ValidationError({"file": _("Choose an .xlsx file to upload.")})
-    if PurePath(file.name or "").suffix.lower() != ".xlsx":
+    filename = file.name or ""
+    if PurePath(filename).suffix.lower() != ".xlsx":
         raise ValidationError({"file": _("Only Excel workbooks (.xlsx) can be imported.")})
     if file.size is not None and file.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             {"file": _("The file is larger than %(limit)d MB.") % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}}
         )
     with transaction.atomic():
-        job = Job(owner=actor, kind=JobKind.IMPORT, name=name, dry_run=True, upload_name=file.name[:200])
+        job = Job(owner=actor, kind=JobKind.IMPORT, name=name, dry_run=True, upload_name=filename[:200])
         job.upload.save(f"{name}.xlsx", file, save=False)
         job.save()
         _enqueue_on_commit(job)

@@ -297,7 +297,7 @@ def template_workbook(
     """The import template: the header row in bold (Chinese), example rows if given, and a second
     sheet that says, per column, whether it is required and what it takes."""
     workbook = Workbook()
-    worksheet = workbook.active
+    worksheet = workbook.worksheets[0]
     worksheet.title = _sheet_title(title)
     worksheet.append([str(column.header) for column in columns])
     for cell in worksheet[1]:

@@ -31,10 +31,10 @@ def subprocess_env(**extra) -> dict:
 
 
 @contextmanager
-def celery_worker(queue: str, log: Path, *, app: str = "chainparty"):
+def celery_worker(queue: str, log: Path, *, app: str = "chainparty", **env: str):
     """A worker (solo pool) on a queue of its own; `app` names the Celery app module (a test's own
-    may register test-only jobs before the project's app loads)."""
-    env = subprocess_env(CELERY_QUEUE=queue)
+    may register test-only jobs before the project's app loads); `env` adds to its environment."""
+    env = subprocess_env(CELERY_QUEUE=queue, **env)
     output = log.open("w")  # a file, not a pipe: a full pipe would block the worker
     process = subprocess.Popen(  # noqa: S603 - fixed arguments
         [str(CELERY), "-A", app, "worker", "--pool", "solo", "--concurrency", "1", "-Q", queue]

@@ -4,8 +4,8 @@ import io
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -59,7 +59,8 @@ def test_the_check_lists_every_error_and_writes_nothing(world, media, recorded, 
 
 def test_a_clean_file_is_imported_once_after_confirmation(world, media, recorded):
     check = checked(world, ["新单位甲", "镇街", "甲"], ["新单位乙", "town_street", ""])
-    assert check.errors == [] and check.summary == {"rows": 2, "errors": 0}
+    assert check.errors == []
+    assert check.summary == {"rows": 2, "errors": 0}
     assert not Unit.objects.filter(name__startswith="新单位").exists()  # the check wrote nothing
 
     job = jobs.confirm_import(actor=world.staff, job_id=check.pk)
@@ -114,8 +115,8 @@ def test_an_attempt_presumed_dead_that_wakes_up_writes_nothing(world, media, rec
 
 def test_bad_uploads_are_refused_naming_the_file_field(world, media):
     for file, words in (
-        (None, "Choose"),
-        (SimpleUploadedFile("名单.csv", b"a,b"), ".xlsx"),
+        (None, "请选择"),
+        (SimpleUploadedFile("名单.csv", b"a,b"), "只能导入"),
     ):
         with pytest.raises(ValidationError) as refused:
             jobs.start_import(actor=world.staff, name="tests.units", file=file)
@@ -140,7 +141,9 @@ def test_an_export_job_writes_the_filtered_rows(world, media, recorded):
     assert (job.status, job.total, job.done, job.summary["rows"]) == (JobStatus.DONE, expected, expected, expected)
     sheet = load_workbook(io.BytesIO(job.result.read())).active
     names = [row[0].value for row in sheet.iter_rows(min_row=2)]
-    assert "'=HYPERLINK(1)" in names and "镇街C" in names and "区委" not in names
+    assert "'=HYPERLINK(1)" in names
+    assert "镇街C" in names
+    assert "区委" not in names
     assert QueryDict(job.params)["kind"] == "town_street"
 
 
@@ -149,7 +152,9 @@ def test_a_job_that_breaks_ends_failed_with_a_message(world, media, recorded, mo
     job = jobs.start_export(actor=world.staff, name="tests.broken")
     assert jobs.run_job(job.pk)
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and job.message and job.finished_at
+    assert job.status == JobStatus.FAILED
+    assert job.message
+    assert job.finished_at
 
 
 def test_the_sweep_requeues_what_waits_and_deletes_what_is_old(world, media, recorded):

@@ -39,7 +39,10 @@ def test_every_error_of_every_row_is_reported_at_once():
         (3, "统一社会信用代码"),
         (3, "正式党员数"),
     ]
-    assert [e.message for e in sheet.errors][:2] == ["must be at least 0", "“昨天” is not a date (write it as 2026-07-01)"]
+    assert [e.message for e in sheet.errors][:2] == [
+        "must be at least 0",
+        "“昨天” is not a date (write it as 2026-07-01)",
+    ]
     assert sheet.rows[2] == {
         "row": 4,
         "code": "A3",
@@ -57,7 +60,7 @@ def _mixed_sheet():
             ["统一社会信用代码", "正式党员数", "成立日期", "类别", "联合"],
             ["A1", -1, "昨天", "小组", "也许"],
             [None, "3.5", "2026-07-01", "支部", "是"],
-            ["A3", 4, datetime.datetime(2020, 1, 2), "党委", "否"],
+            ["A3", 4, datetime.datetime(2020, 1, 2), "党委", "否"],  # noqa: DTZ001 - Excel cells are naive
         ),
         COLUMNS,
     )
@@ -72,7 +75,10 @@ def test_messages_are_chinese_under_the_chinese_language():
 def test_headers_in_any_order_or_in_english_and_blank_rows_skipped():
     with translation.override("zh-hans"):
         members = Column("members", translation.gettext_lazy("members"), integer(), required=True)
-    sheet = read_workbook(xlsx(["备注", "members", "统一社会信用代码"], ["x", 2, "A1"], [None, None, None], ["", 3, "A2"]), [COLUMNS[0], members])
+    sheet = read_workbook(
+        xlsx(["备注", "members", "统一社会信用代码"], ["x", 2, "A1"], [None, None, None], ["", 3, "A2"]),
+        [COLUMNS[0], members],
+    )
     assert sheet.errors == []
     assert [(row["row"], row["code"], row["members"]) for row in sheet.rows] == [(2, "A1", 2), (4, "A2", 3)]
 
@@ -100,13 +106,13 @@ def test_more_rows_than_allowed_is_refused():
 def test_export_neutralises_formulas_and_keeps_numbers():
     content = write_workbook(
         COLUMNS[:2],
-        [["=HYPERLINK(\"http://x\")", 3], ["+1", -2], ["-1", 0], ["@SUM(A1)", 1], ["\tx", 1], ["普通", 5]],
+        [['=HYPERLINK("http://x")', 3], ["+1", -2], ["-1", 0], ["@SUM(A1)", 1], ["\tx", 1], ["普通", 5]],
         title="导出",
     )
     worksheet = load_workbook(io.BytesIO(content)).active
     values = [[cell.value for cell in row] for row in worksheet.iter_rows()]
     assert values[0] == ["统一社会信用代码", "正式党员数"]
-    assert [row[0] for row in values[1:]] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-1", "'@SUM(A1)", "'\tx", "普通"]
+    assert [row[0] for row in values[1:]] == ['\'=HYPERLINK("http://x")', "'+1", "'-1", "'@SUM(A1)", "'\tx", "普通"]
     assert all(row[0].data_type == "s" for row in worksheet.iter_rows(min_row=2))
     assert [row[1] for row in values[1:]] == [3, -2, 0, 1, 1, 5]
     assert neutralise(-2) == -2
