@@ -27,6 +27,7 @@ MENU = [
     MenuEntry(_("Chains"), "chains:chain-list", BUSINESS_ROLES),
     MenuEntry(_("Enterprises"), "chains:enterprise-list", BUSINESS_ROLES),
     MenuEntry(_("Parks"), "chains:park-list", BUSINESS_ROLES),
+    MenuEntry(_("Party organizations"), "partyorgs:org-list", BUSINESS_ROLES),
     MenuEntry(_("Issues"), "issues:issue-list", BUSINESS_ROLES),
     MenuEntry(_("My queue"), "issues:queue", frozenset({Role.UNIT_HANDLER})),
     MenuEntry(_("Submit an issue"), "issues:issue-submit", frozenset({Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY})),

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import UnitViewSet
 from chainparty import views
 from chains.api import ChainMasterViewSet, ChainViewSet, EnterpriseViewSet, ParkViewSet
+from partyorgs.api import CoverageViewSet, PartyOrganizationViewSet
 
 router = DefaultRouter()
 router.register("chains", ChainViewSet, basename="chain")
@@ -14,6 +15,8 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("parks", ParkViewSet, basename="park")
 router.register("units", UnitViewSet, basename="unit")
 router.register("chain-masters", ChainMasterViewSet, basename="chain-master")
+router.register("party-organizations", PartyOrganizationViewSet, basename="party-organization")
+router.register("coverage", CoverageViewSet, basename="coverage")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +26,7 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("inbox/", include("inbox.urls")),
     path("jobs/", include("chainparty.job_urls")),
+    path("party-orgs/", include("partyorgs.urls")),
     # The inbox lived under the issues once; links in old e-mails and bookmarks still arrive there.
     path("issues/inbox/", RedirectView.as_view(pattern_name="inbox:list", permanent=True, query_string=True)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -17,6 +17,7 @@ from chainparty.demo import SeedError
 from chains import demo
 from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from issues.demo import seed_issue_demo
+from partyorgs.demo import seed_partyorgs_demo
 
 
 def _width(text: str) -> int:
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             created = demo.seed_demo_data(reset_passwords=reset_passwords)
             # The issue tickets' demo (categories, routing rules, issues in each state) builds on it.
             created += seed_issue_demo()
+            # Party organizations, their coverage and the enterprises' party members.
+            created += seed_partyorgs_demo()
             if enterprises is not None:
                 created += demo.scale_enterprises(total=enterprises)
         except ValidationError as exc:

@@ -1,0 +1,130 @@
+"""REST API of the party-organization app: /api/v1/party-organizations/ and /api/v1/coverage/.
+
+Thin: lists start from the selectors (scope in SQL), objects come through get_visible_or_404 (outside
+scope they do not exist), writes go through partyorgs.services (district staff; a 404 for an object
+outside scope still comes before their 403)."""
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from chainparty.api import ERRORS, ScopedObjectMixin, validated_input
+from chainparty.filters import UserScopedFilterBackend
+from chainparty.permissions import DistrictStaffWrites
+from partyorgs import services, tree
+from partyorgs.filters import OrganizationFilter
+from partyorgs.models import PartyOrganization
+from partyorgs.selectors import coverage_for_user, list_organizations_for_user
+from partyorgs.serializers import (
+    CoverageSerializer,
+    OrganizationInputSerializer,
+    OrganizationSerializer,
+    RollupSerializer,
+)
+
+
+class OrganizationWithRollupSerializer(OrganizationSerializer):
+    """An organization with its subtree's counts, computed for the whole page in one query (``rollups``
+    in the context)."""
+
+    rollup = serializers.SerializerMethodField()
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "rollup"]
+
+    @extend_schema_field(RollupSerializer(allow_null=True))
+    def get_rollup(self, obj) -> dict | None:
+        rollup = self.context.get("rollups", {}).get(obj.pk)
+        return RollupSerializer(rollup).data if rollup else None
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: OrganizationWithRollupSerializer(many=True), 400: ERRORS[400]}),
+    retrieve=extend_schema(responses={200: OrganizationWithRollupSerializer, 404: ERRORS[404]}),
+    create=extend_schema(
+        request=OrganizationInputSerializer,
+        responses={201: OrganizationWithRollupSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    ),
+    update=extend_schema(request=OrganizationInputSerializer, responses={200: OrganizationWithRollupSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        request=OrganizationInputSerializer, responses={200: OrganizationWithRollupSerializer, **ERRORS}
+    ),
+)
+class PartyOrganizationViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Party organizations in the user's scope, each with its subtree's rolled-up counts
+    (organizations, formal and probationary members). `?covers=<enterprise id>`, `?kind=`,
+    `?descendants_of=<organization id>` (the whole subtree, one recursive query), `?top_level=true`,
+    `?q=`, `?chain=`, `?park=`. District staff create and change them."""
+
+    serializer_class = OrganizationWithRollupSerializer
+    permission_classes = [permissions.IsAuthenticated, DistrictStaffWrites]
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = OrganizationFilter
+
+    def get_queryset(self):
+        return list_organizations_for_user(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def _visible(self):
+        user = self.request.user
+        return None if user.is_district_staff else PartyOrganization.objects.visible_to(user)
+
+    def _serialize(self, orgs, **kwargs):
+        context = {**self.get_serializer_context(), "rollups": tree.rollups([o.pk for o in orgs], visible=self._visible())}
+        return OrganizationWithRollupSerializer(orgs, context=context, **kwargs).data
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self._serialize(page, many=True))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._serialize([self.get_object()], many=True)[0])
+
+    @extend_schema(
+        responses={200: OrganizationWithRollupSerializer(many=True), 404: ERRORS[404]},
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+    )
+    @action(detail=True, methods=["get"])
+    def descendants(self, request, pk=None):
+        """Every organization below this one that the user may see (one recursive query), by name."""
+        org = self.get_object()
+        below = self.get_queryset().filter(pk__in=tree.descendant_ids(org.pk, visible=self._visible()))
+        page = self.paginate_queryset(below)
+        return self.get_paginated_response(self._serialize(page, many=True))
+
+    def create(self, request, *args, **kwargs):
+        data = validated_input(OrganizationInputSerializer, request)
+        org = services.create_organization(actor=request.user, data=data)
+        return self._respond(org, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        org = self.get_object()
+        data = validated_input(OrganizationInputSerializer, request, partial=kwargs.get("partial", False))
+        org = services.update_organization(actor=request.user, organization=org, data=data)
+        return self._respond(org, status.HTTP_200_OK)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def _respond(self, org, code: int) -> Response:
+        fresh = self.get_queryset().get(pk=org.pk)
+        return Response(self._serialize([fresh], many=True)[0], status=code)
+
+
+@extend_schema_view(list=extend_schema(responses={200: CoverageSerializer}))
+class CoverageViewSet(viewsets.ViewSet):
+    """两个覆盖: coverage of the enterprises in the user's scope, district-wide and per chain, park and
+    segment: organization coverage (the official rate: enterprises with their own or a joint
+    organization ÷ enterprises in the registry), work coverage, none. Computed on each request."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def list(self, request):
+        return Response(CoverageSerializer(coverage_for_user(request.user)).data)

@@ -1,0 +1,89 @@
+"""The party-organization demo: the data partyorgs.demo loads (design §4.3, §4.4).
+
+Terms are given as how many months ago the current term started, so that whenever the demo is first
+loaded some terms end within six months (换届提醒) and one has lapsed."""
+
+from dataclasses import dataclass
+
+from chains.demo_data import DEMO_ENTERPRISE, IC_COMMERCE, IC_INDUSTRY, IC_SCIENCE
+from partyorgs.models import OrgKind
+
+C, G, B, J = OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.JOINT_BRANCH
+
+TWO_NEW_COMMITTEE_ORG = "中共区委两新工委委员会"
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    name: str
+    kind: str
+    parent: str | None
+    secretary: str
+    formal: int
+    probationary: int
+    term_started_months_ago: int | None
+    unit: str | None = None
+    enterprises: tuple[str, ...] = ()
+    has_branch_committee: bool = False
+
+
+# In tree order: a superior comes before what sits below it.
+ORGANIZATIONS = [
+    DemoOrg(TWO_NEW_COMMITTEE_ORG, C, None, "林国栋", 9, 0, 20, unit="区委两新工委"),
+    DemoOrg("中共区科技系统行业党委", C, TWO_NEW_COMMITTEE_ORG, "赵明远", 7, 0, 30, unit=IC_SCIENCE),
+    DemoOrg("中共区工信系统行业党委", C, TWO_NEW_COMMITTEE_ORG, "钱志强", 8, 0, 12, unit=IC_INDUSTRY),
+    DemoOrg("中共区商务系统行业党委", C, TWO_NEW_COMMITTEE_ORG, "孙丽华", 6, 1, 40, unit=IC_COMMERCE),
+    DemoOrg("中共区科学技术局机关支部委员会", B, None, "周启明", 18, 1, 14, unit="区科学技术局", has_branch_committee=True),
+    DemoOrg("中共区工业和信息化局机关支部委员会", B, None, "吴振宇", 21, 0, 8, unit="区工业和信息化局", has_branch_committee=True),
+    # Chain masters' and other enterprises' organizations.
+    DemoOrg("中共广州芯澜微电子股份有限公司委员会", C, "中共区工信系统行业党委", "何海峰", 4, 0, 59,
+            enterprises=("广州芯澜微电子股份有限公司",)),
+    DemoOrg("中共广州芯澜微电子股份有限公司第一支部委员会", B, "中共广州芯澜微电子股份有限公司委员会", "罗文", 32, 2, 20,
+            enterprises=("广州芯澜微电子股份有限公司",), has_branch_committee=True),
+    DemoOrg("中共广州芯澜微电子股份有限公司第二支部委员会", B, "中共广州芯澜微电子股份有限公司委员会", "梁静", 26, 1, 38,
+            enterprises=("广州芯澜微电子股份有限公司",)),
+    DemoOrg("中共广州驰岳新能源汽车有限公司委员会", C, "中共区工信系统行业党委", "邓建国", 85, 6, 24,
+            enterprises=("广州驰岳新能源汽车有限公司",)),
+    DemoOrg("中共广州恒拓新材料股份有限公司委员会", C, "中共区工信系统行业党委", "谢红梅", 47, 3, 10,
+            enterprises=("广州恒拓新材料股份有限公司",)),
+    DemoOrg("中共广州锐擎智能装备股份有限公司委员会", C, "中共区工信系统行业党委", "冯涛", 52, 2, 36,
+            enterprises=("广州锐擎智能装备股份有限公司",)),
+    DemoOrg("中共广州数衡科技股份有限公司支部委员会", B, "中共区商务系统行业党委", "曾晓东", 19, 2, 16,
+            enterprises=("广州数衡科技股份有限公司",), has_branch_committee=True),
+    DemoOrg("中共广州迈普再生医学科技股份有限公司支部委员会", B, "中共区科技系统行业党委", "彭丽", 12, 1, 26,
+            enterprises=("广州迈普再生医学科技股份有限公司",), has_branch_committee=True),
+    DemoOrg("中共广州康骐药业有限公司支部委员会", B, "中共区科技系统行业党委", "蒋伟", 5, 1, 31,
+            enterprises=("广州康骐药业有限公司",)),
+    DemoOrg("中共广州云屹医学检验实验室有限公司支部委员会", B, "中共区科技系统行业党委", "韩雪", 4, 1, 6,
+            enterprises=(DEMO_ENTERPRISE,)),
+    DemoOrg("中共科学城生物医药企业联合支部委员会", J, "中共区科技系统行业党委", "唐志文", 9, 1, 30,
+            enterprises=("广州澜湾生物材料有限公司", "广州启泓细胞治疗技术有限公司", "广州明澈眼科器械有限公司")),
+    DemoOrg("中共加速器集成电路企业联合支部委员会", J, "中共区工信系统行业党委", "许诺", 6, 0, 18,
+            enterprises=("广州晶彦电子材料有限公司", "广州蓝芯集成电路设计有限公司", "广州微衡科技有限公司",
+                         "广州拓晟电子设计软件有限公司")),
+]
+
+# Party members working in enterprises (formal, probationary): the covered ones, and the enterprises
+# that should establish an organization (3 or more formal members, none yet) or fall just short.
+PARTY_MEMBERS = {
+    "广州芯澜微电子股份有限公司": (62, 3),
+    "广州驰岳新能源汽车有限公司": (85, 6),
+    "广州恒拓新材料股份有限公司": (47, 3),
+    "广州锐擎智能装备股份有限公司": (52, 2),
+    "广州数衡科技股份有限公司": (19, 2),
+    "广州迈普再生医学科技股份有限公司": (12, 1),
+    "广州康骐药业有限公司": (5, 1),
+    DEMO_ENTERPRISE: (4, 1),
+    "广州澜湾生物材料有限公司": (2, 0),
+    "广州启泓细胞治疗技术有限公司": (1, 1),
+    "广州明澈眼科器械有限公司": (2, 0),
+    # 应建未建: 3 or more formal members, no organization.
+    "广州启擎电驱动系统有限公司": (6, 1),
+    "广州博衡医药研发服务有限公司": (5, 0),
+    "广州珀安医药物流有限公司": (4, 2),
+    "广州赛岭医疗器械有限公司": (3, 1),
+    "广州矽途半导体设备有限公司": (3, 0),
+    # Just short of the rule: 2 formal members.
+    "广州川禾化工原料有限公司": (2, 1),
+    "广州衡舟生物科技有限公司": (1, 0),
+}

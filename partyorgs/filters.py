@@ -1,0 +1,69 @@
+"""The party-organization list's FilterSet, shared by the page and the API (same parameter names)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from chainparty.filters import ScopedFilterSet
+from chains.models import Chain, Park
+from partyorgs import tree
+from partyorgs.models import OrgKind, PartyOrganization
+
+
+class OrganizationFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name or secretary"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=Chain.objects.none(), method="filter_chain"
+    )
+    park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=Park.objects.none(), method="filter_park")
+    # Numbers, not choices: the registry holds 40,000 enterprises, too many for a form's options. An
+    # id outside the user's scope matches nothing, like one that does not exist.
+    covers = django_filters.NumberFilter(label=_("Covers enterprise (id)"), method="filter_covers")
+    descendants_of = django_filters.NumberFilter(
+        label=_("Below organization (id)"), method="filter_descendants_of"
+    )
+    top_level = django_filters.BooleanFilter(label=_("Top level only"), method="filter_top_level")
+
+    scoped_choices = {"chain": Chain, "park": Park}
+
+    class Meta:
+        model = PartyOrganization
+        fields = ["q", "kind", "chain", "park", "covers", "descendants_of", "top_level"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.user = user
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(secretary__icontains=value)) if value else queryset
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_chain(self, queryset, name, value):
+        return queryset.filter(coverages__enterprise__memberships__chain=value).distinct() if value else queryset
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_park(self, queryset, name, value):
+        return queryset.filter(coverages__enterprise__park=value).distinct() if value else queryset
+
+    def filter_covers(self, queryset, name, value):
+        return queryset.filter(coverages__enterprise_id=int(value)) if value is not None else queryset
+
+    def filter_descendants_of(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # One recursive query, walking only through what the user may see.
+        visible = None if self.user is None else PartyOrganization.objects.visible_to(self.user)
+        return queryset.filter(pk__in=tree.descendant_ids(int(value), visible=visible))
+
+    def filter_top_level(self, queryset, name, value):
+        # The tree's roots as the user sees it: no superior, or one outside their scope.
+        if not value:
+            return queryset
+        if self.user is None or self.user.is_district_staff:
+            return queryset.filter(parent__isnull=True)
+        visible = PartyOrganization.objects.visible_to(self.user).values("pk")
+        return queryset.filter(Q(parent__isnull=True) | ~Q(parent__in=visible))

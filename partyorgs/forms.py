@@ -1,0 +1,59 @@
+"""The organization page form. It parses and types the input; the rules stay in partyorgs.services,
+whose ValidationError field names this form mirrors (chainparty.actions.apply_service_errors)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Unit
+from chains.credit_code import normalise_credit_code
+from chains.models import Enterprise
+from partyorgs.models import BRANCH_KINDS, OrgKind, PartyOrganization
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
+    parent = forms.ModelChoiceField(
+        label=_("Superior organization"),
+        # A branch has nothing below it: only committees and general branches are offered.
+        queryset=PartyOrganization.objects.exclude(kind__in=BRANCH_KINDS).order_by("name"),
+        required=False,
+    )
+    unit = forms.ModelChoiceField(label=_("Unit covered"), queryset=Unit.objects.order_by("name"), required=False)
+    # Credit codes, not a choice: the registry holds tens of thousands of enterprises.
+    enterprises = forms.CharField(
+        label=_("Enterprises covered (credit codes)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One unified social credit code per line; a joint branch covers up to 5."),
+    )
+    secretary = forms.CharField(label=_("Secretary"), max_length=50, required=False)
+    # Whole numbers of any sign: the service names the rule a negative count breaks.
+    formal_members = forms.IntegerField(label=_("Formal members"), initial=0)
+    probationary_members = forms.IntegerField(label=_("Probationary members"), initial=0)
+    has_branch_committee = forms.BooleanField(label=_("Branch committee elected"), required=False)
+    established_on = forms.DateField(label=_("Established on"), required=False, widget=DATE_INPUT)
+    term_started_on = forms.DateField(label=_("Current term started on"), required=False, widget=DATE_INPUT)
+    term_ends_on = forms.DateField(
+        label=_("Current term ends on"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Leave empty: 5 years after the start for a committee, 3 for the others."),
+    )
+
+    def clean_enterprises(self) -> list[Enterprise]:
+        codes = [normalise_credit_code(line) for line in self.cleaned_data["enterprises"].splitlines() if line.strip()]
+        found = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise ValidationError(_("No enterprise has the credit code %(codes)s.") % {"codes": ", ".join(unknown)})
+        return [found[code] for code in codes]
+
+    @classmethod
+    def initial_for(cls, org: PartyOrganization) -> dict:
+        initial = {name: getattr(org, name) for name in cls.base_fields if name != "enterprises"}
+        initial["enterprises"] = "\n".join(e.credit_code for e in org.enterprises.order_by("name"))
+        return initial

@@ -1,0 +1,228 @@
+"""Party organizations (design §4.4): the tree, what each covers, member counts, terms, and the
+enterprises' own party-member counts. Coverage (§4.3) is computed from these in
+``partyorgs.selectors`` and never stored."""
+
+from datetime import date
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from chainparty.scope import ScopedQuerySet
+from chains.models import Enterprise
+
+
+class OrgKind(models.TextChoices):
+    COMMITTEE = "committee", _("Party committee (党委)")
+    GENERAL_BRANCH = "general_branch", _("General party branch (党总支)")
+    BRANCH = "branch", _("Party branch (党支部)")
+    JOINT_BRANCH = "joint_branch", _("Joint party branch (联合党支部)")
+
+
+# Term lengths of §4.4: a committee serves 5 years, a general branch or branch 3.
+TERM_YEARS = {
+    OrgKind.COMMITTEE: 5,
+    OrgKind.GENERAL_BRANCH: 3,
+    OrgKind.BRANCH: 3,
+    OrgKind.JOINT_BRANCH: 3,
+}
+# The 2018 branch regulation: a joint branch generally covers no more than 5 units.
+JOINT_BRANCH_LIMIT = 5
+# A unit with 3 or more formal members sets up its own branch (应建未建 below that is not "should").
+SHOULD_ESTABLISH_MEMBERS = 3
+# A branch with 7 or more formal members elects a branch committee.
+BRANCH_COMMITTEE_MEMBERS = 7
+BRANCH_KINDS = (OrgKind.BRANCH, OrgKind.JOINT_BRANCH)
+
+
+class PartyOrganizationQuerySet(ScopedQuerySet["PartyOrganization"]):
+    distinct_scope = True  # through the covered enterprises
+
+    def scope(self, user: User) -> Q:
+        # An organization is in scope when it covers an enterprise the user sees: a contact's own
+        # enterprise, a chain leader's chains' enterprises, a park chief's park's, a first
+        # secretary's posting. A unit handler also sees the organization of their own unit.
+        visible = Enterprise.objects.visible_to(user).values("pk")
+        scope = Q(pk__in=OrgCoverage.objects.filter(enterprise__in=visible).values("organization_id"))
+        if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+            scope |= Q(unit_id=user.unit_id)
+        return scope
+
+
+class PartyOrganization(models.Model):
+    """A party organization: a node of the tree (``parent`` is the superior organization).
+
+    It covers either enterprises (its own enterprise; a joint branch several, at most
+    ``JOINT_BRANCH_LIMIT``) through ``OrgCoverage``, or a government unit (a department's or an
+    industry party committee's own organization), or neither (a committee above others)."""
+
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("superior organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name=_("unit covered"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise,
+        verbose_name=_("enterprises covered"),
+        through="OrgCoverage",
+        related_name="party_organizations",
+        blank=True,
+    )
+    secretary = models.CharField(_("secretary"), max_length=50, blank=True)
+    formal_members = models.PositiveIntegerField(_("formal members"), default=0)
+    probationary_members = models.PositiveIntegerField(_("probationary members"), default=0)
+    has_branch_committee = models.BooleanField(_("branch committee elected"), default=False)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    term_started_on = models.DateField(_("current term started on"), null=True, blank=True)
+    term_ends_on = models.DateField(_("current term ends on"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    notifications = GenericRelation(
+        "inbox.Notification", content_type_field="target_type", object_id_field="target_id"
+    )
+
+    objects = PartyOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party organization")
+        verbose_name_plural = _("party organizations")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="party_org_unique_name"),
+            models.CheckConstraint(
+                condition=Q(probationary_members=0) | Q(formal_members__gt=0),
+                name="party_org_probationary_needs_formal",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends_on__isnull=True)
+                | Q(term_started_on__isnull=True)
+                | Q(term_ends_on__gt=models.F("term_started_on")),
+                name="party_org_term_end_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="party_org_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partyorgs:org-detail", args=[self.pk])
+
+    @property
+    def total_members(self) -> int:
+        return self.formal_members + self.probationary_members
+
+    @property
+    def needs_branch_committee(self) -> bool:
+        return (
+            self.kind in BRANCH_KINDS
+            and self.formal_members >= BRANCH_COMMITTEE_MEMBERS
+            and not self.has_branch_committee
+        )
+
+    def term_lapsed(self, today: date) -> bool:
+        return self.term_ends_on is not None and self.term_ends_on <= today
+
+
+class OrgCoverage(models.Model):
+    """An enterprise covered by an organization (its own, or a joint branch it belongs to)."""
+
+    organization = models.ForeignKey(
+        PartyOrganization, verbose_name=_("party organization"), on_delete=models.CASCADE, related_name="coverages"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="party_coverages"
+    )
+
+    class Meta:
+        verbose_name = _("enterprise covered")
+        verbose_name_plural = _("enterprises covered")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "enterprise"], name="org_coverage_unique"),
+        ]
+        # Coverage asks "has this enterprise any organization?" for every enterprise.
+        indexes = [models.Index(fields=["enterprise", "organization"], name="org_coverage_enterprise_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ⊃ {self.enterprise}"
+
+
+class EnterprisePartyProfile(models.Model):
+    """The party members working in an enterprise, whether or not it has an organization: what the
+    应建未建 rule reads (≥3 formal members and no organization). Kept here, not on the enterprise,
+    because it is party-building data."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="party_profile"
+    )
+    formal_members = models.PositiveIntegerField(_("formal members"), default=0)
+    probationary_members = models.PositiveIntegerField(_("probationary members"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("enterprise party members")
+        verbose_name_plural = _("enterprise party members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probationary_members=0) | Q(formal_members__gt=0),
+                name="party_profile_probationary_needs_formal",
+            ),
+        ]
+        indexes = [models.Index(fields=["formal_members"], name="party_profile_formal_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}: {self.formal_members} + {self.probationary_members}"
+
+
+class ReminderKind(models.TextChoices):
+    SIX_MONTHS = "six_months", _("Term ends in 6 months")
+    THREE_MONTHS = "three_months", _("Term ends in 3 months")
+    LAPSED = "lapsed", _("Term has lapsed")
+
+
+class TermReminder(models.Model):
+    """换届提醒 sent, one row per (organization, kind, term, period): the sweep's exactly-once key.
+
+    ``term_ends_on`` names the term (a renewed term has a new end and gets its own reminders);
+    ``period`` is the term end for the 6- and 3-month reminders and the first day of the month for
+    the monthly reminder once the term has lapsed."""
+
+    organization = models.ForeignKey(
+        PartyOrganization, verbose_name=_("party organization"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    term_ends_on = models.DateField(_("term ends on"))
+    period = models.DateField(_("period"))
+    sweep = models.UUIDField(_("sweep"), db_index=True)
+    created_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("term reminder")
+        verbose_name_plural = _("term reminders")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "term_ends_on", "period"], name="term_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_kind_display()} · {self.period}"

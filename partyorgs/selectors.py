@@ -1,0 +1,244 @@
+"""Reads of the party-organization app shared by pages, API and (later) dashboards.
+
+Coverage (两个覆盖, design §4.3) is computed here and only here, from the organizations' covered
+enterprises and the cadres' postings of the day; it is never stored or typed in:
+
+- **organization coverage**: the enterprise has its own party organization or belongs to a joint branch;
+- **work coverage**: no organization, but an active first secretary or party-building instructor;
+- **none** otherwise.
+
+The official rate is organization-covered enterprises ÷ enterprises in the registry; the work rate
+is work-covered ÷ the same registry. Each grouping (district, chains, parks, segments) is one
+aggregate query over the user's visible enterprises, whatever their number.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AnyUser
+from chains.models import Chain, ChainMembership, ChainSegment, Enterprise, Park
+from partyorgs.models import (
+    BRANCH_COMMITTEE_MEMBERS,
+    BRANCH_KINDS,
+    SHOULD_ESTABLISH_MEMBERS,
+    OrgCoverage,
+    PartyOrganization,
+)
+from secretaries.selectors import enterprise_ids_with_work_coverage
+
+
+class CoverageClass:
+    ORGANIZATION = "organization"
+    WORK = "work"
+    NONE = "none"
+
+    labels = {
+        ORGANIZATION: _("Organization coverage"),
+        WORK: _("Work coverage"),
+        NONE: _("Not covered"),
+    }
+
+
+def _has_organization(enterprise_ref: str = "pk") -> Exists:
+    return Exists(OrgCoverage.objects.filter(enterprise_id=OuterRef(enterprise_ref)))
+
+
+def _has_work_coverage(on: date, enterprise_field: str = "pk") -> Q:
+    return Q(**{f"{enterprise_field}__in": enterprise_ids_with_work_coverage(on)})
+
+
+def with_coverage(enterprises: QuerySet[Enterprise], *, on: date | None = None) -> QuerySet[Enterprise]:
+    """Each enterprise annotated with ``coverage``: "organization", "work" or "none" (§4.3)."""
+    day = on or timezone.localdate()
+    return enterprises.annotate(
+        coverage=Case(
+            When(_has_organization(), then=Value(CoverageClass.ORGANIZATION)),
+            When(_has_work_coverage(day), then=Value(CoverageClass.WORK)),
+            default=Value(CoverageClass.NONE),
+            output_field=CharField(),
+        )
+    )
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One line of the coverage table: a chain, park, segment or the district."""
+
+    key: str
+    name: str
+    enterprises: int
+    organization: int
+    work: int
+    id: int | None = None
+    chain_name: str = ""
+
+    @property
+    def none(self) -> int:
+        return self.enterprises - self.organization - self.work
+
+    @property
+    def organization_rate(self) -> Decimal | None:
+        """The official rate: enterprises with their own or a joint organization ÷ the registry, in %."""
+        return _rate(self.organization, self.enterprises)
+
+    @property
+    def work_rate(self) -> Decimal | None:
+        return _rate(self.work, self.enterprises)
+
+    @property
+    def combined_rate(self) -> Decimal | None:
+        return _rate(self.organization + self.work, self.enterprises)
+
+
+@dataclass
+class Coverage:
+    on: date
+    district: CoverageRow
+    chains: list[CoverageRow] = field(default_factory=list)
+    parks: list[CoverageRow] = field(default_factory=list)
+    segments: list[CoverageRow] = field(default_factory=list)
+
+
+def _counts(day: date, enterprise_field: str) -> dict:
+    """The three aggregates of a coverage row, over rows whose enterprise is ``enterprise_field``."""
+    organization = _has_organization(enterprise_field)
+    work = _has_work_coverage(day, enterprise_field)
+    return {
+        "total": Count("pk"),
+        "organization": Count("pk", filter=Q(organization)),
+        "work": Count("pk", filter=~Q(organization) & work),
+    }
+
+
+def coverage_for_user(user: AnyUser, *, on: date | None = None) -> Coverage:
+    """Coverage of the enterprises the user sees, district-wide and per chain, park and segment:
+    five queries whatever the registry's size (the chains' and segments' names come with their counts)."""
+    day = on or timezone.localdate()
+    visible = Enterprise.objects.visible_to(user)
+    visible_ids = visible.values("pk")
+
+    district = visible.aggregate(**_counts(day, "pk"))
+    district_row = CoverageRow(
+        "district", str(_("District")), district["total"], district["organization"], district["work"]
+    )
+
+    chains = Chain.objects.visible_to(user).values("pk")
+    memberships = ChainMembership.objects.filter(enterprise__in=visible_ids, chain__in=chains)
+    by_chain = {
+        row["chain_id"]: row
+        for row in memberships.values("chain_id").annotate(**_counts(day, "enterprise_id")).order_by()
+    }
+    chain_rows = [
+        CoverageRow(
+            "chain",
+            chain.name,
+            by_chain.get(chain.pk, {}).get("total", 0),
+            by_chain.get(chain.pk, {}).get("organization", 0),
+            by_chain.get(chain.pk, {}).get("work", 0),
+            id=chain.pk,
+        )
+        for chain in Chain.objects.visible_to(user).only("pk", "name").order_by("name")
+    ]
+
+    park_rows = [
+        CoverageRow("park", row["park__name"], row["total"], row["organization"], row["work"], id=row["park_id"])
+        for row in visible.filter(park__in=Park.objects.visible_to(user).values("pk"))
+        .values("park_id", "park__name")
+        .annotate(**_counts(day, "pk"))
+        .order_by("park__name")
+    ]
+
+    by_segment = {
+        row["segment_id"]: row
+        for row in memberships.values("segment_id").annotate(**_counts(day, "enterprise_id")).order_by()
+    }
+    segment_rows = [
+        CoverageRow(
+            "segment",
+            segment.name,
+            by_segment[segment.pk]["total"],
+            by_segment[segment.pk]["organization"],
+            by_segment[segment.pk]["work"],
+            id=segment.pk,
+            chain_name=segment.chain.name,
+        )
+        for segment in ChainSegment.objects.filter(pk__in=list(by_segment))
+        .select_related("chain")
+        .order_by("chain__name", "position", "order", "name")
+    ]
+    return Coverage(on=day, district=district_row, chains=chain_rows, parks=park_rows, segments=segment_rows)
+
+
+# --- organizations --------------------------------------------------------------------------
+def list_organizations_for_user(user: AnyUser) -> QuerySet[PartyOrganization]:
+    """Organizations in scope, with their unit and the covered enterprises the user may see.
+
+    The superior is named only when the user may see it: each row carries ``superior_id`` and
+    ``superior_name`` (NULL otherwise); pages and API show those, never ``parent``."""
+    visible_orgs = PartyOrganization.objects.visible_to(user)
+    visible_enterprises = Enterprise.objects.visible_to(user).values("pk")
+    superior_in_scope = Q(parent__in=visible_orgs.values("pk")) if not user.is_district_staff else Q(
+        parent__isnull=False
+    )
+    return (
+        visible_orgs.select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "enterprises",
+                queryset=Enterprise.objects.filter(pk__in=visible_enterprises).order_by("name"),
+                to_attr="covered",
+            )
+        )
+        .annotate(
+            superior_id=Case(When(superior_in_scope, then=F("parent_id")), default=None, output_field=IntegerField()),
+            superior_name=Case(
+                When(superior_in_scope, then=F("parent__name")), default=None, output_field=CharField()
+            ),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def list_should_establish_for_user(user: AnyUser) -> QuerySet[Enterprise]:
+    """应建未建: enterprises with 3 or more formal party members and no organization, most members
+    first, then most employees."""
+    return (
+        Enterprise.objects.visible_to(user)
+        .filter(party_profile__formal_members__gte=SHOULD_ESTABLISH_MEMBERS)
+        .exclude(_has_organization())
+        .select_related("party_profile", "park")
+        .order_by("-party_profile__formal_members", "-employees", "name", "pk")
+    )
+
+
+def list_branches_without_committee_for_user(user: AnyUser) -> QuerySet[PartyOrganization]:
+    """Branches with 7 or more formal members and no branch committee recorded (§4.4)."""
+    return (
+        list_organizations_for_user(user)
+        .filter(kind__in=BRANCH_KINDS, formal_members__gte=BRANCH_COMMITTEE_MEMBERS, has_branch_committee=False)
+        .order_by("-formal_members", "name", "pk")
+    )

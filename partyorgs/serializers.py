@@ -1,0 +1,92 @@
+"""REST shapes of the party-organization app. Output serializers read only what the selectors
+loaded; input serializers parse types only — the rules live in partyorgs.services."""
+
+from rest_framework import serializers
+
+from accounts.models import Unit
+from chains.models import Enterprise
+from chains.serializers import EnterpriseRefSerializer, UnitRefSerializer, annotated_reference
+from partyorgs.models import OrgKind, PartyOrganization
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    superior = serializers.SerializerMethodField()
+    unit = UnitRefSerializer(read_only=True, allow_null=True)
+    enterprises = EnterpriseRefSerializer(source="covered", many=True, read_only=True)
+    term_lapsed = serializers.SerializerMethodField()
+    needs_branch_committee = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PartyOrganization
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "superior",
+            "unit",
+            "enterprises",
+            "secretary",
+            "formal_members",
+            "probationary_members",
+            "has_branch_committee",
+            "needs_branch_committee",
+            "established_on",
+            "term_started_on",
+            "term_ends_on",
+            "term_lapsed",
+        ]
+
+    def get_superior(self, obj) -> dict | None:
+        return annotated_reference(obj, "superior_id", "superior_name")
+
+    def get_term_lapsed(self, obj) -> bool:
+        return obj.term_lapsed(self.context["today"])
+
+
+class RollupSerializer(serializers.Serializer):
+    organizations = serializers.IntegerField()
+    formal = serializers.IntegerField()
+    probationary = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class OrganizationInputSerializer(serializers.Serializer):
+    """Types only; counts may be negative here so that the service names the rule it breaks."""
+
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=OrgKind.choices)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=PartyOrganization.objects.all(), allow_null=True, required=False
+    )
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False)
+    enterprises = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), many=True, required=False)
+    secretary = serializers.CharField(max_length=50, allow_blank=True, required=False)
+    formal_members = serializers.IntegerField(required=False)
+    probationary_members = serializers.IntegerField(required=False)
+    has_branch_committee = serializers.BooleanField(required=False)
+    established_on = serializers.DateField(allow_null=True, required=False)
+    term_started_on = serializers.DateField(allow_null=True, required=False)
+    term_ends_on = serializers.DateField(allow_null=True, required=False)
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    chain = serializers.CharField(source="chain_name", allow_blank=True)
+    enterprises = serializers.IntegerField()
+    organization = serializers.IntegerField(help_text="Enterprises with their own or a joint organization.")
+    work = serializers.IntegerField(help_text="No organization, but an active first secretary or instructor.")
+    none = serializers.IntegerField()
+    organization_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=1, allow_null=True, help_text="The official rate: organization ÷ enterprises, in %."
+    )
+    work_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    combined_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+
+
+class CoverageSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    district = CoverageRowSerializer()
+    chains = CoverageRowSerializer(many=True)
+    parks = CoverageRowSerializer(many=True)
+    segments = CoverageRowSerializer(many=True)

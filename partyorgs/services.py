@@ -1,0 +1,231 @@
+"""Writes of the party-organization tree (design §4.4) and the enterprises' party-member counts.
+
+District staff keep the tree. Every write checks the whole request first and reports every problem
+at once, keyed by field (Django ValidationError: a 400 on the API, form errors on a page), then
+writes in one transaction; a refused request leaves nothing written. Rules:
+
+- member counts are 0 or more, and probationary members need at least one formal member;
+- a term ends after it starts; its end defaults to the start plus the kind's length (5 years for a
+  committee, 3 otherwise);
+- only a joint branch covers several enterprises, and no more than ``JOINT_BRANCH_LIMIT``;
+- an organization covers enterprises or a unit, not both;
+- a branch has nothing below it, and no organization may sit below itself (a cycle).
+"""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from chainparty.permissions import require_district_staff
+from chains.models import Enterprise
+from partyorgs import tree
+from partyorgs.models import (
+    BRANCH_KINDS,
+    JOINT_BRANCH_LIMIT,
+    TERM_YEARS,
+    EnterprisePartyProfile,
+    OrgCoverage,
+    OrgKind,
+    PartyOrganization,
+)
+
+ORG_FIELDS = (
+    "name",
+    "kind",
+    "parent",
+    "unit",
+    "enterprises",
+    "secretary",
+    "formal_members",
+    "probationary_members",
+    "has_branch_committee",
+    "established_on",
+    "term_started_on",
+    "term_ends_on",
+)
+_SCALARS = tuple(name for name in ORG_FIELDS if name != "enterprises")
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.by_field.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def default_term_end(kind: str, started_on: date) -> date:
+    """The end of a term started on ``started_on``: 5 years for a committee, 3 otherwise (§4.4)."""
+    return started_on + relativedelta(years=TERM_YEARS[OrgKind(kind)])
+
+
+def check_member_counts(errors: _Errors, formal: Any, probationary: Any, *, prefix: str = "") -> None:
+    for name, value in (("formal_members", formal), ("probationary_members", probationary)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors.add(prefix + name, _("Give a whole number, 0 or more."))
+    if isinstance(formal, int) and isinstance(probationary, int) and probationary > 0 and formal == 0:
+        errors.add(prefix + "probationary_members", _("Probationary members need at least one formal member."))
+
+
+def _check(values: dict[str, Any], organization: PartyOrganization | None, errors: _Errors) -> None:
+    name = (values.get("name") or "").strip()
+    if not name:
+        errors.add("name", _("Give the organization's name."))
+    elif PartyOrganization.objects.filter(name=name).exclude(pk=getattr(organization, "pk", None)).exists():
+        errors.add("name", _("An organization of this name exists already."))
+    values["name"] = name
+
+    kind = values.get("kind")
+    if kind not in OrgKind.values:
+        errors.add("kind", _("Choose a kind: committee, general branch, branch or joint branch."))
+        kind = None
+
+    check_member_counts(errors, values.get("formal_members"), values.get("probationary_members"))
+
+    enterprises: list[Enterprise] = values["enterprises"]
+    if len({e.pk for e in enterprises}) != len(enterprises):
+        errors.add("enterprises", _("An enterprise is named twice."))
+    if kind == OrgKind.JOINT_BRANCH and len(enterprises) > JOINT_BRANCH_LIMIT:
+        errors.add(
+            "enterprises",
+            _(
+                "A joint branch covers no more than %(limit)d enterprises (2018 branch regulation); "
+                "%(count)d given. Set up a branch of their own in those with 3 or more formal members, "
+                "or a second joint branch."
+            )
+            % {"limit": JOINT_BRANCH_LIMIT, "count": len(enterprises)},
+        )
+    elif kind and kind != OrgKind.JOINT_BRANCH and len(enterprises) > 1:
+        errors.add("enterprises", _("Only a joint branch covers several enterprises; this one covers one at most."))
+    if values.get("unit") is not None and enterprises:
+        errors.add("unit", _("An organization covers enterprises or a unit, not both."))
+
+    started, ends = values.get("term_started_on"), values.get("term_ends_on")
+    if ends is not None and started is None:
+        errors.add("term_started_on", _("Give the start of the term with its end."))
+    if started is not None and ends is not None and ends <= started:
+        errors.add("term_ends_on", _("The term must end after it starts."))
+    established = values.get("established_on")
+    if established is not None and started is not None and started < established:
+        errors.add("term_started_on", _("The term cannot start before the organization was established."))
+    if started is not None and ends is None and kind:
+        values["term_ends_on"] = default_term_end(kind, started)
+
+    parent: PartyOrganization | None = values.get("parent")
+    if parent is not None:
+        if parent.kind in BRANCH_KINDS:
+            errors.add("parent", _("A branch has no organizations below it: choose a committee or general branch."))
+        if organization is not None and organization.pk is not None:
+            below = tree.descendant_ids(organization.pk)
+            if parent.pk == organization.pk or parent.pk in below:
+                errors.add(
+                    "parent",
+                    _("%(parent)s is this organization or sits below it: an organization cannot be its own superior.")
+                    % {"parent": parent.name},
+                )
+    if organization is not None and organization.pk is not None and kind in BRANCH_KINDS:
+        if PartyOrganization.objects.filter(parent=organization).exists():
+            errors.add("kind", _("Organizations sit below this one; a branch has none below it."))
+
+
+def _lock_path(organization: PartyOrganization | None, parent: PartyOrganization | None) -> None:
+    """Lock the organization, its new superior and the superior's own superiors, so that no other
+    change of the tree can slip a cycle in between the check and the write."""
+    ids = set()
+    if organization is not None and organization.pk is not None:
+        ids.add(organization.pk)
+    if parent is not None:
+        ids.add(parent.pk)
+        ids.update(tree.ancestor_ids(parent.pk))
+    if ids:
+        list(PartyOrganization.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk"))
+
+
+def _values(data: Mapping[str, Any], organization: PartyOrganization | None) -> dict[str, Any]:
+    unknown = set(data) - set(ORG_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Not a field of a party organization.")] for name in sorted(unknown)})
+    values: dict[str, Any] = {}
+    for name in _SCALARS:
+        if name in data:
+            values[name] = data[name]
+        elif organization is not None:
+            values[name] = getattr(organization, name)
+        else:
+            values[name] = {"secretary": "", "formal_members": 0, "probationary_members": 0}.get(name)
+    if organization is not None and "term_started_on" in data and "term_ends_on" not in data:
+        values["term_ends_on"] = None  # a new start with no end given: the kind's length from it
+    values["has_branch_committee"] = bool(values.get("has_branch_committee"))
+    values["secretary"] = (values.get("secretary") or "").strip()
+    if "enterprises" in data:
+        values["enterprises"] = list(data["enterprises"] or [])
+    elif organization is not None and organization.pk is not None:
+        values["enterprises"] = list(organization.enterprises.all())
+    else:
+        values["enterprises"] = []
+    return values
+
+
+def _save(organization: PartyOrganization, values: dict[str, Any]) -> PartyOrganization:
+    for name in _SCALARS:
+        setattr(organization, name, values[name])
+    organization.save()
+    wanted = {e.pk for e in values["enterprises"]}
+    OrgCoverage.objects.filter(organization=organization).exclude(enterprise_id__in=wanted).delete()
+    have = set(OrgCoverage.objects.filter(organization=organization).values_list("enterprise_id", flat=True))
+    OrgCoverage.objects.bulk_create(
+        OrgCoverage(organization=organization, enterprise_id=pk) for pk in sorted(wanted - have)
+    )
+    return organization
+
+
+@transaction.atomic
+def create_organization(*, actor: User, data: Mapping[str, Any]) -> PartyOrganization:
+    """Add an organization to the tree; ``data`` holds ORG_FIELDS (parent, unit and enterprises as objects)."""
+    require_district_staff(actor)
+    values = _values(data, None)
+    _lock_path(None, values.get("parent"))
+    errors = _Errors()
+    _check(values, None, errors)
+    errors.raise_if_any()
+    return _save(PartyOrganization(), values)
+
+
+@transaction.atomic
+def update_organization(*, actor: User, organization: PartyOrganization, data: Mapping[str, Any]) -> PartyOrganization:
+    """Change an organization: the fields given in ``data`` (a partial update keeps the others)."""
+    require_district_staff(actor)
+    current = PartyOrganization.objects.get(pk=organization.pk)
+    values = _values(data, current)
+    _lock_path(current, values.get("parent"))
+    errors = _Errors()
+    _check(values, current, errors)
+    errors.raise_if_any()
+    return _save(current, values)
+
+
+@transaction.atomic
+def set_party_members(*, actor: User, enterprise: Enterprise, formal_members: int, probationary_members: int) -> (
+    EnterprisePartyProfile
+):
+    """Record how many party members work in an enterprise (what 应建未建 reads)."""
+    require_district_staff(actor)
+    errors = _Errors()
+    check_member_counts(errors, formal_members, probationary_members)
+    errors.raise_if_any()
+    profile, _created = EnterprisePartyProfile.objects.update_or_create(
+        enterprise=enterprise,
+        defaults={"formal_members": formal_members, "probationary_members": probationary_members},
+    )
+    return profile
+

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from partyorgs import views
+
+app_name = "partyorgs"
+urlpatterns = [
+    path("", views.org_list, name="org-list"),
+    path("new/", views.org_create, name="org-create"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("should-establish/", views.should_establish, name="should-establish"),
+    path("<int:pk>/", views.org_detail, name="org-detail"),
+    path("<int:pk>/edit/", views.org_edit, name="org-edit"),
+]
