@@ -20,7 +20,8 @@ def _within(visible: QuerySet[PartyOrganization] | None, alias: str) -> tuple[st
     """An SQL condition keeping the walk inside ``visible`` (a user's scope), or nothing."""
     if visible is None:
         return "", []
-    sql, params = visible.values("pk").query.sql_with_params()
+    # order_by(): a DISTINCT query selects its ordering columns too, which IN (...) cannot take.
+    sql, params = visible.order_by().values("pk").query.sql_with_params()
     return f" AND {alias}.id IN ({sql})", list(params)
 
 

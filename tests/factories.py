@@ -10,6 +10,7 @@ from accounts.roles import Role
 from accounts.services import assign_roles
 from chains import models as chain_models
 from chains.credit_code import make_credit_code
+from partyorgs import models as partyorg_models
 from secretaries.models import Posting
 
 _codes = itertools.count(1)
@@ -138,3 +139,30 @@ class PostingFactory(factory.django.DjangoModelFactory):
     cadre = factory.SubFactory(UserFactory, roles=[Role.FIRST_SECRETARY])
     enterprise = factory.SubFactory(EnterpriseFactory)
     start_date = date(2026, 1, 1)
+
+
+# --- party organizations ------------------------------------------------------------------------
+class PartyOrganizationFactory(factory.django.DjangoModelFactory):
+    """An organization; `covers=[enterprise, ...]` records the enterprises it covers."""
+
+    class Meta:
+        model = partyorg_models.PartyOrganization
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"测试党组织{n}")
+    kind = partyorg_models.OrgKind.BRANCH
+    formal_members = 3
+
+    @factory.post_generation
+    def covers(self, create, extracted, **kwargs):
+        if create and extracted:
+            for enterprise in extracted:
+                partyorg_models.OrgCoverage.objects.create(organization=self, enterprise=enterprise)
+
+
+class PartyProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = partyorg_models.EnterprisePartyProfile
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    formal_members = 3

@@ -1,0 +1,216 @@
+"""The party-organization pages: content, scope per role (404 outside it), the staff form's errors,
+and query counts that do not grow with the data."""
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partyorgs.models import OrgKind, PartyOrganization
+from tests import factories as f
+from tests.clock import at
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("partyorgs:org-list")
+COVERAGE = reverse("partyorgs:coverage")
+SHOULD = reverse("partyorgs:should-establish")
+NEW = reverse("partyorgs:org-create")
+
+
+def detail(org):
+    return reverse("partyorgs:org-detail", args=[org.pk])
+
+
+def edit(org):
+    return reverse("partyorgs:org-edit", args=[org.pk])
+
+
+def get(client, user, url, data=None):
+    client.force_login(user)
+    return client.get(url, data)
+
+
+def names(response):
+    return sorted(row["org"].name for row in response.context["rows"])
+
+
+class TestContent:
+    def test_the_tree_starts_at_the_top_with_rolled_up_counts(self, client, orgs):
+        response = get(client, orgs.staff, LIST)
+        assert names(response) == ["行业党委A党委"]
+        row = response.context["rows"][0]
+        assert (row["rollup"].organizations, row["rollup"].formal, row["rollup"].probationary) == (3, 17, 3)
+        assert "党委" in response.content.decode()
+
+    def test_a_search_looks_at_every_level(self, client, orgs):
+        assert names(get(client, orgs.staff, LIST, {"q": "支部"})) == ["乙企业联合党支部", "甲一企业党支部"]
+        assert names(get(client, orgs.staff, LIST, {"kind": OrgKind.JOINT_BRANCH})) == ["乙企业联合党支部"]
+
+    def test_detail_shows_what_sits_below(self, client, orgs):
+        response = get(client, orgs.staff, detail(orgs.committee_x))
+        assert sorted(row["org"].name for row in response.context["children"]) == ["乙企业联合党支部", "甲一企业党支部"]
+        html = get(client, orgs.staff, detail(orgs.branch_a1)).content.decode()
+        assert "行业党委A党委" in html and "甲一企业" in html
+
+    def test_coverage_page(self, client, orgs):
+        with time_machine.travel(at(12, 6), tick=False):
+            response = get(client, orgs.staff, COVERAGE)
+        html = response.content.decode()
+        assert response.context["coverage"].district.organization == 3
+        assert "42.9%" in html and "14.3%" in html
+        assert "组织覆盖" in html
+
+    def test_should_establish_page(self, client, orgs):
+        f.PartyProfileFactory(enterprise=orgs.ent_c, formal_members=3)
+        f.PartyProfileFactory(enterprise=orgs.ent_d, formal_members=2)
+        response = get(client, orgs.staff, SHOULD)
+        assert [e.name for e in response.context["rows"]] == ["丙企业"]
+        assert [o.name for o in response.context["branches"]] == ["甲一企业党支部"]
+
+
+class TestForm:
+    def test_staff_create_an_organization(self, client, orgs):
+        client.force_login(orgs.staff)
+        response = client.post(
+            NEW,
+            {
+                "name": "丙企业党支部",
+                "kind": OrgKind.BRANCH,
+                "parent": orgs.committee_x.pk,
+                "enterprises": orgs.ent_c.credit_code,
+                "formal_members": 3,
+                "probationary_members": 0,
+                "term_started_on": "2026-01-01",
+            },
+        )
+        org = PartyOrganization.objects.get(name="丙企业党支部")
+        assert response.status_code == 302 and response["Location"] == detail(org)
+        assert list(org.enterprises.all()) == [orgs.ent_c]
+
+    def test_every_error_next_to_its_field_and_nothing_written(self, client, orgs):
+        client.force_login(orgs.staff)
+        before = PartyOrganization.objects.count()
+        response = client.post(
+            NEW,
+            {
+                "name": "坏数据",
+                "kind": OrgKind.BRANCH,
+                "enterprises": "91440112MA5UNKNOWN\n" + orgs.ent_c.credit_code,
+                "formal_members": -1,
+                "probationary_members": 0,
+            },
+        )
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert set(form.errors) == {"enterprises"}  # the form's own check comes first
+        response = client.post(
+            NEW,
+            {
+                "name": "坏数据",
+                "kind": OrgKind.BRANCH,
+                "enterprises": orgs.ent_c.credit_code,
+                "formal_members": 0,
+                "probationary_members": 2,
+                "term_started_on": "2026-05-01",
+                "term_ends_on": "2026-04-01",
+            },
+        )
+        assert set(response.context["form"].errors) == {"probationary_members", "term_ends_on"}
+        assert PartyOrganization.objects.count() == before
+
+    def test_an_organization_cannot_be_made_its_own_superior_on_the_page(self, client, orgs):
+        client.force_login(orgs.staff)
+        response = client.post(
+            edit(orgs.committee_x),
+            {"name": orgs.committee_x.name, "kind": OrgKind.COMMITTEE, "parent": orgs.committee_x.pk,
+             "unit": orgs.ic_a.pk, "formal_members": 5, "probationary_members": 1},
+        )
+        assert response.status_code == 400
+        assert "parent" in response.context["form"].errors
+
+    @pytest.mark.parametrize("who", ["leader_a", "handler_a", "chief_a", "secretary_a", "contact_a"])
+    def test_only_staff_reach_the_form(self, client, orgs, who):
+        assert get(client, getattr(orgs, who), NEW).status_code == 403
+        assert get(client, getattr(orgs, who), edit(orgs.branch_a1)).status_code == 403
+
+
+class TestScope:
+    @pytest.mark.parametrize(
+        ("who", "sees"),
+        [
+            ("leader_a", ["甲一企业党支部"]),
+            ("leader_b", ["乙企业联合党支部"]),
+            ("chief_a", ["甲一企业党支部"]),
+            ("secretary_a", ["甲一企业党支部"]),
+            ("contact_a", ["甲一企业党支部"]),
+            ("contact_b", ["乙企业联合党支部"]),
+            ("handler_a", ["甲一企业党支部"]),
+            ("handler_town", []),
+        ],
+    )
+    def test_each_role_sees_its_own_organizations_only(self, client, orgs, who, sees):
+        user = getattr(orgs, who)
+        assert names(get(client, user, LIST, {"q": "党"})) == sees
+        for org in (orgs.committee_x, orgs.branch_a1, orgs.joint_b):
+            expected = 200 if org.name in sees else 404
+            assert get(client, user, detail(org)).status_code == expected, (who, org.name)
+
+    def test_a_superior_outside_scope_is_not_named(self, client, orgs):
+        html = get(client, orgs.leader_a, detail(orgs.branch_a1)).content.decode()
+        assert "行业党委A党委" not in html
+        html = get(client, orgs.leader_a, LIST).content.decode()
+        assert "行业党委A党委" not in html and "甲一企业党支部" in html  # their root, as they see the tree
+
+    def test_a_joint_branch_names_only_the_enterprises_the_user_sees(self, client, orgs):
+        html = get(client, orgs.contact_b, detail(orgs.joint_b)).content.decode()
+        assert "乙一企业" in html and "乙二企业" not in html
+
+    def test_coverage_and_should_establish_stay_in_scope(self, client, orgs):
+        f.PartyProfileFactory(enterprise=orgs.ent_b3, formal_members=4)
+        assert list(get(client, orgs.leader_a, SHOULD).context["rows"]) == []
+        html = get(client, orgs.leader_a, COVERAGE).content.decode()
+        assert "新能源链B" not in html and "加速器B" not in html
+
+    @pytest.mark.parametrize("who", ["security", "auditor"])
+    def test_administrators_get_no_page(self, client, orgs, who):
+        for url in (LIST, COVERAGE, SHOULD, NEW, detail(orgs.branch_a1), edit(orgs.branch_a1)):
+            assert get(client, getattr(orgs, who), url).status_code == 404, url
+
+    def test_anonymous_is_sent_to_login(self, client, orgs):
+        for url in (LIST, COVERAGE, SHOULD, NEW, detail(orgs.branch_a1)):
+            response = client.get(url)
+            assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def count_queries(client, url, data=None) -> int:
+    client.get(url, data)  # warm caches (content types, the session)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, data).status_code == 200
+    return len(queries)
+
+
+def grow(world, n: int) -> None:
+    """n more enterprises on chain A, each with its branch under committee_x and a party profile."""
+    for _ in range(n):
+        enterprise = f.EnterpriseFactory(park=world.park_a)
+        f.MembershipFactory(enterprise=enterprise, segment=world.seg_a, chain=world.chain_a)
+        f.PartyOrganizationFactory(parent=world.committee_x, covers=[enterprise], formal_members=7)
+        f.PartyProfileFactory(enterprise=f.EnterpriseFactory(park=world.park_a), formal_members=5)
+
+
+class TestQueryCounts:
+    @pytest.mark.parametrize("who", ["staff", "leader_a", "chief_a", "contact_a"])
+    @pytest.mark.parametrize(
+        ("url", "data"),
+        [(LIST, None), (LIST, {"q": "党"}), (COVERAGE, None), (SHOULD, None), ("detail", None)],
+    )
+    def test_pages_do_not_grow_with_the_data(self, client, orgs, who, url, data):
+        client.force_login(getattr(orgs, who))
+        url = detail(orgs.branch_a1 if who != "staff" else orgs.committee_x) if url == "detail" else url
+        grow(orgs, 2)
+        few = count_queries(client, url, data)
+        grow(orgs, 6)
+        assert count_queries(client, url, data) == few
+        assert few <= 16
