@@ -18,6 +18,8 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from partyorgs.models import OrgKind
@@ -69,3 +71,13 @@ def orgs(world):
         branch_a1=branch_a1,
         joint_b=joint_b,
     )
+
+
+def queries_of(call) -> int:
+    """The number of queries `call()` runs (a request through the test client, say). The log is
+    emptied first: each request empties it itself (request_started), which would otherwise shift
+    the capture's starting index and count nothing."""
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries)
