@@ -47,7 +47,9 @@ class OrganizationWithRollupSerializer(OrganizationSerializer):
         request=OrganizationInputSerializer,
         responses={201: OrganizationWithRollupSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     ),
-    update=extend_schema(request=OrganizationInputSerializer, responses={200: OrganizationWithRollupSerializer, **ERRORS}),
+    update=extend_schema(
+        request=OrganizationInputSerializer, responses={200: OrganizationWithRollupSerializer, **ERRORS}
+    ),
     partial_update=extend_schema(
         request=OrganizationInputSerializer, responses={200: OrganizationWithRollupSerializer, **ERRORS}
     ),
@@ -76,7 +78,10 @@ class PartyOrganizationViewSet(
         return None if user.is_district_staff else PartyOrganization.objects.visible_to(user)
 
     def _serialize(self, orgs, **kwargs):
-        context = {**self.get_serializer_context(), "rollups": tree.rollups([o.pk for o in orgs], visible=self._visible())}
+        context = {
+            **self.get_serializer_context(),
+            "rollups": tree.rollups([o.pk for o in orgs], visible=self._visible()),
+        }
         return OrganizationWithRollupSerializer(orgs, context=context, **kwargs).data
 
     def list(self, request, *args, **kwargs):

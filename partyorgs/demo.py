@@ -6,7 +6,6 @@ organization). Idempotent through chainparty.demo.ensure: a second run writes no
 from collections import Counter
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ from chainparty.demo import SeedError, ensure
 from chains.models import Enterprise
 from partyorgs.demo_data import ORGANIZATIONS, PARTY_MEMBERS
 from partyorgs.models import EnterprisePartyProfile, OrgCoverage, PartyOrganization
-from partyorgs.services import default_term_end
+from partyorgs.terms import add_months, default_term_end
 
 
 @transaction.atomic
@@ -39,9 +38,7 @@ def seed_partyorgs_demo(*, today: date | None = None) -> Counter:
         rows = []
         for org in level:
             started = (
-                today - relativedelta(months=org.term_started_months_ago)
-                if org.term_started_months_ago is not None
-                else None
+                add_months(today, -org.term_started_months_ago) if org.term_started_months_ago is not None else None
             )
             rows.append(
                 {
@@ -53,7 +50,7 @@ def seed_partyorgs_demo(*, today: date | None = None) -> Counter:
                     "formal_members": org.formal,
                     "probationary_members": org.probationary,
                     "has_branch_committee": org.has_branch_committee,
-                    "established_on": started - relativedelta(years=6) if started else None,
+                    "established_on": add_months(started, -72) if started else None,
                     "term_started_on": started,
                     "term_ends_on": default_term_end(org.kind, started) if started else None,
                 }

@@ -15,16 +15,12 @@ from partyorgs.models import OrgKind, PartyOrganization
 class OrganizationFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name or secretary"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
-    chain = django_filters.ModelChoiceFilter(
-        label=_("Chain"), queryset=Chain.objects.none(), method="filter_chain"
-    )
+    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none(), method="filter_chain")
     park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=Park.objects.none(), method="filter_park")
     # Numbers, not choices: the registry holds 40,000 enterprises, too many for a form's options. An
     # id outside the user's scope matches nothing, like one that does not exist.
     covers = django_filters.NumberFilter(label=_("Covers enterprise (id)"), method="filter_covers")
-    descendants_of = django_filters.NumberFilter(
-        label=_("Below organization (id)"), method="filter_descendants_of"
-    )
+    descendants_of = django_filters.NumberFilter(label=_("Below organization (id)"), method="filter_descendants_of")
     top_level = django_filters.BooleanFilter(label=_("Top level only"), method="filter_top_level")
 
     scoped_choices = {"chain": Chain, "park": Park}

@@ -95,9 +95,7 @@ class PartyOrganization(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    notifications = GenericRelation(
-        "inbox.Notification", content_type_field="target_type", object_id_field="target_id"
-    )
+    notifications = GenericRelation("inbox.Notification", content_type_field="target_type", object_id_field="target_id")
 
     objects = PartyOrganizationQuerySet.as_manager()
 

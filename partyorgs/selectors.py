@@ -15,6 +15,7 @@ aggregate query over the user's visible enterprises, whatever their number.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -34,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser
+from chainparty.scope import in_business_scope
 from chains.models import Chain, ChainMembership, ChainSegment, Enterprise, Park
 from partyorgs.models import (
     BRANCH_COMMITTEE_MEMBERS,
@@ -134,6 +136,12 @@ def _counts(day: date, enterprise_field: str) -> dict:
     }
 
 
+def _rows(grouped: QuerySet, day: date, enterprise_field: str, *, order_by: str | None = None) -> list[dict[str, Any]]:
+    """The coverage aggregates of a ``values(...)`` queryset, one dict per group."""
+    annotated = grouped.annotate(**_counts(day, enterprise_field))
+    return list(annotated.order_by(order_by) if order_by else annotated.order_by())
+
+
 def coverage_for_user(user: AnyUser, *, on: date | None = None) -> Coverage:
     """Coverage of the enterprises the user sees, district-wide and per chain, park and segment:
     five queries whatever the registry's size (the chains' and segments' names come with their counts)."""
@@ -148,10 +156,7 @@ def coverage_for_user(user: AnyUser, *, on: date | None = None) -> Coverage:
 
     chains = Chain.objects.visible_to(user).values("pk")
     memberships = ChainMembership.objects.filter(enterprise__in=visible_ids, chain__in=chains)
-    by_chain = {
-        row["chain_id"]: row
-        for row in memberships.values("chain_id").annotate(**_counts(day, "enterprise_id")).order_by()
-    }
+    by_chain = {row["chain_id"]: row for row in _rows(memberships.values("chain_id"), day, "enterprise_id")}
     chain_rows = [
         CoverageRow(
             "chain",
@@ -166,16 +171,15 @@ def coverage_for_user(user: AnyUser, *, on: date | None = None) -> Coverage:
 
     park_rows = [
         CoverageRow("park", row["park__name"], row["total"], row["organization"], row["work"], id=row["park_id"])
-        for row in visible.filter(park__in=Park.objects.visible_to(user).values("pk"))
-        .values("park_id", "park__name")
-        .annotate(**_counts(day, "pk"))
-        .order_by("park__name")
+        for row in _rows(
+            visible.filter(park__in=Park.objects.visible_to(user).values("pk")).values("park_id", "park__name"),
+            day,
+            "pk",
+            order_by="park__name",
+        )
     ]
 
-    by_segment = {
-        row["segment_id"]: row
-        for row in memberships.values("segment_id").annotate(**_counts(day, "enterprise_id")).order_by()
-    }
+    by_segment = {row["segment_id"]: row for row in _rows(memberships.values("segment_id"), day, "enterprise_id")}
     segment_rows = [
         CoverageRow(
             "segment",
@@ -201,9 +205,8 @@ def list_organizations_for_user(user: AnyUser) -> QuerySet[PartyOrganization]:
     ``superior_name`` (NULL otherwise); pages and API show those, never ``parent``."""
     visible_orgs = PartyOrganization.objects.visible_to(user)
     visible_enterprises = Enterprise.objects.visible_to(user).values("pk")
-    superior_in_scope = Q(parent__in=visible_orgs.values("pk")) if not user.is_district_staff else Q(
-        parent__isnull=False
-    )
+    staff = user.is_district_staff if in_business_scope(user) else False
+    superior_in_scope = Q(parent__isnull=False) if staff else Q(parent__in=visible_orgs.values("pk"))
     return (
         visible_orgs.select_related("unit")
         .prefetch_related(
@@ -215,9 +218,7 @@ def list_organizations_for_user(user: AnyUser) -> QuerySet[PartyOrganization]:
         )
         .annotate(
             superior_id=Case(When(superior_in_scope, then=F("parent_id")), default=None, output_field=IntegerField()),
-            superior_name=Case(
-                When(superior_in_scope, then=F("parent__name")), default=None, output_field=CharField()
-            ),
+            superior_name=Case(When(superior_in_scope, then=F("parent__name")), default=None, output_field=CharField()),
         )
         .order_by("name", "pk")
     )

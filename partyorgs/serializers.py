@@ -78,7 +78,10 @@ class CoverageRowSerializer(serializers.Serializer):
     work = serializers.IntegerField(help_text="No organization, but an active first secretary or instructor.")
     none = serializers.IntegerField()
     organization_rate = serializers.DecimalField(
-        max_digits=5, decimal_places=1, allow_null=True, help_text="The official rate: organization ÷ enterprises, in %."
+        max_digits=5,
+        decimal_places=1,
+        allow_null=True,
+        help_text="The official rate: organization ÷ enterprises, in %.",
     )
     work_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
     combined_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)

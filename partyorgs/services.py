@@ -13,10 +13,8 @@ writes in one transaction; a refused request leaves nothing written. Rules:
 """
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,10 +23,10 @@ from accounts.models import User
 from chainparty.permissions import require_district_staff
 from chains.models import Enterprise
 from partyorgs import tree
+from partyorgs.terms import default_term_end
 from partyorgs.models import (
     BRANCH_KINDS,
     JOINT_BRANCH_LIMIT,
-    TERM_YEARS,
     EnterprisePartyProfile,
     OrgCoverage,
     OrgKind,
@@ -64,11 +62,6 @@ class _Errors:
             raise ValidationError(self.by_field)
 
 
-def default_term_end(kind: str, started_on: date) -> date:
-    """The end of a term started on ``started_on``: 5 years for a committee, 3 otherwise (§4.4)."""
-    return started_on + relativedelta(years=TERM_YEARS[OrgKind(kind)])
-
-
 def check_member_counts(errors: _Errors, formal: Any, probationary: Any, *, prefix: str = "") -> None:
     for name, value in (("formal_members", formal), ("probationary_members", probationary)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -81,7 +74,7 @@ def _check(values: dict[str, Any], organization: PartyOrganization | None, error
     name = (values.get("name") or "").strip()
     if not name:
         errors.add("name", _("Give the organization's name."))
-    elif PartyOrganization.objects.filter(name=name).exclude(pk=getattr(organization, "pk", None)).exists():
+    elif PartyOrganization.objects.filter(name=name).exclude(pk=organization.pk if organization else 0).exists():
         errors.add("name", _("An organization of this name exists already."))
     values["name"] = name
 
@@ -133,9 +126,9 @@ def _check(values: dict[str, Any], organization: PartyOrganization | None, error
                     _("%(parent)s is this organization or sits below it: an organization cannot be its own superior.")
                     % {"parent": parent.name},
                 )
-    if organization is not None and organization.pk is not None and kind in BRANCH_KINDS:
-        if PartyOrganization.objects.filter(parent=organization).exists():
-            errors.add("kind", _("Organizations sit below this one; a branch has none below it."))
+    has_below = organization is not None and PartyOrganization.objects.filter(parent=organization).exists()
+    if kind in BRANCH_KINDS and has_below:
+        errors.add("kind", _("Organizations sit below this one; a branch has none below it."))
 
 
 def _lock_path(organization: PartyOrganization | None, parent: PartyOrganization | None) -> None:
@@ -215,9 +208,9 @@ def update_organization(*, actor: User, organization: PartyOrganization, data: M
 
 
 @transaction.atomic
-def set_party_members(*, actor: User, enterprise: Enterprise, formal_members: int, probationary_members: int) -> (
-    EnterprisePartyProfile
-):
+def set_party_members(
+    *, actor: User, enterprise: Enterprise, formal_members: int, probationary_members: int
+) -> EnterprisePartyProfile:
     """Record how many party members work in an enterprise (what 应建未建 reads)."""
     require_district_staff(actor)
     errors = _Errors()
@@ -228,4 +221,3 @@ def set_party_members(*, actor: User, enterprise: Enterprise, formal_members: in
         defaults={"formal_members": formal_members, "probationary_members": probationary_members},
     )
     return profile
-

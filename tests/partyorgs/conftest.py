@@ -57,7 +57,10 @@ def orgs(world):
         name="甲一企业党支部", parent=committee_x, covers=[w.ent_a1], formal_members=8, probationary_members=2
     )
     joint_b = f.PartyOrganizationFactory(
-        name="乙企业联合党支部", kind=OrgKind.JOINT_BRANCH, parent=committee_x, covers=[w.ent_b1, ent_b2],
+        name="乙企业联合党支部",
+        kind=OrgKind.JOINT_BRANCH,
+        parent=committee_x,
+        covers=[w.ent_b1, ent_b2],
         formal_members=4,
     )
     return SimpleNamespace(

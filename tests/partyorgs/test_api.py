@@ -42,7 +42,9 @@ class TestReads:
         assert names(api.get(LIST, {"park": orgs.park_b.pk})) == ["乙企业联合党支部"]
 
     def test_descendants_as_a_filter_and_as_a_route(self, api, orgs):
-        grandchild_parent = f.PartyOrganizationFactory(name="党总支", kind=OrgKind.GENERAL_BRANCH, parent=orgs.committee_x)
+        grandchild_parent = f.PartyOrganizationFactory(
+            name="党总支", kind=OrgKind.GENERAL_BRANCH, parent=orgs.committee_x
+        )
         f.PartyOrganizationFactory(name="孙支部", parent=grandchild_parent)
         as_user(api, orgs.staff)
         expected = ["乙企业联合党支部", "党总支", "孙支部", "甲一企业党支部"]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from chains.models import Enterprise
 from partyorgs.models import OrgKind
 from partyorgs.selectors import (
     CoverageClass,
@@ -13,7 +14,6 @@ from partyorgs.selectors import (
     list_should_establish_for_user,
     with_coverage,
 )
-from chains.models import Enterprise
 from tests import factories as f
 from tests.partyorgs.conftest import TODAY
 
@@ -60,16 +60,26 @@ class TestRates:
         chains = by_name(coverage_for_user(orgs.staff, on=TODAY).chains)
         a, b = chains["生物医药链A"], chains["新能源链B"]
         assert (a.enterprises, a.organization, a.work, a.organization_rate, a.work_rate) == (
-            2, 1, 1, Decimal("50.0"), Decimal("50.0"),
+            2,
+            1,
+            1,
+            Decimal("50.0"),
+            Decimal("50.0"),
         )
         assert (b.enterprises, b.organization, b.work, b.organization_rate, b.work_rate) == (
-            3, 2, 0, Decimal("66.7"), Decimal("0.0"),
+            3,
+            2,
+            0,
+            Decimal("66.7"),
+            Decimal("0.0"),
         )
 
     def test_park_rates(self, orgs):
         parks = by_name(coverage_for_user(orgs.staff, on=TODAY).parks)
         assert (parks["科学城A"].enterprises, parks["科学城A"].organization, parks["科学城A"].organization_rate) == (
-            2, 1, Decimal("50.0"),
+            2,
+            1,
+            Decimal("50.0"),
         )
         assert (parks["加速器B"].enterprises, parks["加速器B"].organization_rate) == (2, Decimal("100.0"))
 
@@ -103,7 +113,9 @@ class TestRates:
 
     def test_the_whole_district_in_a_fixed_number_of_queries(self, orgs, django_assert_num_queries):
         for _ in range(20):
-            f.MembershipFactory(enterprise=f.EnterpriseFactory(park=orgs.park_a), segment=orgs.seg_a, chain=orgs.chain_a)
+            f.MembershipFactory(
+                enterprise=f.EnterpriseFactory(park=orgs.park_a), segment=orgs.seg_a, chain=orgs.chain_a
+            )
         # the user's roles, district, chains' counts, chains' names, parks, segments' counts, segments' names
         with django_assert_num_queries(7):
             coverage_for_user(orgs.staff, on=TODAY)

@@ -32,7 +32,9 @@ def create(world, **data):
 
 class TestCreate:
     def test_creates_with_its_coverage_and_the_kinds_term(self, orgs):
-        org = create(orgs, parent=orgs.committee_x, enterprises=[orgs.ent_c], formal_members=4, term_started_on=date(2025, 3, 1))
+        org = create(
+            orgs, parent=orgs.committee_x, enterprises=[orgs.ent_c], formal_members=4, term_started_on=date(2025, 3, 1)
+        )
         assert list(org.enterprises.all()) == [orgs.ent_c]
         assert org.term_ends_on == date(2028, 3, 1)  # a branch serves 3 years
 
@@ -120,7 +122,9 @@ class TestUpdateAndCycles:
         middle = create(orgs, name="中间党总支", kind=OrgKind.GENERAL_BRANCH, parent=orgs.committee_x)
         lower = create(orgs, name="下级党委", kind=OrgKind.COMMITTEE, parent=middle)
         errors = refused(
-            lambda: services.update_organization(actor=orgs.staff, organization=orgs.committee_x, data={"parent": lower})
+            lambda: services.update_organization(
+                actor=orgs.staff, organization=orgs.committee_x, data={"parent": lower}
+            )
         )
         assert "cannot be its own superior" in errors["parent"][0]
         orgs.committee_x.refresh_from_db()
