@@ -23,7 +23,6 @@ from accounts.models import User
 from chainparty.permissions import require_district_staff
 from chains.models import Enterprise
 from partyorgs import tree
-from partyorgs.terms import default_term_end
 from partyorgs.models import (
     BRANCH_KINDS,
     JOINT_BRANCH_LIMIT,
@@ -32,6 +31,7 @@ from partyorgs.models import (
     OrgKind,
     PartyOrganization,
 )
+from partyorgs.terms import default_term_end
 
 ORG_FIELDS = (
     "name",
