@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from chainparty.demo import SeedError, ensure
+from chains.demo import SYNTHETIC_PREFIX
 from chains.models import Enterprise
 from partyorgs.demo_data import ORGANIZATIONS, PARTY_MEMBERS
-from partyorgs.models import EnterprisePartyProfile, OrgCoverage, PartyOrganization
+from partyorgs.models import EnterprisePartyProfile, OrgCoverage, OrgKind, PartyOrganization
 from partyorgs.terms import add_months, default_term_end
 
 
@@ -78,3 +79,85 @@ def seed_partyorgs_demo(*, today: date | None = None) -> Counter:
         created,
     )
     return +created
+
+
+# --- the registry at scale (seed_demo --enterprises N) -----------------------------------------
+OWN_BRANCH_EVERY = 8  # one synthetic enterprise in 8 has a branch of its own
+JOINT_BRANCH_EVERY = 20  # one in 20 starts a joint branch with the next 3
+PROFILE_EVERY = 3  # one in 3 has its party members recorded
+
+
+@transaction.atomic
+def scale_partyorgs(*, today: date | None = None) -> Counter:
+    """Organizations for the synthetic SMEs of ``chains.demo.scale_enterprises``: thousands of
+    branches and joint branches under the three industry committees' organizations, and party-member
+    counts (some should establish an organization). Deterministic by the enterprise's id order, so
+    a rerun finds what it wrote (one SELECT and at most one INSERT per table)."""
+    today = today or timezone.localdate()
+    created: Counter = Counter()
+    parents = list(
+        PartyOrganization.objects.filter(name__in=[o.name for o in ORGANIZATIONS if o.unit and o.parent])
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
+    if not parents:
+        raise SeedError("scale_partyorgs needs the party-organization demo: run seed_partyorgs_demo() first")
+    synthetic = list(
+        Enterprise.objects.filter(credit_code__startswith=SYNTHETIC_PREFIX)
+        .order_by("credit_code")
+        .values_list("pk", "name", "credit_code")
+    )
+    org_rows: list[dict] = []
+    covers: list[tuple[str, int]] = []
+    profiles: list[dict] = []
+    seen: set[str] = set()
+    for index, (pk, name, code) in enumerate(synthetic):
+        parent_id = parents[index % len(parents)]
+        started = add_months(today, -(index % 60))
+        if index % OWN_BRANCH_EVERY == 0:
+            org_name = f"中共{name}支部委员会"
+            if org_name in seen:
+                org_name = f"中共{name}（{code}）支部委员会"
+            seen.add(org_name)
+            formal = 3 + index % 9
+            org_rows.append(_scaled_org(org_name, OrgKind.BRANCH, parent_id, formal, started))
+            covers.append((org_name, pk))
+        elif index % JOINT_BRANCH_EVERY == 1:
+            org_name = f"中共{name}等企业联合支部委员会"
+            if org_name in seen:
+                org_name = f"中共{name}（{code}）等企业联合支部委员会"
+            seen.add(org_name)
+            org_rows.append(_scaled_org(org_name, OrgKind.JOINT_BRANCH, parent_id, 3 + index % 5, started))
+            for offset, member in enumerate(synthetic[index : index + 4]):
+                if (index + offset) % OWN_BRANCH_EVERY:  # not one with a branch of its own
+                    covers.append((org_name, member[0]))
+        if index % PROFILE_EVERY == 0:
+            formal = index % 7
+            profiles.append(
+                {"enterprise_id": pk, "formal_members": formal, "probationary_members": index % 2 * (formal > 0)}
+            )
+    orgs = ensure(PartyOrganization, "name", org_rows, created)
+    ensure(
+        OrgCoverage,
+        ("organization_id", "enterprise_id"),
+        [{"organization_id": orgs[org_name].pk, "enterprise_id": pk} for org_name, pk in covers],
+        created,
+    )
+    ensure(EnterprisePartyProfile, "enterprise_id", profiles, created)
+    return +created
+
+
+def _scaled_org(name: str, kind: str, parent_id: int, formal: int, started: date) -> dict:
+    return {
+        "name": name,
+        "kind": kind,
+        "parent_id": parent_id,
+        "unit_id": None,
+        "secretary": "",
+        "formal_members": formal,
+        "probationary_members": formal % 3,
+        "has_branch_committee": formal >= 9,
+        "established_on": add_months(started, -36),
+        "term_started_on": started,
+        "term_ends_on": default_term_end(kind, started),
+    }

@@ -21,10 +21,8 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -59,8 +57,11 @@ class CoverageClass:
     }
 
 
-def _has_organization(enterprise_ref: str = "pk") -> Exists:
-    return Exists(OrgCoverage.objects.filter(enterprise_id=OuterRef(enterprise_ref)))
+def _has_organization(enterprise_field: str = "pk") -> Q:
+    # IN (an uncorrelated subquery) rather than a correlated EXISTS: PostgreSQL hashes the covered
+    # enterprises once per query (a hashed SubPlan) instead of probing the index for every row, which
+    # at 40,000 enterprises is the difference between ~60 and ~900 ms (docs/benchmarks.md).
+    return Q(**{f"{enterprise_field}__in": OrgCoverage.objects.values("enterprise_id")})
 
 
 def _has_work_coverage(on: date, enterprise_field: str = "pk") -> Q:
@@ -131,8 +132,8 @@ def _counts(day: date, enterprise_field: str) -> dict:
     work = _has_work_coverage(day, enterprise_field)
     return {
         "total": Count("pk"),
-        "organization": Count("pk", filter=Q(organization)),
-        "work": Count("pk", filter=~Q(organization) & work),
+        "organization": Count("pk", filter=organization),
+        "work": Count("pk", filter=~organization & work),
     }
 
 

@@ -17,7 +17,7 @@ from chainparty.demo import SeedError
 from chains import demo
 from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from issues.demo import seed_issue_demo
-from partyorgs.demo import seed_partyorgs_demo
+from partyorgs.demo import scale_partyorgs, seed_partyorgs_demo
 
 
 def _width(text: str) -> int:
@@ -66,6 +66,7 @@ class Command(BaseCommand):
             created += seed_partyorgs_demo()
             if enterprises is not None:
                 created += demo.scale_enterprises(total=enterprises)
+                created += scale_partyorgs()
         except ValidationError as exc:
             raise CommandError(f"The demo password fails a password validator: {' '.join(exc.messages)}") from exc
         except SeedError as exc:
