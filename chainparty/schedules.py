@@ -21,6 +21,12 @@ SCHEDULES = [
     Schedule("问题期限巡检 issue deadline sweep", "issues.tasks.sweep_deadlines_task"),
     Schedule("导入导出任务补发 requeue import/export jobs", "chainparty.tasks.requeue_jobs_task"),
     Schedule(
+        "换届提醒 party-organization term reminders",
+        "partyorgs.tasks.sweep_term_reminders_task",
+        minute="5",
+        hour="8",
+    ),
+    Schedule(
         "清理过期会话 clear expired sessions", "accounts.tasks.clear_expired_sessions_task", minute="17", hour="3"
     ),
 ]

@@ -42,6 +42,7 @@ from partyorgs.models import (
     OrgCoverage,
     PartyOrganization,
 )
+from partyorgs.terms import add_months
 from secretaries.selectors import enterprise_ids_with_work_coverage
 
 
@@ -243,4 +244,13 @@ def list_branches_without_committee_for_user(user: AnyUser) -> QuerySet[PartyOrg
         list_organizations_for_user(user)
         .filter(kind__in=BRANCH_KINDS, formal_members__gte=BRANCH_COMMITTEE_MEMBERS, has_branch_committee=False)
         .order_by("-formal_members", "name", "pk")
+    )
+
+
+def list_terms_ending_for_user(user: AnyUser, *, today: date, months: int = 6) -> QuerySet[PartyOrganization]:
+    """Organizations whose current term ends within ``months`` (or has lapsed already), soonest first."""
+    return (
+        list_organizations_for_user(user)
+        .filter(term_ends_on__isnull=False, term_ends_on__lte=add_months(today, months))
+        .order_by("term_ends_on", "name", "pk")
     )

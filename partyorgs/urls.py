@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.org_create, name="org-create"),
     path("coverage/", views.coverage, name="coverage"),
     path("should-establish/", views.should_establish, name="should-establish"),
+    path("terms/", views.terms, name="terms"),
     path("<int:pk>/", views.org_detail, name="org-detail"),
     path("<int:pk>/edit/", views.org_edit, name="org-edit"),
 ]

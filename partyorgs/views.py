@@ -22,6 +22,7 @@ from partyorgs.selectors import (
     list_branches_without_committee_for_user,
     list_organizations_for_user,
     list_should_establish_for_user,
+    list_terms_ending_for_user,
 )
 
 SHOULD_ESTABLISH_SHOWN = 100
@@ -117,3 +118,11 @@ def should_establish(request):
         "branches_count": branches.count(),
     }
     return render(request, "partyorgs/should_establish.html", context)
+
+
+@business_page
+def terms(request):
+    """换届: the terms ending in the next six months, and those lapsed already."""
+    today = timezone.localdate()
+    context = {**paginate(request, list_terms_ending_for_user(request.user, today=today)), "today": today}
+    return render(request, "partyorgs/terms.html", context)

@@ -1,6 +1,8 @@
 """The party-organization pages: content, scope per role (404 outside it), the staff form's errors,
 and query counts that do not grow with the data."""
 
+from datetime import date
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -16,6 +18,7 @@ LIST = reverse("partyorgs:org-list")
 COVERAGE = reverse("partyorgs:coverage")
 SHOULD = reverse("partyorgs:should-establish")
 NEW = reverse("partyorgs:org-create")
+TERMS = reverse("partyorgs:terms")
 
 
 def detail(org):
@@ -69,6 +72,26 @@ class TestContent:
         response = get(client, orgs.staff, SHOULD)
         assert [e.name for e in response.context["rows"]] == ["丙企业"]
         assert [o.name for o in response.context["branches"]] == ["甲一企业党支部"]
+
+    def test_terms_ending_within_six_months_soonest_first_with_the_lapsed(self, client, orgs):
+        for org, end in (
+            (orgs.branch_a1, date(2027, 6, 6)),
+            (orgs.joint_b, date(2026, 11, 30)),
+            (orgs.committee_x, date(2027, 6, 7)),
+        ):
+            org.term_started_on, org.term_ends_on = date(2020, 1, 1), end
+            org.save()
+        with time_machine.travel(at(12, 6), tick=False):
+            response = get(client, orgs.staff, TERMS)
+        assert [o.name for o in response.context["rows"]] == ["乙企业联合党支部", "甲一企业党支部"]
+        assert "已超期" in response.content.decode()
+
+    def test_terms_page_stays_in_scope(self, client, orgs):
+        orgs.joint_b.term_ends_on = date(2026, 12, 31)
+        orgs.joint_b.save()
+        with time_machine.travel(at(12, 6), tick=False):
+            assert list(get(client, orgs.leader_a, TERMS).context["rows"]) == []
+            assert [o.name for o in get(client, orgs.leader_b, TERMS).context["rows"]] == ["乙企业联合党支部"]
 
 
 class TestForm:
@@ -186,11 +209,11 @@ class TestScope:
 
     @pytest.mark.parametrize("who", ["security", "auditor"])
     def test_administrators_get_no_page(self, client, orgs, who):
-        for url in (LIST, COVERAGE, SHOULD, NEW, detail(orgs.branch_a1), edit(orgs.branch_a1)):
+        for url in (LIST, COVERAGE, SHOULD, TERMS, NEW, detail(orgs.branch_a1), edit(orgs.branch_a1)):
             assert get(client, getattr(orgs, who), url).status_code == 404, url
 
     def test_anonymous_is_sent_to_login(self, client, orgs):
-        for url in (LIST, COVERAGE, SHOULD, NEW, detail(orgs.branch_a1)):
+        for url in (LIST, COVERAGE, SHOULD, TERMS, NEW, detail(orgs.branch_a1)):
             response = client.get(url)
             assert response.status_code == 302
             assert response["Location"].startswith(reverse("accounts:login"))
@@ -206,7 +229,9 @@ def grow(world, n: int) -> None:
     for _ in range(n):
         enterprise = f.EnterpriseFactory(park=world.park_a)
         f.MembershipFactory(enterprise=enterprise, segment=world.seg_a, chain=world.chain_a)
-        f.PartyOrganizationFactory(parent=world.committee_x, covers=[enterprise], formal_members=7)
+        f.PartyOrganizationFactory(
+            parent=world.committee_x, covers=[enterprise], formal_members=7, term_ends_on=date(2027, 1, 31)
+        )
         f.PartyProfileFactory(enterprise=f.EnterpriseFactory(park=world.park_a), formal_members=5)
 
 
@@ -214,7 +239,7 @@ class TestQueryCounts:
     @pytest.mark.parametrize("who", ["staff", "leader_a", "chief_a", "contact_a"])
     @pytest.mark.parametrize(
         ("url", "data"),
-        [(LIST, None), (LIST, {"q": "党"}), (COVERAGE, None), (SHOULD, None), ("detail", None)],
+        [(LIST, None), (LIST, {"q": "党"}), (COVERAGE, None), (SHOULD, None), (TERMS, None), ("detail", None)],
     )
     def test_pages_do_not_grow_with_the_data(self, client, orgs, django_assert_num_queries, who, url, data):
         client.force_login(getattr(orgs, who))
