@@ -28,6 +28,20 @@ from tests import factories as f
 
 TODAY = date(2026, 12, 6)
 
+# Who sees which organizations of the cast (the "cannot see it" oracle of the page and API tests).
+SEES = {
+    "leader_a": ["甲一企业党支部"],
+    "leader_b": ["乙企业联合党支部"],
+    "chief_a": ["甲一企业党支部"],
+    "secretary_a": ["甲一企业党支部"],
+    "contact_a": ["甲一企业党支部"],
+    "contact_b": ["乙企业联合党支部"],
+    "handler_a": ["甲一企业党支部"],
+    "handler_town": [],
+    "instructor": [],  # posted to enterprises without an organization
+    "outsider": [],
+}
+
 
 @pytest.fixture
 def orgs(world):

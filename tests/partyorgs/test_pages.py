@@ -10,7 +10,7 @@ from django.urls import reverse
 from partyorgs.models import OrgKind, PartyOrganization
 from tests import factories as f
 from tests.clock import at
-from tests.partyorgs.conftest import queries_of
+from tests.partyorgs.conftest import SEES, queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -168,19 +168,8 @@ class TestForm:
 
 
 class TestScope:
-    @pytest.mark.parametrize(
-        ("who", "sees"),
-        [
-            ("leader_a", ["甲一企业党支部"]),
-            ("leader_b", ["乙企业联合党支部"]),
-            ("chief_a", ["甲一企业党支部"]),
-            ("secretary_a", ["甲一企业党支部"]),
-            ("contact_a", ["甲一企业党支部"]),
-            ("contact_b", ["乙企业联合党支部"]),
-            ("handler_a", ["甲一企业党支部"]),
-            ("handler_town", []),
-        ],
-    )
+    # The outsider holds no business role: every page is a 404 for them (as for the administrators below).
+    @pytest.mark.parametrize(("who", "sees"), [(who, sees) for who, sees in SEES.items() if who != "outsider"])
     def test_each_role_sees_its_own_organizations_only(self, client, orgs, who, sees):
         user = getattr(orgs, who)
         assert names(get(client, user, LIST, {"q": "党"})) == sees
@@ -207,8 +196,8 @@ class TestScope:
         assert "新能源链B" not in html
         assert "加速器B" not in html
 
-    @pytest.mark.parametrize("who", ["security", "auditor"])
-    def test_administrators_get_no_page(self, client, orgs, who):
+    @pytest.mark.parametrize("who", ["security", "auditor", "outsider"])
+    def test_administrators_and_outsiders_get_no_page(self, client, orgs, who):
         for url in (LIST, COVERAGE, SHOULD, TERMS, NEW, detail(orgs.branch_a1), edit(orgs.branch_a1)):
             assert get(client, getattr(orgs, who), url).status_code == 404, url
 
