@@ -188,6 +188,7 @@ SPECTACULAR_SETTINGS = {
         "ChainMasterStatusEnum": "chains.models.ChainMasterStatus",
         "MeasureStatusEnum": "chains.models.MeasureStatus",
         "PostingKindEnum": "secretaries.models.PostingKind",
+        "OrgKindEnum": "partyorgs.models.OrgKind",
     },
 }
 
