@@ -32,6 +32,11 @@ MENU = [
     MenuEntry(_("My queue"), "issues:queue", frozenset({Role.UNIT_HANDLER})),
     MenuEntry(_("Submit an issue"), "issues:issue-submit", frozenset({Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY})),
     MenuEntry(_("Complaint sessions"), "issues:session-list", frozenset({Role.DISTRICT_STAFF})),
+    MenuEntry(
+        _("Chain meetings"),
+        "meetings:meeting-list",
+        frozenset({Role.DISTRICT_STAFF, Role.CHAIN_LEADER, Role.UNIT_HANDLER}),
+    ),
     MenuEntry(_("Messages"), "inbox:list", BUSINESS_ROLES),
     MenuEntry(_("Unit ranking"), "issues:ranking", frozenset({Role.DISTRICT_STAFF, Role.CHAIN_LEADER})),
     MenuEntry(_("API docs"), "api-docs", frozenset({Role.DISTRICT_STAFF})),

@@ -221,6 +221,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "chainparty")
 
+# Quarterly chain meetings: invitees are reminded this many working days before the date.
+MEETING_REMINDER_WORKING_DAYS = env_int("MEETING_REMINDER_WORKING_DAYS", 3)
+if not 0 <= MEETING_REMINDER_WORKING_DAYS <= 20:
+    raise ImproperlyConfigured("MEETING_REMINDER_WORKING_DAYS must be between 0 and 20")
+
 # --- e-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

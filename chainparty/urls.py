@@ -27,11 +27,13 @@ urlpatterns = [
     path("inbox/", include("inbox.urls")),
     path("jobs/", include("chainparty.job_urls")),
     path("party-orgs/", include("partyorgs.urls")),
+    path("meetings/", include("meetings.urls")),
     # The inbox lived under the issues once; links in old e-mails and bookmarks still arrive there.
     path("issues/inbox/", RedirectView.as_view(pattern_name="inbox:list", permanent=True, query_string=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("issues.urls_api")),
+    path("api/v1/", include("meetings.urls_api")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

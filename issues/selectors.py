@@ -5,9 +5,11 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -21,12 +23,17 @@ from chains.models import Chain
 from issues.models import (
     HANDLING_STATUSES,
     LIVE_SHARES,
+    OPEN_STATUSES,
     ComplaintSession,
+    DispatchMode,
     ExtensionRequest,
     Issue,
     IssueEvent,
     IssueShare,
+    Rating,
+    Satisfaction,
     ShareStatus,
+    overdue_q,
 )
 
 INTERNAL_ROLES = (Role.DISTRICT_STAFF, Role.UNIT_HANDLER, Role.CHAIN_LEADER)
@@ -117,4 +124,26 @@ def list_queue_for_user(user) -> QuerySet[IssueShare]:
         .annotate(past_due=ExpressionWrapper(Q(due__lt=timezone.now()), output_field=BooleanField()))
         .select_related("issue__enterprise", "issue__category", "issue__chain")
         .order_by("due_at", "pk")
+    )
+
+
+def list_agenda_candidates(*, chain_id: int, at) -> QuerySet[Issue]:
+    """The chain's open issues that its quarterly meeting takes up (design §4.7), each with why:
+    `reached_leader` (the ladder's level 2, the chain leader, or beyond), `escalated` (level 1 or
+    more), `is_overdue` (past the resolve deadline at `at`), `joint_open` (joint handling still being
+    handled) and `unsatisfied` (the enterprise rated an answer unsatisfied). Not scoped: the caller
+    (the meeting's agenda) is shown to the people the meeting is for."""
+    unsatisfied = Rating.objects.filter(issue=OuterRef("pk"), satisfaction=Satisfaction.UNSATISFIED)
+    joint_open = Q(dispatch_mode=DispatchMode.JOINT, status__in=HANDLING_STATUSES)
+    return (
+        Issue.objects.filter(chain_id=chain_id, status__in=OPEN_STATUSES)
+        .filter(overdue_q(at) | Q(escalation_level__gte=1) | joint_open | Exists(unsatisfied))
+        .annotate(
+            reached_leader=ExpressionWrapper(Q(escalation_level__gte=2), output_field=BooleanField()),
+            escalated=ExpressionWrapper(Q(escalation_level__gte=1), output_field=BooleanField()),
+            is_overdue=Case(When(overdue_q(at), then=True), default=False, output_field=BooleanField()),
+            joint_open=ExpressionWrapper(joint_open, output_field=BooleanField()),
+            unsatisfied=Exists(unsatisfied),
+        )
+        .order_by("-escalation_level", "resolve_due_at", "pk")
     )

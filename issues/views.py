@@ -25,6 +25,7 @@ from issues import kpis, services
 from issues.actions import ISSUE_ACTIONS
 from issues.filters import IssueFilter
 from issues.models import (
+    OPEN_STATUSES,
     AlertKind,
     Attachment,
     Issue,
@@ -184,6 +185,11 @@ def _render_detail(request, issue, *, bound=None, status=200):
             initial=initial,
         ),
         "internal": internal,
+        # The chain leader puts an open issue of the chain on its next quarterly meeting (design §4.7);
+        # the meetings app takes the POST and decides (this app knows nothing of meetings).
+        "can_add_to_meeting": bool(
+            issue.chain_id and issue.status in OPEN_STATUSES and user.has_role(Role.CHAIN_LEADER, Role.DISTRICT_STAFF)
+        ),
     }
     return render(request, "issues/issue_detail.html", context, status=status)
 

@@ -7,6 +7,7 @@ handling (the district's and the units' steps), rating, comments. Callers use th
 
 from issues.routing import suggest_lead_unit
 from issues.services.comments import comment_on_issue
+from issues.services.followups import open_supervised_issue, validate_supervised_issue
 from issues.services.handling import (
     accept_issue,
     decide_extension,
@@ -44,6 +45,7 @@ __all__ = [
     "create_complaint_session",
     "decide_extension",
     "dispatch_issue",
+    "open_supervised_issue",
     "rate_issue",
     "reject_issue",
     "reply_part",
@@ -57,5 +59,6 @@ __all__ = [
     "suggest_lead_unit",
     "supervise_issue",
     "validate_submission",
+    "validate_supervised_issue",
     "validate_uploads",
 ]

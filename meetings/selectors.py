@@ -1,0 +1,53 @@
+"""Reads shared by the meeting pages, the API and the calendar feeds. Every list starts from
+Meeting.objects.visible_to (scope in SQL)."""
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import User
+from chainparty.scope import get_visible_or_404
+from issues.models import ComplaintSession
+from issues.selectors import list_complaint_sessions_for_user
+from meetings.models import AgendaItem, CalendarFeed, Decision, Meeting, MeetingInvitee
+
+
+def list_meetings_for_user(user) -> QuerySet[Meeting]:
+    """The meetings a user may see, the latest first."""
+    return Meeting.objects.visible_to(user).select_related("chain").order_by("-starts_at", "chain__name", "pk")
+
+
+def get_meeting_for_user(user, meeting_id) -> Meeting:
+    """One meeting with what its page, its allowed actions and its minutes need; 404 outside scope."""
+    queryset = list_meetings_for_user(user).prefetch_related(
+        Prefetch("invitees", queryset=MeetingInvitee.objects.select_related("user", "unit").order_by("role", "pk")),
+        "attendance",
+    )
+    return get_visible_or_404(queryset, pk=meeting_id)
+
+
+def list_agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return meeting.agenda_items.select_related("issue").order_by("pk")
+
+
+def list_decisions(meeting: Meeting) -> QuerySet[Decision]:
+    """The decisions with their follow-ups' state (the issue each opened or updated)."""
+    return meeting.decisions.select_related(
+        "follow_up_unit", "follow_up_issue", "updated_issue", "agenda_item"
+    ).order_by("pk")
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """A live feed by its secret (None when unknown or revoked), with its owner."""
+    if not token:
+        return None
+    return CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("user").first()
+
+
+def live_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def calendar_entries_for_user(user) -> tuple[QuerySet[Meeting], QuerySet[ComplaintSession]]:
+    """What a person's calendar shows: the meetings they may see, and the 吐槽大会 sessions they may see."""
+    meetings = list_meetings_for_user(user).order_by("starts_at", "pk")
+    sessions = list_complaint_sessions_for_user(user).order_by("held_on", "pk")
+    return meetings, sessions

@@ -1,0 +1,179 @@
+"""Pages of the quarterly chain meetings (design §4.7): the list by quarter and chain, the meeting
+page (agenda, invitees, minutes, decisions and their follow-ups), the printable minutes, the .ics
+downloads and the person's calendar feed. Thin: fetch through the selectors (a meeting outside scope
+is a 404 on every route), ask the workflow, call a service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import business_page
+from accounts.roles import Role
+from chainparty.pages import paginate
+from issues.selectors import get_issue_for_user
+from meetings import ical, selectors, services
+from meetings.actions import MEETING_ACTIONS
+from meetings.filters import MeetingFilter
+from meetings.forms import DecideForm, DiscussForm
+from meetings.quarters import quarter_of
+from meetings.workflow import Action, allowed_actions
+
+ICS = "text/calendar; charset=utf-8"
+# The item-level forms are shown on each agenda item, not in the side panel.
+ITEM_ACTIONS = (Action.DISCUSS,)
+
+
+@business_page
+def meeting_list(request):
+    user = request.user
+    filterset = MeetingFilter(request.GET or None, queryset=selectors.list_meetings_for_user(user), user=user)
+    context = {
+        **paginate(request, filterset.page_rows()),
+        "form": filterset.form,
+        "current_quarter": str(quarter_of()),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+def _render_detail(request, meeting, *, bound=None, status=200):
+    user = request.user
+    allowed = allowed_actions(meeting, user)
+    agenda = list(selectors.list_agenda(meeting))
+    decisions = list(selectors.list_decisions(meeting))
+    item_forms = {}
+    if Action.DISCUSS in allowed or Action.DECIDE in allowed:
+        for item in agenda:
+            item_forms[item.pk] = {
+                "discuss": DiscussForm(
+                    initial={"agenda_item_id": item.pk, "discussion": item.discussion}, prefix="discuss", user=user
+                )
+                if Action.DISCUSS in allowed
+                else None,
+                "decide": DecideForm(initial={"agenda_item_id": item.pk}, prefix="decide", user=user)
+                if Action.DECIDE in allowed
+                else None,
+            }
+    by_item: dict = {}
+    for decision in decisions:
+        by_item.setdefault(decision.agenda_item_id, []).append(decision)
+    context = {
+        "meeting": meeting,
+        "agenda": [
+            {"item": item, "forms": item_forms.get(item.pk), "decisions": by_item.get(item.pk, [])} for item in agenda
+        ],
+        "decisions": decisions,
+        "general_decisions": by_item.get(None, []),
+        "invitees": meeting.invitees.all(),
+        "attendance": meeting.attendance.all(),
+        "action_forms": [
+            item
+            for item in MEETING_ACTIONS.page_actions(
+                meeting,
+                user,
+                url=lambda action: reverse("meetings:meeting-action", args=[meeting.pk, action]),
+                bound=bound,
+            )
+            if item["action"] not in ITEM_ACTIONS
+        ],
+        "action_url": lambda action: reverse("meetings:meeting-action", args=[meeting.pk, action]),
+        "discuss_url": reverse("meetings:meeting-action", args=[meeting.pk, Action.DISCUSS]),
+        "decide_url": reverse("meetings:meeting-action", args=[meeting.pk, Action.DECIDE]),
+        "bound": bound or {},
+    }
+    return render(request, "meetings/meeting_detail.html", context, status=status)
+
+
+@business_page
+def meeting_detail(request, pk):
+    return _render_detail(request, selectors.get_meeting_for_user(request.user, pk))
+
+
+@require_POST
+@business_page
+def meeting_action(request, pk, action):
+    meeting = selectors.get_meeting_for_user(request.user, pk)  # first: outside scope every action is a 404
+    outcome = MEETING_ACTIONS.submit(request, meeting, action)
+    if outcome.form is not None:
+        return _render_detail(request, meeting, bound={outcome.spec.name: outcome.form}, status=400)
+    return redirect("meetings:meeting-detail", pk=meeting.pk)
+
+
+@business_page
+def minutes_print(request, pk):
+    """The minutes as one printable page (static/css/print.css: A4 width, Chinese fonts)."""
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    context = {
+        "meeting": meeting,
+        "agenda": selectors.list_agenda(meeting),
+        "decisions": selectors.list_decisions(meeting),
+        "attendance": meeting.attendance.all(),
+        "invitees": meeting.invitees.all(),
+    }
+    return render(request, "meetings/minutes_print.html", context)
+
+
+@business_page
+def meeting_ics(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    body = ical.render_calendar(meeting.title, [meeting], request.build_absolute_uri)
+    response = HttpResponse(body, content_type=ICS)
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@business_page
+def calendar_feed_settings(request):
+    """The person's feed: its secret URL, a new one (the old one stops working) or none."""
+    user = request.user
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_calendar_feed(actor=user)
+            messages.success(request, _("The calendar feed was revoked; its address no longer works."))
+        else:
+            services.create_calendar_feed(actor=user)
+            messages.success(request, _("A new calendar feed address was made; the old one no longer works."))
+        return redirect("meetings:calendar")
+    feed = selectors.live_feed_of(user)
+    url = request.build_absolute_uri(reverse("meetings:feed", args=[feed.token])) if feed else ""
+    return render(request, "meetings/calendar.html", {"feed": feed, "feed_url": url})
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The iCalendar feed: no session (calendar programs send none), the secret token is the
+    credential; unknown or revoked it is a 404. What it shows is what its owner may see now."""
+    feed = selectors.feed_for_token(token)
+    if feed is None or not feed.user.is_active or not feed.user.has_business_role:
+        raise Http404
+    meetings, sessions = selectors.calendar_entries_for_user(feed.user)
+    body = ical.render_calendar(
+        _("Chain meetings"),
+        meetings,
+        request.build_absolute_uri,
+        sessions=sessions,
+        session_url=request.build_absolute_uri(reverse("issues:session-list")),
+    )
+    return HttpResponse(body, content_type=ICS)
+
+
+@require_POST
+@business_page
+def add_issue_to_next_meeting(request, issue_pk):
+    """From an issue's page: the chain leader (or staff) puts it on the chain's next meeting."""
+    user = request.user
+    issue = get_issue_for_user(user, issue_pk)  # outside scope: 404
+    if not (user.is_district_staff or user.has_role(Role.CHAIN_LEADER)):
+        raise PermissionDenied
+    try:
+        item = services.add_issue_to_next_meeting(actor=user, issue_id=issue.pk)
+    except ValidationError as exc:
+        for message_list in exc.message_dict.values():
+            for message in message_list:
+                messages.error(request, message)
+        return redirect("issues:issue-detail", pk=issue.pk)
+    messages.success(request, _("The issue is on the agenda of %(meeting)s.") % {"meeting": item.meeting.title})
+    return redirect("meetings:meeting-detail", pk=item.meeting_id)
