@@ -45,6 +45,8 @@ def _render_detail(request, meeting, *, bound=None, status=200):
     agenda = list(selectors.list_agenda(meeting))
     decisions = list(selectors.list_decisions(meeting))
     item_forms = {}
+    # The units a follow-up may go to, read once for every decision form of the page.
+    unit_choices = list(DecideForm(user=user).fields["follow_up_unit"].choices) if Action.DECIDE in allowed else []
     if Action.DISCUSS in allowed or Action.DECIDE in allowed:
         for item in agenda:
             item_forms[item.pk] = {
@@ -57,6 +59,19 @@ def _render_detail(request, meeting, *, bound=None, status=200):
                 if Action.DECIDE in allowed
                 else None,
             }
+    action_forms = [
+        item
+        for item in MEETING_ACTIONS.page_actions(
+            meeting,
+            user,
+            url=lambda action: reverse("meetings:meeting-action", args=[meeting.pk, action]),
+            bound=bound,
+        )
+        if item["action"] not in ITEM_ACTIONS
+    ]
+    for form in [*(f["decide"] for f in item_forms.values()), *(a["form"] for a in action_forms if a["action"] == Action.DECIDE)]:
+        if form is not None:
+            form.fields["follow_up_unit"].choices = unit_choices
     by_item: dict = {}
     for decision in decisions:
         by_item.setdefault(decision.agenda_item_id, []).append(decision)
@@ -69,17 +84,7 @@ def _render_detail(request, meeting, *, bound=None, status=200):
         "general_decisions": by_item.get(None, []),
         "invitees": meeting.invitees.all(),
         "attendance": meeting.attendance.all(),
-        "action_forms": [
-            item
-            for item in MEETING_ACTIONS.page_actions(
-                meeting,
-                user,
-                url=lambda action: reverse("meetings:meeting-action", args=[meeting.pk, action]),
-                bound=bound,
-            )
-            if item["action"] not in ITEM_ACTIONS
-        ],
-        "action_url": lambda action: reverse("meetings:meeting-action", args=[meeting.pk, action]),
+        "action_forms": action_forms,
         "discuss_url": reverse("meetings:meeting-action", args=[meeting.pk, Action.DISCUSS]),
         "decide_url": reverse("meetings:meeting-action", args=[meeting.pk, Action.DECIDE]),
         "bound": bound or {},
