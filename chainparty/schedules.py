@@ -27,7 +27,10 @@ SCHEDULES = [
         hour="8",
     ),
     Schedule(
-        "季度专题会议排期 quarterly chain meetings", "meetings.tasks.schedule_quarterly_meetings_task", minute="5", hour="6"
+        "季度专题会议排期 quarterly chain meetings",
+        "meetings.tasks.schedule_quarterly_meetings_task",
+        minute="5",
+        hour="6",
     ),
     Schedule("会议提醒 meeting reminders", "meetings.tasks.send_meeting_reminders_task", minute="*/15"),
     Schedule(

@@ -72,9 +72,7 @@ class DecideForm(ActionForm):
         label=_("Decision"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "required": True})
     )
     agenda_item_id = forms.IntegerField(label=_("On agenda item (number)"), required=False, widget=forms.HiddenInput)
-    follow_up_unit = forms.ModelChoiceField(
-        label=_("Follow-up by unit"), queryset=Unit.objects.none(), required=False
-    )
+    follow_up_unit = forms.ModelChoiceField(label=_("Follow-up by unit"), queryset=Unit.objects.none(), required=False)
     follow_up_due = forms.DateField(label=_("Follow-up due"), required=False, widget=DATE_INPUT)
     enterprise_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     updated_issue_id = forms.IntegerField(widget=forms.HiddenInput, required=False)

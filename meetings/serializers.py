@@ -119,9 +119,7 @@ class DiscussInputSerializer(serializers.Serializer):
 class DecideInputSerializer(serializers.Serializer):
     text = _text()
     agenda_item = serializers.IntegerField(source="agenda_item_id", required=False, allow_null=True, default=None)
-    follow_up_unit = serializers.IntegerField(
-        source="follow_up_unit_id", required=False, allow_null=True, default=None
-    )
+    follow_up_unit = serializers.IntegerField(source="follow_up_unit_id", required=False, allow_null=True, default=None)
     follow_up_due = serializers.DateField(required=False, allow_null=True, default=None)
     enterprise = serializers.IntegerField(source="enterprise_id", required=False, allow_null=True, default=None)
     updated_issue = serializers.IntegerField(source="updated_issue_id", required=False, allow_null=True, default=None)

@@ -35,7 +35,7 @@ from meetings.models import (
     MeetingInvitee,
     Status,
 )
-from meetings.quarters import Quarter, parse_quarter
+from meetings.quarters import parse_quarter
 from meetings.workflow import Action
 from workdays.calendar import add_working_days, subtract_working_days
 
@@ -151,7 +151,9 @@ def refresh_agenda(meeting: Meeting, *, at: datetime | None = None) -> None:
     wanted = {issue.pk: issue for issue in list_agenda_candidates(chain_id=meeting.chain_id, at=at)}
     items = {item.issue_id: item for item in meeting.agenda_items.filter(issue__isnull=False)}
     gone = [
-        item.pk for issue_id, item in items.items() if issue_id not in wanted and not item.manual and not item.discussion
+        item.pk
+        for issue_id, item in items.items()
+        if issue_id not in wanted and not item.manual and not item.discussion
     ]
     if gone:
         AgendaItem.objects.filter(pk__in=gone).delete()
@@ -396,6 +398,7 @@ def record_decision(
     follow_up = parse_id(follow_up_unit_id) is not None or follow_up_due is not None
     item_issue = item.issue if item is not None else None
     enterprise = parse_id(enterprise_id) or (item_issue.enterprise_id if item_issue else None)
+    unit = find_by_id(Unit.objects.filter(is_active=True), follow_up_unit_id)
     if follow_up:
         if parse_id(follow_up_unit_id) is None:
             errors["follow_up_unit"] = [_("A follow-up needs the unit that does it.")]
@@ -428,8 +431,7 @@ def record_decision(
         decided_by=actor,
         updated_issue=updated,
     )
-    if follow_up and enterprise is not None and follow_up_due is not None:
-        unit = Unit.objects.get(pk=parse_id(follow_up_unit_id))
+    if follow_up and unit is not None and enterprise is not None and follow_up_due is not None:
         decision.follow_up_unit = unit
         decision.follow_up_due = follow_up_due
         decision.follow_up_issue = issue_services.open_supervised_issue(
@@ -488,7 +490,3 @@ def create_calendar_feed(*, actor: User) -> CalendarFeed:
 def revoke_calendar_feed(*, actor: User) -> int:
     return CalendarFeed.objects.filter(user=actor, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
-
-def quarter_bounds(quarter: str) -> tuple[date, date]:
-    q: Quarter = parse_quarter(quarter)
-    return q.first_day, q.last_day

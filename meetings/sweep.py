@@ -129,7 +129,9 @@ def send_meeting_reminders(*, at: datetime | None = None) -> dict[str, int]:
     run = uuid.uuid4()
     counts: dict[str, int] = {}
     for step in STEPS:
-        done = MeetingReminder.objects.filter(meeting=OuterRef("pk"), kind=step.kind, version=OuterRef("schedule_version"))
+        done = MeetingReminder.objects.filter(
+            meeting=OuterRef("pk"), kind=step.kind, version=OuterRef("schedule_version")
+        )
         due = Meeting.objects.filter(status__in=step.statuses, **{f"{step.due_column}__lte": at}).exclude(Exists(done))
         if step.before_start:
             due = due.filter(starts_at__gt=at)

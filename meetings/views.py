@@ -69,7 +69,10 @@ def _render_detail(request, meeting, *, bound=None, status=200):
         )
         if item["action"] not in ITEM_ACTIONS
     ]
-    for form in [*(f["decide"] for f in item_forms.values()), *(a["form"] for a in action_forms if a["action"] == Action.DECIDE)]:
+    for form in [
+        *(f["decide"] for f in item_forms.values()),
+        *(a["form"] for a in action_forms if a["action"] == Action.DECIDE),
+    ]:
         if form is not None:
             form.fields["follow_up_unit"].choices = unit_choices
     by_item: dict = {}

@@ -14,7 +14,17 @@ from tests.issues.builders import issue_in
 # Who sees chain_a's meeting: staff, its leader and the handlers of its invited units.
 SEE = ["staff", "leader_a", "handler_a", "handler_ic", "handler_town"]
 # Who does not: the other chain's people, the enterprise side, the administrators (三员分立), anybody else.
-NOT_SEE = ["leader_b", "handler_b", "contact_a", "secretary_a", "chief_a", "contact_b", "security", "auditor", "outsider"]
+NOT_SEE = [
+    "leader_b",
+    "handler_b",
+    "contact_a",
+    "secretary_a",
+    "chief_a",
+    "contact_b",
+    "security",
+    "auditor",
+    "outsider",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +143,12 @@ class TestActions:
             client.post(f"/api/v1/meetings/{meeting.pk}/hold/", {}, format="json")
             response = client.post(
                 f"/api/v1/meetings/{meeting.pk}/decide/",
-                {"text": "", "follow_up_unit": 999999, "follow_up_due": "2026-10-01", "enterprise": meetings_world.ent_a1.pk},
+                {
+                    "text": "",
+                    "follow_up_unit": 999999,
+                    "follow_up_due": "2026-10-01",
+                    "enterprise": meetings_world.ent_a1.pk,
+                },
                 format="json",
             )
         assert response.status_code == 400
@@ -167,7 +182,8 @@ class TestActions:
     def test_cancel_needs_a_reason(self, api, meetings_world, meeting):
         client = as_user(api, meetings_world, "staff")
         response = client.post(f"/api/v1/meetings/{meeting.pk}/cancel/", {"reason": ""}, format="json")
-        assert response.status_code == 400 and "reason" in response.json()["errors"]
+        assert response.status_code == 400
+        assert "reason" in response.json()["errors"]
         response = client.post(f"/api/v1/meetings/{meeting.pk}/cancel/", {"reason": "冲突"}, format="json")
         assert response.json()["status"] == Status.CANCELLED
 

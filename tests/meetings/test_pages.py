@@ -73,7 +73,8 @@ class TestScope:
     def test_signed_out_the_pages_ask_for_a_login(self, client, meeting):
         for url in routes(meeting):
             response = client.get(url)
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+            assert response.status_code == 302
+            assert "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db
@@ -118,7 +119,9 @@ class TestPages:
             with django_assert_num_queries(9):
                 assert client.get(reverse("meetings:minutes", args=[held.pk])).status_code == 200
 
-    def test_staff_hold_the_meeting_from_its_page_and_errors_come_back_on_the_form(self, client, meetings_world, meeting):
+    def test_staff_hold_the_meeting_from_its_page_and_errors_come_back_on_the_form(
+        self, client, meetings_world, meeting
+    ):
         login(client, meetings_world, "staff")
         url = reverse("meetings:meeting-action", args=[meeting.pk, "hold"])
         with time_machine.travel(at(10, 21), tick=False):
@@ -140,7 +143,8 @@ class TestPages:
     def test_a_chain_leader_sees_no_staff_buttons_and_is_refused_403(self, client, meetings_world, meeting):
         login(client, meetings_world, "leader_a")
         body = client.get(reverse("meetings:meeting-detail", args=[meeting.pk])).content.decode()
-        assert "action-add-item" in body and "action-cancel" not in body
+        assert "action-add-item" in body
+        assert "action-cancel" not in body
         assert client.post(reverse("meetings:meeting-action", args=[meeting.pk, "cancel"]), {}).status_code == 403
 
 
@@ -151,7 +155,8 @@ class TestAddFromIssuePage:
         login(client, meetings_world, "leader_a")
         assert "Add to the next chain meeting" in client.get(issue.get_absolute_url()).content.decode()
         response = client.post(reverse("meetings:add-issue", args=[issue.pk]))
-        assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+        assert response.status_code == 302
+        assert response["Location"] == meeting.get_absolute_url()
         assert AgendaItem.objects.filter(meeting=meeting, issue=issue).exists()
 
     @pytest.mark.parametrize(("who", "status"), [("leader_b", 404), ("handler_b", 404), ("contact_a", 403)])
@@ -177,7 +182,8 @@ class TestCalendar:
         assert response["Content-Type"].startswith("text/calendar")
         (event,) = events(response.content).values()
         start = event.decoded("dtstart")
-        assert start == at(10, 20, 14, 30) and str(start.tzinfo) == "Asia/Shanghai"
+        assert start == at(10, 20, 14, 30)
+        assert str(start.tzinfo) == "Asia/Shanghai"
         assert event.decoded("dtend") == at(10, 20, 16, 30)
         assert str(event["summary"]) == meeting.title
         assert str(event["url"]) == f"http://testserver{meeting.get_absolute_url()}"
@@ -223,7 +229,9 @@ class TestCalendar:
     def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(self, client, meetings_world, meeting):
         services.cancel_meeting(meeting_id=meeting.pk, actor=meetings_world.staff, reason="冲突")
         feed = services.create_calendar_feed(actor=meetings_world.leader_a)
-        event = events(client.get(reverse("meetings:feed", args=[feed.token])).content)[f"meeting-{meeting.pk}@chainparty"]
+        event = events(client.get(reverse("meetings:feed", args=[feed.token])).content)[
+            f"meeting-{meeting.pk}@chainparty"
+        ]
         assert str(event["status"]) == "CANCELLED"
 
     def test_the_feed_query_count_does_not_grow(self, client, meetings_world, meeting, django_assert_num_queries):

@@ -9,7 +9,8 @@ from django.utils import translation
 
 from chainparty.errors import InvalidTransition
 from inbox.models import Notification
-from issues.models import Issue, IssueEvent, Status as IssueStatus
+from issues.models import Issue, IssueEvent
+from issues.models import Status as IssueStatus
 from meetings import services
 from meetings.models import AgendaItem, AgendaReason, Attendance, Decision, Meeting, Status
 from meetings.sweep import schedule_quarterly_meetings, send_meeting_reminders
@@ -50,8 +51,8 @@ def agenda_of(meeting):
     return {item.issue_id: item.reasons for item in AgendaItem.objects.filter(meeting=meeting, issue__isnull=False)}
 
 
-def hold(meeting, world, when=at(10, 21), **minutes):
-    with time_machine.travel(when, tick=False):
+def hold(meeting, world, when=None, **minutes):
+    with time_machine.travel(when or at(10, 21), tick=False):
         return services.hold_meeting(meeting_id=meeting.pk, actor=world.staff, **minutes)
 
 
@@ -96,7 +97,9 @@ class TestAgenda:
         meeting.refresh_from_db()
         assert meeting.agenda_frozen_at == at(10, 21)
 
-    def test_the_chain_leader_adds_an_open_issue_of_the_chain_to_the_next_meeting(self, meeting, agenda_issues, meetings_world):
+    def test_the_chain_leader_adds_an_open_issue_of_the_chain_to_the_next_meeting(
+        self, meeting, agenda_issues, meetings_world
+    ):
         with time_machine.travel(at(10, 14), tick=False):
             item = services.add_issue_to_next_meeting(actor=meetings_world.leader_a, issue_id=agenda_issues["plain"].pk)
         assert item.meeting == meeting
@@ -111,7 +114,9 @@ class TestAgenda:
         self, meeting, agenda_issues, meetings_world
     ):
         with pytest.raises(PermissionDenied):
-            services.add_agenda_item(meeting_id=meeting.pk, actor=meetings_world.leader_b, issue_id=agenda_issues["plain"].pk)
+            services.add_agenda_item(
+                meeting_id=meeting.pk, actor=meetings_world.leader_b, issue_id=agenda_issues["plain"].pk
+            )
         with pytest.raises(ValidationError) as refused:
             services.add_agenda_item(
                 meeting_id=meeting.pk, actor=meetings_world.leader_a, issue_id=agenda_issues["other_chain"].pk
@@ -122,7 +127,8 @@ class TestAgenda:
 
     def test_staff_add_a_topic_of_their_own(self, meeting, meetings_world):
         item = services.add_agenda_item(meeting_id=meeting.pk, actor=meetings_world.staff, title="年度党建工作规划评估")
-        assert item.issue is None and item.title == "年度党建工作规划评估"
+        assert item.issue is None
+        assert item.title == "年度党建工作规划评估"
 
 
 @pytest.mark.django_db
@@ -133,7 +139,8 @@ class TestWorkflow:
         assert "has not taken place yet" in str(refused.value)
         assert "hold" not in refused.value.allowed_actions
         meeting.refresh_from_db()
-        assert meeting.status == Status.PLANNED and meeting.summary == ""
+        assert meeting.status == Status.PLANNED
+        assert meeting.summary == ""
 
     def test_held_with_minutes_it_is_minuted_and_the_invitees_are_told(self, meeting, meetings_world):
         hold(
@@ -159,16 +166,20 @@ class TestWorkflow:
         assert refused.value.message_dict == {"summary": ["This field is required."]}
         services.record_minutes(meeting_id=meeting.pk, actor=meetings_world.staff, summary="补录纪要")
         meeting.refresh_from_db()
-        assert meeting.status == Status.MINUTED and meeting.summary == "补录纪要"
+        assert meeting.status == Status.MINUTED
+        assert meeting.summary == "补录纪要"
 
     def test_a_meeting_moved_outside_its_quarter_is_refused_and_nothing_changes(self, meeting, meetings_world):
         with time_machine.travel(at(10, 10), tick=False), pytest.raises(ValidationError) as refused:
-            services.reschedule_meeting(meeting_id=meeting.pk, actor=meetings_world.staff, starts_at=at(1, 5, year=2027))
+            services.reschedule_meeting(
+                meeting_id=meeting.pk, actor=meetings_world.staff, starts_at=at(1, 5, year=2027)
+            )
         assert refused.value.message_dict == {
             "starts_at": ["The meeting of 2026Q4 must take place between 2026-10-01 and 2026-12-31."]
         }
         meeting.refresh_from_db()
-        assert meeting.status == Status.PLANNED and meeting.starts_at == at(10, 20, 14, 30)
+        assert meeting.status == Status.PLANNED
+        assert meeting.starts_at == at(10, 20, 14, 30)
         assert meeting.schedule_version == 1
 
     def test_rescheduling_tells_the_invitees(self, meeting, meetings_world):
@@ -178,7 +189,9 @@ class TestWorkflow:
             )
         meeting.refresh_from_db()
         assert (meeting.status, meeting.place, meeting.schedule_version) == (Status.RESCHEDULED, "区政府3号会议室", 2)
-        assert Notification.objects.about(meeting).filter(subject__contains="Rescheduled to 2026-11-03 09:30").count() == 4
+        assert (
+            Notification.objects.about(meeting).filter(subject__contains="Rescheduled to 2026-11-03 09:30").count() == 4
+        )
 
     def test_a_cancelled_meeting_needs_a_reason_and_can_no_longer_be_held(self, meeting, meetings_world):
         with pytest.raises(ValidationError):
@@ -262,7 +275,8 @@ class TestDecisions:
             meeting_id=held.pk, actor=meetings_world.staff, text="会办单位五个工作日内答复", updated_issue_id=joint.pk
         )
         note = IssueEvent.objects.filter(issue=joint, action="comment").latest("pk")
-        assert "会办单位五个工作日内答复" in note.note and note.public is False
+        assert "会办单位五个工作日内答复" in note.note
+        assert note.public is False
 
     def test_no_decision_before_the_meeting_is_held(self, meeting, meetings_world):
         with pytest.raises(InvalidTransition):
@@ -270,6 +284,8 @@ class TestDecisions:
 
     def test_the_discussion_of_an_item_is_recorded(self, held, agenda_issues, meetings_world):
         item = self.item_of(held, agenda_issues["joint"])
-        services.discuss_item(meeting_id=held.pk, actor=meetings_world.staff, agenda_item_id=item.pk, discussion="各单位表态")
+        services.discuss_item(
+            meeting_id=held.pk, actor=meetings_world.staff, agenda_item_id=item.pk, discussion="各单位表态"
+        )
         item.refresh_from_db()
         assert item.discussion == "各单位表态"

@@ -16,7 +16,6 @@ from meetings.quarters import Quarter
 from meetings.sweep import proposed_start, schedule_quarterly_meetings, send_meeting_reminders
 from tests.clock import at, end_of
 from tests.concurrency import race_past_a_lock
-from tests.meetings.conftest import Q4
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +45,9 @@ class TestScheduling:
         assert meeting.starts_at == at(10, 20, 14, 30)
         assert meeting.remind_at == at(10, 15, 9)  # 3 working days before, at 09:00
         assert meeting.minutes_due_at == end_of(10, 27)  # 5 working days after
-        invitees = set(MeetingInvitee.objects.filter(meeting=meeting).values_list("role", "user__username", "unit__name"))
+        invitees = set(
+            MeetingInvitee.objects.filter(meeting=meeting).values_list("role", "user__username", "unit__name")
+        )
         assert invitees == {
             (InviteeRole.LEADER, "leader_a", None),
             (InviteeRole.LEAD_UNIT, None, "经济部门A"),
