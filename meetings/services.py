@@ -489,4 +489,3 @@ def create_calendar_feed(*, actor: User) -> CalendarFeed:
 @transaction.atomic
 def revoke_calendar_feed(*, actor: User) -> int:
     return CalendarFeed.objects.filter(user=actor, revoked_at__isnull=True).update(revoked_at=timezone.now())
-

@@ -1,7 +1,7 @@
 """`manage.py seed_demo [--enterprises N] [--reset-passwords]`: the demo world of every app.
 
 It lives in the project package because it calls into each app's demo module — chains.demo, then
-issues.demo, which builds on it — and chains may not import issues. Idempotent: a second run with
+issues.demo, which builds on it, then meetings.demo — and chains may not import issues. Idempotent: a second run with
 the same arguments writes nothing. `--enterprises N` tops the registry up to N enterprises (synthetic
 SMEs) for load and benchmark work.
 """
@@ -18,6 +18,7 @@ from chains import demo
 from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from issues.demo import seed_issue_demo
 from partyorgs.demo import scale_partyorgs, seed_partyorgs_demo
+from meetings.demo import seed_meeting_demo
 
 
 def _width(text: str) -> int:
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             created += seed_issue_demo()
             # Party organizations, their coverage and the enterprises' party members.
             created += seed_partyorgs_demo()
+            # The quarterly meetings' demo builds on both: last quarter held, this quarter planned.
+            created += seed_meeting_demo()
             if enterprises is not None:
                 created += demo.scale_enterprises(total=enterprises)
                 created += scale_partyorgs()
