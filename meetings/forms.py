@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Unit
 from chainparty.actions import ActionForm
@@ -47,7 +48,7 @@ def _lines(text: str) -> list[str]:
 
 class HoldForm(AttendanceMixin, ActionForm):
     summary = forms.CharField(
-        label=_("Minutes"),
+        label=pgettext_lazy("meeting record", "Minutes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Leave empty to record the minutes later."),
@@ -56,7 +57,9 @@ class HoldForm(AttendanceMixin, ActionForm):
 
 class MinutesForm(AttendanceMixin, ActionForm):
     summary = forms.CharField(
-        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6, "required": True})
+        label=pgettext_lazy("meeting record", "Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "required": True}),
     )
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
@@ -93,7 +94,7 @@ class Meeting(models.Model):
     minutes_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     schedule_version = models.PositiveSmallIntegerField(default=1, editable=False)
     held_at = models.DateTimeField(_("held"), null=True, blank=True)
-    summary = models.TextField(_("minutes"), blank=True, max_length=20_000)
+    summary = models.TextField(pgettext_lazy("meeting record", "minutes"), blank=True, max_length=20_000)
     minutes_recorded_at = models.DateTimeField(_("minutes recorded"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     agenda_frozen_at = models.DateTimeField(_("agenda frozen"), null=True, blank=True)

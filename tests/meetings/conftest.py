@@ -46,3 +46,16 @@ def chains(world):
 @pytest.fixture
 def meetings_world(chains, calendar_2026, categories):
     return chains
+
+
+@pytest.fixture
+def client(client):
+    """Messages are asserted in English; zh-hans is the default language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def api(api):
+    api.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return api
