@@ -15,9 +15,7 @@ from tests.meetings.conftest import calendar_2026, categories, chains, meetings_
 
 pytestmark = pytest.mark.e2e
 
-CJK_FONT = re.compile(
-    rb"/BaseFont\s*/[A-Z]{6}\+(WenQuanYi|NotoSans|NotoSerif|SourceHan|Noto)[^/\s]*CJK|/BaseFont\s*/[A-Z]{6}\+WenQuanYi"
-)
+CJK_FONT = re.compile(rb"/BaseFont\s*/[A-Z]{6}\+(WenQuanYi|Noto\w*CJK|SourceHan)")
 
 
 @pytest.fixture
@@ -56,5 +54,4 @@ def test_the_minutes_print_on_one_a4_page_in_a_chinese_font(page, live_server, l
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, pages
-    print(re.findall(rb"/BaseFont\s*/[^\s/]+", pdf))
     assert CJK_FONT.search(pdf), re.findall(rb"/BaseFont\s*/[^\s/]+", pdf)
