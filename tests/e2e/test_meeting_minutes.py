@@ -19,7 +19,7 @@ CJK_FONT = re.compile(rb"/BaseFont\s*/[A-Z]{6}\+(WenQuanYi|Noto\w*CJK|SourceHan)
 
 
 @pytest.fixture
-def minuted(meetings_world):
+def minuted(meetings_world):  # noqa: F811 - the imported fixture, by name
     schedule_quarterly_meetings(at=at(10, 1, 6))
     meeting = Meeting.objects.get(chain=meetings_world.chain_a)
     services.add_agenda_item(meeting_id=meeting.pk, actor=meetings_world.staff, title="第三季度企业诉求办理情况")
