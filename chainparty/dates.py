@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -42,3 +44,15 @@ def parse_period(
     if errors:
         raise ValidationError(errors)
     return days[first], days[last]
+
+
+def parse_instant(value: str) -> datetime | None:
+    """An instant as an operator types it (a management command's ``--at``): ISO 8601, a time without
+    offset being Asia/Shanghai (the settings' time zone). None when it is not one."""
+    try:
+        instant = parse_datetime(value)
+    except ValueError:
+        return None
+    if instant is not None and timezone.is_naive(instant):
+        instant = timezone.make_aware(instant)
+    return instant

@@ -399,23 +399,22 @@ def record_decision(
     item_issue = item.issue if item is not None else None
     enterprise = parse_id(enterprise_id) or (item_issue.enterprise_id if item_issue else None)
     unit = find_by_id(Unit.objects.filter(is_active=True), follow_up_unit_id)
+    plan = issue_services.FollowUp(
+        enterprise_id=enterprise or 0,
+        chain_id=meeting.chain_id,
+        category_code=_default_category(item_issue),
+        title=_follow_up_title(text),
+        description=f"{text}\n\n— {meeting.title}",
+        lead_unit_id=follow_up_unit_id,
+        due_on=follow_up_due,
+    )
     if follow_up:
         if parse_id(follow_up_unit_id) is None:
             errors["follow_up_unit"] = [_("A follow-up needs the unit that does it.")]
         if enterprise is None and "agenda_item" not in errors:
             errors["enterprise"] = [_("Name the enterprise the follow-up is for, or decide on an item with an issue.")]
         try:
-            issue_services.validate_supervised_issue(
-                actor=actor,
-                enterprise_id=enterprise or 0,
-                chain_id=meeting.chain_id,
-                category_code=_default_category(item_issue),
-                title=_follow_up_title(text),
-                description=_follow_up_description(meeting, text),
-                lead_unit_id=follow_up_unit_id,
-                due_on=follow_up_due,
-                at=now,
-            )
+            issue_services.validate_supervised_issue(actor=actor, follow_up=plan, at=now)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 name = {"lead_unit": "follow_up_unit", "due_on": "follow_up_due"}.get(field, field)
@@ -424,25 +423,13 @@ def record_decision(
                 errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    decision = Decision(
-        meeting=meeting,
-        agenda_item=item,
-        text=text,
-        decided_by=actor,
-        updated_issue=updated,
-    )
-    if follow_up and unit is not None and enterprise is not None and follow_up_due is not None:
+    decision = Decision(meeting=meeting, agenda_item=item, text=text, decided_by=actor, updated_issue=updated)
+    if follow_up and unit is not None:
         decision.follow_up_unit = unit
         decision.follow_up_due = follow_up_due
         decision.follow_up_issue = issue_services.open_supervised_issue(
             actor=actor,
-            enterprise_id=enterprise,
-            chain_id=meeting.chain_id,
-            category_code=_default_category(item_issue) or "",
-            title=_follow_up_title(text),
-            description=_follow_up_description(meeting, text),
-            lead_unit_id=unit.pk,
-            due_on=follow_up_due,
+            follow_up=plan,
             note=_("Decided at %(meeting)s") % {"meeting": meeting.title},
             at=now,
         )
@@ -459,10 +446,6 @@ def record_decision(
 
 def _follow_up_title(text: str) -> str:
     return (_("Meeting decision: %(text)s") % {"text": text.splitlines()[0] if text else ""})[:200]
-
-
-def _follow_up_description(meeting: Meeting, text: str) -> str:
-    return f"{text}\n\n— {meeting.title}"
 
 
 @transaction.atomic

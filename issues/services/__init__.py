@@ -7,7 +7,7 @@ handling (the district's and the units' steps), rating, comments. Callers use th
 
 from issues.routing import suggest_lead_unit
 from issues.services.comments import comment_on_issue
-from issues.services.followups import open_supervised_issue, validate_supervised_issue
+from issues.services.followups import FollowUp, open_supervised_issue, validate_supervised_issue
 from issues.services.handling import (
     accept_issue,
     decide_extension,
@@ -36,6 +36,7 @@ from issues.services.sessions import create_complaint_session, submit_session_is
 
 __all__ = [
     "ALLOWED_EXTENSIONS",
+    "FollowUp",
     "MAX_ATTACHMENTS",
     "MAX_ATTACHMENT_BYTES",
     "SUBMITTER_ROLES",

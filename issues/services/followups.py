@@ -4,6 +4,7 @@ must follow it up, with the deadline the decision set instead of the category's,
 (督办) from the start. The caller (a chain meeting's decision) keeps the link to the issue; this
 package knows nothing of meetings."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -24,18 +25,20 @@ from issues.workflow import Action
 from workdays.calendar import END_OF_DAY
 
 
-def validate_supervised_issue(
-    *,
-    actor: User,
-    enterprise_id: object,
-    chain_id: object,
-    category_code: str | None,
-    title: str,
-    description: str,
-    lead_unit_id: object,
-    due_on: date | None,
-    at: datetime | None = None,
-) -> None:
+@dataclass(frozen=True)
+class FollowUp:
+    """What a follow-up issue is: ids as a caller sent them (checked by validate_supervised_issue)."""
+
+    enterprise_id: object
+    chain_id: int | None
+    category_code: str | None
+    title: str
+    description: str
+    lead_unit_id: object
+    due_on: date | None
+
+
+def validate_supervised_issue(*, actor: User, follow_up: FollowUp, at: datetime | None = None) -> None:
     """Every check of open_supervised_issue at once, writing nothing: a ValidationError naming each
     field (`enterprise`, `category`, `title`, `lead_unit`, `due_on`, ...)."""
     require_district_staff(actor)
@@ -43,68 +46,53 @@ def validate_supervised_issue(
     try:
         validate_submission(
             actor=actor,
-            enterprise_id=enterprise_id,
-            category_code=category_code,
-            title=title,
-            description=description,
-            chain_id=chain_id,
+            enterprise_id=follow_up.enterprise_id,
+            category_code=follow_up.category_code,
+            title=follow_up.title,
+            description=follow_up.description,
+            chain_id=follow_up.chain_id,
         )
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if find_by_id(Unit.objects.filter(is_active=True), lead_unit_id) is None:
+    if find_by_id(Unit.objects.filter(is_active=True), follow_up.lead_unit_id) is None:
         errors["lead_unit"] = [_("No such unit: choose the unit that follows it up.")]
     today = timezone.localtime(at or timezone.now()).date()
-    if due_on is None:
+    if follow_up.due_on is None:
         errors["due_on"] = [_("This field is required.")]
-    elif due_on <= today:
+    elif follow_up.due_on <= today:
         errors["due_on"] = [_("The deadline must be after today (%(today)s).") % {"today": today.isoformat()}]
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def open_supervised_issue(
-    *,
-    actor: User,
-    enterprise_id: int,
-    chain_id: int | None,
-    category_code: str,
-    title: str,
-    description: str,
-    lead_unit_id: int,
-    due_on: date,
-    note: str,
-    at: datetime | None = None,
-) -> Issue:
-    """Open, accept and dispatch the issue to `lead_unit_id`, due at the end of `due_on`, supervised."""
-    validate_supervised_issue(
-        actor=actor,
-        enterprise_id=enterprise_id,
-        chain_id=chain_id,
-        category_code=category_code,
-        title=title,
-        description=description,
-        lead_unit_id=lead_unit_id,
-        due_on=due_on,
-        at=at,
-    )
+def open_supervised_issue(*, actor: User, follow_up: FollowUp, note: str, at: datetime | None = None) -> Issue:
+    """Open, accept and dispatch the issue to the follow-up's unit, due at the end of its day, supervised."""
+    validate_supervised_issue(actor=actor, follow_up=follow_up, at=at)
+    # Checked above: an enterprise, a category, a unit and a day.
+    assert follow_up.due_on is not None
     now = at or timezone.now()
     issue = submit_issue(
         actor=actor,
-        enterprise_id=enterprise_id,
-        category_code=category_code,
-        title=title,
-        description=description,
-        chain_id=chain_id,
+        enterprise_id=int(str(follow_up.enterprise_id)),
+        category_code=follow_up.category_code or "",
+        title=follow_up.title,
+        description=follow_up.description,
+        chain_id=follow_up.chain_id,
         at=now,
     )
     accept_issue(issue_id=issue.pk, actor=actor, note=note)
     dispatch_issue(
-        issue_id=issue.pk, actor=actor, mode=DispatchMode.TRANSFER, lead_unit_id=lead_unit_id, note=note, at=now
+        issue_id=issue.pk,
+        actor=actor,
+        mode=DispatchMode.TRANSFER,
+        lead_unit_id=int(str(follow_up.lead_unit_id)),
+        note=note,
+        at=now,
     )
     issue = lock_issue(issue.pk)
     # The decision's deadline replaces the category's; the warning and the ladder follow it.
-    deadlines.set_resolve_deadline(issue, datetime.combine(due_on, END_OF_DAY, tzinfo=SHANGHAI))
+    deadlines.set_resolve_deadline(issue, datetime.combine(follow_up.due_on, END_OF_DAY, tzinfo=SHANGHAI))
     issue.supervised_at = now
     save_issue(issue, *deadlines.RESOLVE_FIELDS, "supervised_at")
     record_event(issue, actor, Action.SUPERVISE, from_status=issue.status, note=note, public=False, at=now)

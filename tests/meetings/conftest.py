@@ -2,31 +2,14 @@
 serves them), chain_a with a cooperating unit, the 2026 calendar, the issue categories."""
 
 import pytest
-from django.core.management import call_command
+from django.utils import translation
 
 from accounts.roles import Role
-from issues.models import CategoryKind, IssueCategory
-from meetings.quarters import Quarter
+from meetings.models import Meeting
+from meetings.sweep import schedule_quarterly_meetings
 from tests import factories as f
-from workdays.calendar import clear_cache
-
-Q4 = Quarter(2026, 4)
-
-
-@pytest.fixture
-def calendar_2026(db):
-    call_command("load_holidays", "--years", "2026", verbosity=0)
-    clear_cache()
-    yield
-    clear_cache()
-
-
-@pytest.fixture
-def categories(db):
-    return {
-        kind: IssueCategory.objects.create(code=kind.value, name=str(kind.label), kind=kind, resolve_days=days)
-        for kind, days in {CategoryKind.INQUIRY: 2, CategoryKind.REQUEST: 10, CategoryKind.COMPLAINT: 15}.items()
-    }
+from tests.clock import at
+from tests.issues.conftest import calendar_2026, categories  # noqa: F401 - the issues' fixtures, shared
 
 
 @pytest.fixture
@@ -44,8 +27,22 @@ def chains(world):
 
 
 @pytest.fixture
-def meetings_world(chains, calendar_2026, categories):
+def meetings_world(chains, calendar_2026, categories):  # noqa: F811 - the imported fixtures, by name
     return chains
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (services); pages and the API are asked for English too."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def meeting(meetings_world):
+    """chain_a's 2026Q4 meeting (and chain_b's), scheduled on 1 October: proposed for Tue 20 October 14:30."""
+    schedule_quarterly_meetings(at=at(10, 1, 6))
+    return Meeting.objects.get(chain=meetings_world.chain_a)
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@ workflow's 403/409 and field errors, agenda and decisions, query counts that do 
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from accounts.models import User
-from meetings.models import Decision, Meeting, Status
+from meetings.models import Decision, Status
 from meetings.sweep import schedule_quarterly_meetings, send_meeting_reminders
 from tests.clock import at
 from tests.issues.builders import issue_in
@@ -25,18 +24,6 @@ NOT_SEE = [
     "auditor",
     "outsider",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def meeting(meetings_world):
-    schedule_quarterly_meetings(at=at(10, 1, 6))
-    return Meeting.objects.get(chain=meetings_world.chain_a)
 
 
 def as_user(api, world, who):

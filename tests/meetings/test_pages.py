@@ -6,7 +6,6 @@ and query counts that do not grow."""
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
 from icalendar import Calendar
 
 from accounts.models import User
@@ -19,18 +18,6 @@ from tests.issues.builders import issue_in
 from tests.meetings.test_api import NOT_SEE, SEE
 
 NO_BUSINESS_ROLE = {"security", "auditor", "outsider"}
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def meeting(meetings_world):
-    schedule_quarterly_meetings(at=at(10, 1, 6))
-    return Meeting.objects.get(chain=meetings_world.chain_a)
 
 
 def login(client, world, who):

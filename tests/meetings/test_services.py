@@ -5,7 +5,6 @@ with nothing written."""
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from chainparty.errors import InvalidTransition
 from inbox.models import Notification
@@ -13,22 +12,9 @@ from issues.models import Issue, IssueEvent
 from issues.models import Status as IssueStatus
 from meetings import services
 from meetings.models import AgendaItem, AgendaReason, Attendance, Decision, Meeting, Status
-from meetings.sweep import schedule_quarterly_meetings, send_meeting_reminders
+from meetings.sweep import send_meeting_reminders
 from tests.clock import at, end_of
 from tests.issues.builders import issue_in
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def meeting(meetings_world):
-    """chain_a's 2026Q4 meeting, proposed for Tue 20 October 14:30."""
-    schedule_quarterly_meetings(at=at(10, 1, 6))
-    return Meeting.objects.get(chain=meetings_world.chain_a)
 
 
 @pytest.fixture

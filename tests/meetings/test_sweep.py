@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db.models import Count
-from django.utils import translation
 
 from inbox.models import Notification
 from meetings import services
@@ -16,12 +15,6 @@ from meetings.quarters import Quarter
 from meetings.sweep import proposed_start, schedule_quarterly_meetings, send_meeting_reminders
 from tests.clock import at, end_of
 from tests.concurrency import race_past_a_lock
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def told(meeting, contains=""):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from chainparty.dates import parse_instant
 from inbox.services import send_pending_emails
 from issues.sweep import sweep_deadlines
 
@@ -15,11 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, at=None, **options):
         instant = timezone.now()
         if at:
-            instant = parse_datetime(at)
+            instant = parse_instant(at)
             if instant is None:
                 raise CommandError(f"--at: not an ISO-8601 date-time: {at!r}")
-            if timezone.is_naive(instant):
-                instant = timezone.make_aware(instant)
         counts = sweep_deadlines(at=instant)
         emails = send_pending_emails()
         done = ", ".join(f"{kind}={n}" for kind, n in counts.items() if n) or "nothing due"

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from chainparty.dates import parse_instant
 from meetings.sweep import send_meeting_reminders
 
 
@@ -12,13 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--at", help="ISO-8601 instant, e.g. 2027-01-12T09:00:00+08:00")
 
     def handle(self, *args, at=None, **options):
-        instant = timezone.now()
-        if at:
-            instant = parse_datetime(at)
-            if instant is None:
-                raise CommandError(f"--at: not an ISO-8601 date-time: {at!r}")
-            if timezone.is_naive(instant):
-                instant = timezone.make_aware(instant)
+        instant = parse_instant(at) if at else timezone.now()
+        if instant is None:
+            raise CommandError(f"--at: not an ISO-8601 date-time: {at!r}")
         counts = send_meeting_reminders(at=instant)
         done = ", ".join(f"{kind}={n}" for kind, n in counts.items() if n) or "nothing due"
         self.stdout.write(f"Meeting reminders as of {instant.isoformat()}: {done}")
