@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Unit
 from chainparty.actions import ActionForm
+from issues.models import Issue
 
 TEXTAREA = {"rows": 3}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -98,5 +99,15 @@ class CancelForm(ActionForm):
 
 
 class AddItemForm(ActionForm):
-    issue_id = forms.IntegerField(label=_("Issue (id)"), required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("Item"), required=False, max_length=200)
+    issue_number = forms.CharField(
+        label=_("Issue number"), required=False, max_length=20, help_text=_("e.g. LZ-2026-000123")
+    )
+    title = forms.CharField(
+        label=_("Item"), required=False, max_length=200, help_text=_("District staff: a topic without an issue.")
+    )
+
+    def service_kwargs(self) -> dict:
+        number = self.cleaned_data["issue_number"].strip().upper()
+        # An unknown number is id 0, which no issue has: the service names the field in error.
+        found = Issue.objects.filter(number=number).values_list("pk", flat=True).first() if number else None
+        return {"issue_id": (found or 0) if number else None, "title": self.cleaned_data["title"]}

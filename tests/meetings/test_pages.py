@@ -134,6 +134,16 @@ class TestPages:
         assert "action-cancel" not in body
         assert client.post(reverse("meetings:meeting-action", args=[meeting.pk, "cancel"]), {}).status_code == 403
 
+    def test_the_chain_leader_adds_an_issue_by_its_number_on_the_meeting_page(self, client, meetings_world, meeting):
+        issue = issue_in(meetings_world, "in_progress", category="request")
+        login(client, meetings_world, "leader_a")
+        url = reverse("meetings:meeting-action", args=[meeting.pk, "add-item"])
+        page = client.post(url, {"add_item-issue_number": "LZ-2026-999999"})
+        assert page.status_code == 400
+        assert "Choose an open issue of this chain." in page.content.decode()
+        assert client.post(url, {"add_item-issue_number": issue.number.lower()}).status_code == 302
+        assert AgendaItem.objects.filter(meeting=meeting, issue=issue, added_by=meetings_world.leader_a).exists()
+
 
 @pytest.mark.django_db
 class TestAddFromIssuePage:

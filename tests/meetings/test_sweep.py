@@ -179,3 +179,17 @@ class TestReminders:
         assert "before=2" in out.getvalue()
         with pytest.raises(CommandError, match="--at"):
             call_command("send_meeting_reminders", "--at", "soon")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_reminder_runs_remind_once(meetings_world):
+    """One run holds its reminder rows uncommitted; two more wait on the unique index and then find
+    them taken: each invitee hears once."""
+    schedule_quarterly_meetings(at=at(10, 1, 6))
+    before = Notification.objects.count()
+    run = lambda: send_meeting_reminders(at=at(10, 15, 9))  # noqa: E731
+    held, racers = race_past_a_lock(run, run, run)
+    assert held[ReminderKind.BEFORE] == 2
+    assert [r[ReminderKind.BEFORE] for r in racers] == [0, 0]
+    assert MeetingReminder.objects.count() == 2
+    assert Notification.objects.count() == before + 4 + 2  # chain_a's four invitees, chain_b's two
