@@ -17,8 +17,8 @@ from chainparty.demo import SeedError
 from chains import demo
 from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from issues.demo import seed_issue_demo
-from partyorgs.demo import scale_partyorgs, seed_partyorgs_demo
 from meetings.demo import seed_meeting_demo
+from partyorgs.demo import scale_partyorgs, seed_partyorgs_demo
 
 
 def _width(text: str) -> int:
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             created += seed_issue_demo()
             # Party organizations, their coverage and the enterprises' party members.
             created += seed_partyorgs_demo()
-            # The quarterly meetings' demo builds on both: last quarter held, this quarter planned.
+            # The quarterly meetings (on the chains and issues demos): last quarter held, this quarter planned.
             created += seed_meeting_demo()
             if enterprises is not None:
                 created += demo.scale_enterprises(total=enterprises)
