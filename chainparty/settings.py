@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "MeasureStatusEnum": "chains.models.MeasureStatus",
         "PostingKindEnum": "secretaries.models.PostingKind",
         "OrgKindEnum": "partyorgs.models.OrgKind",
+        "MeetingStatusEnum": "meetings.models.Status",
     },
 }
 

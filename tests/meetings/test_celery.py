@@ -8,7 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
+from kombu import pools
 
+from chainparty.celery import app
 from meetings.models import Meeting
 from meetings.quarters import quarter_of
 from meetings.tasks import schedule_quarterly_meetings_task, send_meeting_reminders_task
@@ -26,7 +28,17 @@ def test_setup_schedules_puts_both_meeting_jobs_in_beat():
     assert PeriodicTask.objects.filter(task__startswith="meetings.").count() == 2
 
 
+@pytest.fixture
+def fresh_broker_pools():
+    """kombu keeps one connection pool per broker URL for the process; the Redis-outage tests close
+    this URL's (tests/issues/test_celery.py), so the task is sent through new ones."""
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("fresh_broker_pools")
 def test_a_real_worker_schedules_the_quarter_once(chains, calendar_2026, tmp_path):
     queue = f"meetings-test-{uuid.uuid4().hex[:10]}"
     log = tmp_path / "worker.log"
