@@ -34,6 +34,9 @@ SCHEDULES = [
     ),
     Schedule("会议提醒 meeting reminders", "meetings.tasks.send_meeting_reminders_task", minute="*/15"),
     Schedule(
+        "派驻期满提醒 posting end-of-term reminders", "secretaries.tasks.remind_postings_task", minute="5", hour="8"
+    ),
+    Schedule(
         "清理过期会话 clear expired sessions", "accounts.tasks.clear_expired_sessions_task", minute="17", hour="3"
     ),
 ]

@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
         "PostingKindEnum": "secretaries.models.PostingKind",
         "OrgKindEnum": "partyorgs.models.OrgKind",
         "MeetingStatusEnum": "meetings.models.Status",
+        "PostingStatusEnum": "secretaries.models.PostingStatus",
+        "WorkLogKindEnum": "secretaries.models.WorkLogKind",
     },
 }
 
@@ -226,6 +228,11 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "chainparty")
 MEETING_REMINDER_WORKING_DAYS = env_int("MEETING_REMINDER_WORKING_DAYS", 3)
 if not 0 <= MEETING_REMINDER_WORKING_DAYS <= 20:
     raise ImproperlyConfigured("MEETING_REMINDER_WORKING_DAYS must be between 0 and 20")
+
+# --- postings (secretaries) -----------------------------------------------------------------
+# Whether the district lets one cadre serve several enterprises at once as first secretary or
+# instructor (issue 8: "only where the district allows it").
+SECRETARIES_MULTIPLE_ENTERPRISES = env_bool("SECRETARIES_MULTIPLE_ENTERPRISES", False)
 
 # --- e-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

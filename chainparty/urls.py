@@ -8,6 +8,7 @@ from accounts.api import UnitViewSet
 from chainparty import views
 from chains.api import ChainMasterViewSet, ChainViewSet, EnterpriseViewSet, ParkViewSet
 from partyorgs.api import CoverageViewSet, PartyOrganizationViewSet
+from secretaries.api import CadreViewSet, PostingSuggestionView, PostingViewSet, WorkLogViewSet
 
 router = DefaultRouter()
 router.register("chains", ChainViewSet, basename="chain")
@@ -17,6 +18,9 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("chain-masters", ChainMasterViewSet, basename="chain-master")
 router.register("party-organizations", PartyOrganizationViewSet, basename="party-organization")
 router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("cadres", CadreViewSet, basename="cadre")
+router.register("postings", PostingViewSet, basename="posting")
+router.register("work-logs", WorkLogViewSet, basename="work-log")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,12 +32,14 @@ urlpatterns = [
     path("jobs/", include("chainparty.job_urls")),
     path("party-orgs/", include("partyorgs.urls")),
     path("meetings/", include("meetings.urls")),
+    path("secretaries/", include("secretaries.urls")),
     # The inbox lived under the issues once; links in old e-mails and bookmarks still arrive there.
     path("issues/inbox/", RedirectView.as_view(pattern_name="inbox:list", permanent=True, query_string=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("issues.urls_api")),
     path("api/v1/", include("meetings.urls_api")),
+    path("api/v1/posting-suggestions/", PostingSuggestionView.as_view(), name="posting-suggestions"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

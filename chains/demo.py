@@ -1,7 +1,8 @@
 """Writes the demo world described in chains.demo_data (`manage.py seed_demo` calls both entry points):
 
 - `seed_demo_data()` writes the curated world: units, parks, chains with their segments, enterprises,
-  honours and chain masters, the cast of people with their roles, and cadres' postings.
+  honours and chain masters, and the cast of people with their roles
+  (cadres' postings are secretaries.demo's).
 - `scale_enterprises(total=N)` tops the registry up to N enterprises with synthetic SMEs, for load
   and benchmark work, and tops the district's honours up to the document's figures (§三.三: 32
   "little giants", 7 single champions, 343 "two high, four new").
@@ -41,14 +42,12 @@ from chains.demo_data import (
     PARK_CHIEFS,
     PARKS,
     PEOPLE,
-    POSTINGS,
     QUALIFIERS,
     ROADS,
     SCIENCE_CITY,
     SUFFIXES,
     UNITS,
 )
-from secretaries.models import Posting
 
 # 440112: the administrative division code of a district of Guangzhou. Curated codes carry "MA5" and
 # a 6-character digest of the name (stable when the tables are reordered); synthetic ones "MA9" and a
@@ -95,8 +94,7 @@ def seed_demo_data(*, reset_passwords: bool = False) -> Counter:
     units, parks = _seed_places(created)
     chains, segments = _seed_chains(units, parks, created)
     enterprises = _seed_enterprises(chains, segments, parks, created)
-    users = _seed_people(units, parks, chains, enterprises, created)
-    _seed_postings(users, enterprises, created)
+    _seed_people(units, parks, chains, enterprises, created)
     _seed_chain_masters(chains, enterprises, created)
     if reset_passwords:
         created["passwords reset"] += reset_demo_passwords()
@@ -276,25 +274,6 @@ def _seed_people(units: dict, parks: dict, chains: dict, by_name: dict, created:
         created,
     )
     return users
-
-
-def _seed_postings(users: dict, by_name: dict, created: Counter) -> None:
-    ensure(
-        Posting,
-        ("cadre_id", "enterprise_id"),
-        [
-            {
-                "cadre_id": users[cadre].pk,
-                "enterprise_id": by_name[enterprise].pk,
-                "kind": kind,
-                "start_date": start,
-                "end_date": end,
-                "status": status,
-            }
-            for cadre, enterprise, kind, start, end, status in POSTINGS
-        ],
-        created,
-    )
 
 
 def _seed_chain_masters(chains: dict, by_name: dict, created: Counter) -> None:

@@ -1,7 +1,7 @@
 """What the demo world holds (loaded by chains.demo): a Guangzhou Huangpu-like district after the
 source document (chain-party-building.zh.txt) — units of every kind, the two parks of §一.3 with their
 venues and platforms, six key chains with leaders, segments, enterprises, honours and a chain master
-each (scores, task force, cultivation measures), cadres' postings and one demo account per role; and
+each (scores, task force, cultivation measures) and one demo account per role; and
 the words synthetic SMEs are named from.
 
 Only data here: the code that writes it is chains.demo. People's names and all enterprises except
@@ -26,7 +26,6 @@ from chains.models import (
     SegmentPosition,
     SizeClass,
 )
-from secretaries.models import PostingKind, PostingStatus
 
 # One password for every demo account, documented in the README. It passes the validators of
 # settings.AUTH_PASSWORD_VALIDATORS (checked before any account is written).
@@ -160,17 +159,6 @@ PEOPLE = [
 ]
 
 PARK_CHIEFS = [(SCIENCE_CITY, "parkchief"), (SCIENCE_CITY, "park.chief2")]
-
-# (cadre username, enterprise, kind, start, end, status)
-ACTIVE, ENDED = PostingStatus.ACTIVE, PostingStatus.ENDED
-POSTINGS = [
-    ("secretary", DEMO_ENTERPRISE, PostingKind.FIRST_SECRETARY, date(2025, 3, 1), None, ACTIVE),
-    ("cadre.port", "广州跨港通数字贸易有限公司", PostingKind.FIRST_SECRETARY, date(2024, 9, 1), None, ACTIVE),
-    ("cadre.soe", "广州衡舟生物科技有限公司", PostingKind.FIRST_SECRETARY, date(2025, 6, 1), None, ACTIVE),
-    ("cadre.town", "广州链算区块链技术有限公司", PostingKind.INSTRUCTOR, date(2025, 1, 15), None, ACTIVE),
-    ("cadre.town", "广州车享汇汽车服务有限公司", PostingKind.INSTRUCTOR, date(2024, 1, 1), date(2025, 12, 31), ENDED),
-    ("cadre.committee", "广州启泓细胞治疗技术有限公司", PostingKind.INSTRUCTOR, date(2025, 4, 1), None, ACTIVE),
-]
 
 
 # --- chains -----------------------------------------------------------------------------------

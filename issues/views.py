@@ -19,7 +19,7 @@ from accounts.decorators import business_page, role_page
 from accounts.roles import Role
 from chainparty.actions import apply_service_errors
 from chainparty.pages import paginate
-from chainparty.scope import get_visible_or_404
+from chainparty.scope import get_visible_or_404, parse_id
 from issues import forms as issue_forms
 from issues import kpis, services
 from issues.actions import ISSUE_ACTIONS
@@ -115,6 +115,10 @@ def issue_submit(request):
         status = 400
     else:
         form = issue_forms.IssueSubmitForm(user=user)
+        # From a posting's page: the enterprise it names, if the user may submit for it.
+        chosen = parse_id(request.GET.get("enterprise"))
+        if chosen and form.fields["enterprise"].queryset.filter(pk=chosen).exists():
+            form.initial["enterprise"] = chosen
         status = 200
     return render(request, "issues/issue_submit.html", {"form": form}, status=status)
 

@@ -53,6 +53,26 @@ def _staff(issue: Issue, user) -> bool:
     return user.is_district_staff
 
 
+def _staff_or_park_chief(issue: Issue, user) -> bool:
+    """District staff, or a chief of the park the enterprise sits in: the park chief's 综合指挥权
+    (source §一.3) lets them supervise the park's issues."""
+    if user.is_district_staff:
+        return True
+    if not user.has_role(Role.PARK_CHIEF):
+        return False
+    park_id = issue.enterprise.park_id
+    return park_id is not None and park_id in _parks_led(user)
+
+
+def _parks_led(user) -> set[int]:
+    # Asked for every action of a page: once per user object.
+    cached = getattr(user, "_parks_led", None)
+    if cached is None:
+        cached = set(user.parks_led.values_list("pk", flat=True))
+        user._parks_led = cached
+    return cached
+
+
 def _live_shares(issue: Issue, user):
     if not (user.has_role(Role.UNIT_HANDLER) and user.unit_id):
         return []
@@ -143,7 +163,7 @@ TRANSITIONS: dict[str, Transition] = {
     Action.RESOLVE: Transition((Status.IN_PROGRESS,), Status.RESOLVED, _lead_handler, _co_parts_replied),
     Action.RATE: Transition((Status.RESOLVED,), None, _rater),
     Action.COMMENT: Transition(tuple(Status), None, _anyone),
-    Action.SUPERVISE: Transition(HANDLING, None, _staff, _escalated),
+    Action.SUPERVISE: Transition(HANDLING, None, _staff_or_park_chief, _escalated),
 }
 
 # The order buttons are shown in.

@@ -11,7 +11,7 @@ from accounts.services import assign_roles
 from chains import models as chain_models
 from chains.credit_code import make_credit_code
 from partyorgs import models as partyorg_models
-from secretaries.models import Posting
+from secretaries.models import Cadre, Posting, SourceKind, WorkLog
 
 _codes = itertools.count(1)
 
@@ -132,13 +132,50 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"培育措施{n}")
 
 
+class CadreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cadre
+
+    name = factory.Sequence(lambda n: f"干部{n}")
+    source_kind = SourceKind.ECONOMIC_DEPARTMENT
+    source_unit = factory.SubFactory(UnitFactory)
+    phone = "13912345678"
+
+
+def cadre_for(user: User) -> Cadre:
+    """The pool's cadre for an account (made from it the first time), so tests may post a user."""
+    cadre = Cadre.objects.filter(user=user).first()
+    if cadre is None:
+        unit = user.unit or UnitFactory()
+        cadre = CadreFactory(name=user.full_name or user.username, source_unit=unit, user=user)
+    return cadre
+
+
 class PostingFactory(factory.django.DjangoModelFactory):
+    """`cadre` may be a Cadre or a User (an account posted: its cadre is found or made)."""
+
     class Meta:
         model = Posting
 
-    cadre = factory.SubFactory(UserFactory, roles=[Role.FIRST_SECRETARY])
+    cadre = factory.SubFactory(CadreFactory, user=factory.SubFactory(UserFactory, roles=[Role.FIRST_SECRETARY]))
     enterprise = factory.SubFactory(EnterpriseFactory)
     start_date = date(2026, 1, 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if isinstance(kwargs.get("cadre"), User):
+            kwargs["cadre"] = cadre_for(kwargs["cadre"])
+        return super()._create(model_class, *args, **kwargs)
+
+
+class WorkLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkLog
+
+    posting = factory.SubFactory(PostingFactory)
+    kind = "visit"
+    date = factory.LazyAttribute(lambda log: log.posting.start_date)
+    summary = factory.Sequence(lambda n: f"工作纪实{n}")
 
 
 # --- party organizations ------------------------------------------------------------------------

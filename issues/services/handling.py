@@ -315,8 +315,8 @@ def _withdraw_pending_extension(issue: Issue, now: datetime, note: str) -> None:
 # --- the district, watching over -----------------------------------------------------------------
 @transaction.atomic
 def supervise_issue(*, issue_id: int, actor: User, note: str, report: bool = False) -> Issue:
-    """督办 by the district: recorded, and the lead unit and the chain leaders are told. `report`
-    marks it for the district's circular (通报)."""
+    """督办 by the district, or by a chief of the enterprise's park: recorded, and the lead unit and
+    the chain leaders are told. `report` marks it for the district's circular (通报)."""
     issue = lock_for(issue_id, Action.SUPERVISE, actor)
     note = require_text("note", note, max_length=2000)
     issue.supervised_at = timezone.now()
@@ -325,7 +325,9 @@ def supervise_issue(*, issue_id: int, actor: User, note: str, report: bool = Fal
     notify_about_issue(
         issue=issue,
         recipients=unit_handlers([issue.lead_unit_id]) | chain_leaders(issue),
-        subject=_("Supervised by the district (督办)"),
+        subject=_("Supervised by the district (督办)")
+        if actor.is_district_staff
+        else _("Supervised by the park chief"),
         body=note,
     )
     return issue

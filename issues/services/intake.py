@@ -26,7 +26,7 @@ from issues.services._common import record_event, require_text
 from issues.workflow import Action
 from secretaries.selectors import enterprise_ids_posted_to
 
-SUBMITTER_ROLES = (Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY, Role.DISTRICT_STAFF)
+SUBMITTER_ROLES = (Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY, Role.PARK_CHIEF, Role.DISTRICT_STAFF)
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ALLOWED_EXTENSIONS = {
@@ -56,15 +56,18 @@ class Upload:
 
 def submitter_enterprises(user: User) -> QuerySet[Enterprise]:
     """The enterprises a user may raise an issue for: a contact its own, a first secretary those it is
-    posted to, district staff any (they enter issues collected at complaint sessions)."""
+    posted to, a park chief those of the parks they lead, district staff any (they enter issues
+    collected at complaint sessions)."""
     if user.is_district_staff:
         return Enterprise.objects.all()
-    if user.has_role(Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY):
+    if user.has_role(Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY, Role.PARK_CHIEF):
         ids = []
         if user.has_role(Role.ENTERPRISE_CONTACT) and user.enterprise_id:
             ids.append(user.enterprise_id)
         if user.has_role(Role.FIRST_SECRETARY):
             ids += list(enterprise_ids_posted_to(user))
+        if user.has_role(Role.PARK_CHIEF):
+            ids += list(Enterprise.objects.filter(park__chiefs=user).values_list("pk", flat=True))
         return Enterprise.objects.filter(pk__in=ids)
     return Enterprise.objects.none()
 

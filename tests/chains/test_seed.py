@@ -113,7 +113,7 @@ def test_demo_accounts_all_see_the_demo_enterprise_through_their_own_relation():
 
     assert sme.is_sme
     assert users["contact"].enterprise == sme
-    assert Posting.objects.active().filter(cadre=users["secretary"], enterprise=sme).exists()
+    assert Posting.objects.active().filter(cadre__user=users["secretary"], enterprise=sme).exists()
     assert users["parkchief"] in chain_models.Park.objects.get(name=demo_data.SCIENCE_CITY).chiefs.all()
     assert sme.park.name == demo_data.SCIENCE_CITY
     assert users["handler"].unit == biomedicine.lead_unit

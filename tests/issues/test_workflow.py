@@ -70,6 +70,7 @@ TABLE = {
     },
     "escalated": {
         "staff": {"supervise", "comment"},
+        "chief_a": {"supervise", "comment"},  # ent_a1 is in park_a, which chief_a leads
         "handler_a": {"return", "request-extension", "comment"},
         "handler_b": {"return", "reply-part", "comment"},
     },
@@ -92,6 +93,8 @@ def who_may(state, role):
         return {"sign", "return", "reply-part", "comment"}
     if role == "contact_a":
         return {"rate", "comment"}
+    if role == "chief_a":
+        return {"supervise", "comment"}
     return {"comment"}
 
 
@@ -249,7 +252,8 @@ def raters(world):
     world.contact_a2 = f.UserFactory(enterprise=world.ent_a2, roles=[Role.ENTERPRISE_CONTACT])
     world.employee_a1 = f.UserFactory(enterprise=world.ent_a1, roles=[])
     world.secretary_a2 = f.UserFactory(unit=world.dept_a, roles=[Role.FIRST_SECRETARY])
-    f.PostingFactory(cadre=world.secretary_a2, enterprise=world.ent_a1)
+    # An instructor beside the first secretary: one active posting of a kind per enterprise.
+    f.PostingFactory(cadre=world.secretary_a2, enterprise=world.ent_a1, kind="instructor")
     return world
 
 

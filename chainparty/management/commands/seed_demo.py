@@ -1,7 +1,7 @@
 """`manage.py seed_demo [--enterprises N] [--reset-passwords]`: the demo world of every app.
 
 It lives in the project package because it calls into each app's demo module — chains.demo, then
-issues.demo, which builds on it, then meetings.demo — and chains may not import issues. Idempotent: a second run with
+secretaries.demo and issues.demo, which build on it, then meetings.demo — and chains may not import issues. Idempotent: a second run with
 the same arguments writes nothing. `--enterprises N` tops the registry up to N enterprises (synthetic
 SMEs) for load and benchmark work.
 """
@@ -19,6 +19,7 @@ from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from issues.demo import seed_issue_demo
 from meetings.demo import seed_meeting_demo
 from partyorgs.demo import scale_partyorgs, seed_partyorgs_demo
+from secretaries.demo import seed_secretaries_demo
 
 
 def _width(text: str) -> int:
@@ -61,6 +62,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             created = demo.seed_demo_data(reset_passwords=reset_passwords)
+            # The cadre pool, postings and work logs name the chains demo's people and places.
+            created += seed_secretaries_demo()
             # The issue tickets' demo (categories, routing rules, issues in each state) builds on it.
             created += seed_issue_demo()
             # Party organizations, their coverage and the enterprises' party members.

@@ -1,0 +1,84 @@
+"""One FilterSet per list of the secretaries app, used by the page and the API alike. Built with the
+requesting user (chainparty.filters.ScopedFilterSet): a chain or park outside scope is "not a valid
+choice", the same answer as one that does not exist."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from accounts.models import Unit
+from chainparty.filters import ScopedFilterSet
+from chains.models import Chain, Park
+from secretaries.models import (
+    Cadre,
+    Posting,
+    PostingKind,
+    PostingStatus,
+    SourceKind,
+    WorkLog,
+    WorkLogKind,
+    young_cutoff,
+)
+
+
+class CadreFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name, position or expertise"), method="filter_q")
+    source_kind = django_filters.ChoiceFilter(label=_("Source"), choices=SourceKind.choices)
+    source_unit = django_filters.ModelChoiceFilter(label=_("Source unit"), queryset=Unit.objects.order_by("name"))
+    party_member = django_filters.BooleanFilter(label=_("Party member"))
+    young = django_filters.BooleanFilter(label=_("Young cadre"), method="filter_young")
+
+    class Meta:
+        model = Cadre
+        fields = ["q", "source_kind", "source_unit", "party_member", "young"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # expertise is a JSON list: its text form is searched, which SQLite and PostgreSQL both do.
+        return queryset.filter(Q(name__icontains=value) | Q(position__icontains=value) | Q(expertise__icontains=value))
+
+    def filter_young(self, queryset, name, value):
+        if value is None:
+            return queryset
+        young = Q(birth_date__gt=young_cutoff(timezone.localdate()))
+        return queryset.filter(young) if value else queryset.exclude(young)
+
+
+class PostingFilter(ScopedFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PostingKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PostingStatus.choices)
+    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.all(), method="filter_chain")
+    park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=Park.objects.all(), method="filter_park")
+    source_unit = django_filters.ModelChoiceFilter(
+        label=_("Source unit"), queryset=Unit.objects.order_by("name"), field_name="cadre__source_unit"
+    )
+
+    scoped_choices = {"chain": Chain, "park": Park}
+
+    class Meta:
+        model = Posting
+        fields = ["kind", "status", "chain", "park", "source_unit"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_chain(self, queryset, name, value):
+        return queryset.filter(enterprise__memberships__chain=value) if value else queryset
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_park(self, queryset, name, value):
+        return queryset.filter(Q(park=value) | Q(enterprise__park=value)) if value else queryset
+
+
+class WorkLogFilter(ScopedFilterSet):
+    posting = django_filters.NumberFilter(label=_("Posting"), field_name="posting_id")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=WorkLogKind.choices)
+    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = WorkLog
+        fields = ["posting", "kind", "date_from", "date_to"]
