@@ -142,3 +142,12 @@ def test_suggesting_writes_nothing(pool, django_assert_num_queries):
     with django_assert_num_queries(2):
         matching.suggestion_rows(pool.chain_a, enterprises)
     assert Posting.objects.count() == before
+
+
+def test_partyorgs_lends_party_members_and_organization_coverage(market):
+    """The real figures, registered by the project package (chainparty/apps.py) from partyorgs."""
+    f.PartyProfileFactory(enterprise=market.ent_a2, formal_members=4)
+    f.PartyOrganizationFactory(covers=[market.big])
+    names = [e.name for e in matching.uncovered_smes(market.chain_a)]
+    assert names == ["甲二企业", "忙企业", "静企业", "平企业"]
+    assert matching.uncovered_smes(market.chain_a).first().party_members == 4
