@@ -2,8 +2,8 @@
 
 It lives in the project package because it calls into each app's demo module — chains.demo, then
 secretaries.demo and issues.demo, which build on it, then meetings.demo — and chains may not import
-issues. Idempotent: a second run with the same arguments writes nothing. `--enterprises N` tops the registry up to N enterprises (synthetic
-SMEs) for load and benchmark work.
+issues. Idempotent: a second run with the same arguments writes nothing. `--enterprises N` tops the
+registry up to N enterprises (synthetic SMEs) for load and benchmark work.
 """
 
 import argparse
