@@ -182,13 +182,13 @@ class TestPagesByRole:
         assert response.context["form"].errors["chain"]
         assert list(response.context["page"].object_list) == []
 
-    @pytest.mark.parametrize("who", ["contact_a", "secretary_a"])
+    @pytest.mark.parametrize("who", ["contact_a", "secretary_a", "chief_a"])
     def test_submit_page_offers_the_enterprises_the_user_may_submit_for(self, client, world, categories, who):
         response = get(client, getattr(world, who), reverse("issues:issue-submit"))
         assert response.status_code == 200
         assert list(response.context["form"].fields["enterprise"].queryset) == [world.ent_a1]
 
-    @pytest.mark.parametrize("who", ["handler_a", "leader_a", "chief_a"])
+    @pytest.mark.parametrize("who", ["handler_a", "leader_a"])
     def test_submit_page_is_refused_to_who_may_not_submit(self, client, world, who):
         assert get(client, getattr(world, who), reverse("issues:issue-submit")).status_code == 403
 
@@ -215,7 +215,7 @@ class TestPagesByRole:
             "handler_a": {"issues:issue-list", "issues:queue", "inbox:list"},
             "contact_a": {"issues:issue-list", "issues:issue-submit", "inbox:list"},
             "secretary_a": {"issues:issue-list", "issues:issue-submit", "inbox:list"},
-            "chief_a": {"issues:issue-list", "inbox:list"},
+            "chief_a": {"issues:issue-list", "issues:issue-submit", "inbox:list"},  # for the park's enterprises
             "security": set(),
         }
         names = [
