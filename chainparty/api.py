@@ -21,6 +21,31 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_number(self, request, paginator):
+        # A page that is not a number is a bad parameter (400 naming it), not a missing page.
+        value = request.query_params.get(self.page_query_param) or 1
+        if value in self.last_page_strings:
+            return value
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1:
+            raise exceptions.ValidationError({self.page_query_param: [_("A page is a whole number from 1.")]})
+        return number
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value not in (None, ""):
+            try:
+                size = int(value)
+            except (TypeError, ValueError):
+                size = 0
+            if not 1 <= size <= self.max_page_size:
+                message = _("A page size is a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return super().get_page_size(request)
+
 
 class ScopedObjectMixin:
     """get_object through get_visible_or_404 on the user's scoped queryset; ids are digits only."""

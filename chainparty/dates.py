@@ -7,14 +7,24 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+# The days the portal works with. A day outside them is a typing mistake or a probe (9999-12-31, whose
+# next day does not exist, used to crash a period's arithmetic): refused with a message, never a 500.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+DAY_VALIDATORS = [
+    MinValueValidator(FIRST_DAY, message=_("Give a day from 1900-01-01 on.")),
+    MaxValueValidator(LAST_DAY, message=_("Give a day up to 2099-12-31.")),
+]
+
 # A day as a caller sends it: ISO 8601, what an <input type="date"> submits.
-_DAY = forms.DateField(input_formats=["%Y-%m-%d"])
+_DAY = forms.DateField(input_formats=["%Y-%m-%d"], validators=DAY_VALIDATORS)
 
 
 def start_of_day(day: date) -> datetime:

@@ -164,7 +164,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "chainparty.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "chainparty.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# Limits of a JSON body on the API (chainparty.parsers.JSONParser): a larger or deeper one is a 400.
+JSON_MAX_BYTES = env_int("JSON_MAX_BYTES", 2 * 1024 * 1024)
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 20)
 SPECTACULAR_SETTINGS = {
     "TITLE": "chainparty API",
     "DESCRIPTION": "链长制党建工作平台 REST API",

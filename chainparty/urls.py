@@ -44,3 +44,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "chainparty.views.bad_request"
+handler403 = "chainparty.views.permission_denied"
+handler404 = "chainparty.views.page_not_found"
+handler500 = "chainparty.views.server_error"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from chainparty.dates import start_of_day
+from chainparty.dates import DAY_VALIDATORS, start_of_day
 from chainparty.filters import ScopedFilterSet
 from chains.models import Chain
 from issues.models import LIVE_SHARES, Issue, IssueCategory, IssueShare, Status
@@ -59,10 +59,10 @@ class IssueFilter(ScopedFilterSet):
         label=_("Past the resolve deadline now"), choices=BOOLEAN_CHOICES, method="filter_overdue", empty_label=ANY
     )
     created_after = django_filters.DateFilter(
-        label=_("Created on or after (date, Asia/Shanghai)"), method="filter_created_after"
+        label=_("Created on or after (date, Asia/Shanghai)"), method="filter_created_after", validators=DAY_VALIDATORS
     )
     created_before = django_filters.DateFilter(
-        label=_("Created on or before (date, Asia/Shanghai)"), method="filter_created_before"
+        label=_("Created on or before (date, Asia/Shanghai)"), method="filter_created_before", validators=DAY_VALIDATORS
     )
 
     scoped_choices = {"chain": Chain}

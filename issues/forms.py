@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, UnitKind
 from chainparty.actions import ActionForm
-from chainparty.dates import parse_period
+from chainparty.dates import DAY_VALIDATORS, parse_period
 from chains.credit_code import normalise_credit_code, validate_credit_code
 from chains.models import Chain
 from issues import services
@@ -90,7 +90,7 @@ class ComplaintSessionForm(forms.Form):
         queryset=Unit.objects.filter(kind=UnitKind.INDUSTRY_PARTY_COMMITTEE, is_active=True).order_by("name"),
         required=False,
     )
-    held_on = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT)
+    held_on = forms.DateField(label=_("Date"), required=False, widget=DATE_INPUT, validators=DAY_VALIDATORS)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     host_unit = forms.ModelChoiceField(
         label=_("Host unit"), queryset=Unit.objects.filter(is_active=True).order_by("kind", "name"), required=False

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Unit, User
+from chainparty.dates import DAY_VALIDATORS
 from chains.models import Chain
 from chains.serializers import (
     ChainRefSerializer,
@@ -95,7 +96,7 @@ class ComplaintSessionSerializer(serializers.ModelSerializer):
 
 class ComplaintSessionInputSerializer(serializers.Serializer):
     title = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=200)
-    held_on = serializers.DateField(allow_null=True, required=False)
+    held_on = serializers.DateField(allow_null=True, required=False, validators=DAY_VALIDATORS)
     place = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=200)
     host_unit = serializers.IntegerField(allow_null=True, required=False)
     # References are resolved here so that an unknown id is a 400 on its field, not a failed insert.

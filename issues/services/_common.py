@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from chainparty.text import check_text, one_line
 from issues import workflow
 from issues.models import Issue, IssueEvent
 
@@ -51,8 +52,13 @@ def record_event(
     )
 
 
-def require_text(field: str, value: str, *, max_length: int | None = None) -> str:
+def require_text(field: str, value: str, *, max_length: int | None = None, single_line: bool = False) -> str:
+    """The text a person must give, trimmed (and on one line for a title), or a ValidationError
+    naming `field`: missing, too long, or holding characters that cannot be stored."""
     value = (value or "").strip()
+    if single_line:
+        value = one_line(value)
+    check_text(field, value)
     if not value:
         raise ValidationError({field: _("This field is required.")})
     if max_length and len(value) > max_length:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import Role
 from chainparty.scope import parse_id
+from chainparty.text import one_line, text_problem
 from chains.models import Chain, ChainMembership, Enterprise
 from issues import deadlines
 from issues.models import Attachment, ComplaintSession, Issue, IssueCategory
@@ -107,8 +108,14 @@ def validate_submission(
         raise PermissionDenied(_("You may not submit issues."))
     errors: dict[str, str | list[str]] = {}
     enterprise_pk, chain_pk = parse_id(enterprise_id), parse_id(chain_id)
-    category = IssueCategory.objects.filter(code=category_code, is_active=True).first() if category_code else None
-    if not category_code:
+    # A code the database would refuse (a NUL byte) is never sent to it.
+    bad_code = text_problem(category_code) if category_code else None
+    category = None
+    if category_code and not bad_code:
+        category = IssueCategory.objects.filter(code=category_code, is_active=True).first()
+    if bad_code:
+        errors["category"] = bad_code
+    elif not category_code:
         errors["category"] = _("This field is required.")
     elif category is None:
         errors["category"] = _("Unknown category “%(code)s”.") % {"code": category_code}
@@ -117,7 +124,7 @@ def validate_submission(
         errors["enterprise"] = _("Choose an enterprise you may submit for.")
     for field, value, limit in (("title", title, 200), ("description", description, 10_000)):
         try:
-            require_text(field, value, max_length=limit)
+            require_text(field, value, max_length=limit, single_line=field == "title")
         except ValidationError as exc:
             errors.update(exc.message_dict)
     chain = None
@@ -168,7 +175,7 @@ def submit_issue(
         enterprise=enterprise,
         chain=chain,
         category=category,
-        title=title.strip(),
+        title=one_line(title),
         description=description.strip(),
         session=session,
         submitted_by=actor,

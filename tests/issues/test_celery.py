@@ -240,6 +240,41 @@ def test_a_broker_that_dies_after_connecting_still_fails_fast(world, throwaway_r
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_frozen_broker_leaves_a_submit_fast_and_the_mail_goes_out_once_after_it_thaws(
+    world, categories, calendar_2026, emails, throwaway_redis, api
+):
+    """SIGSTOP, not a stop: the server still accepts connections (the kernel does) but answers
+    nothing, which a plain connect-and-retry never notices."""
+    with broker_at(throwaway_redis.url):
+        assert enqueue(send_pending_emails_task.name) is True
+        throwaway_redis.process.send_signal(signal.SIGSTOP)
+        try:
+            api.force_authenticate(world.contact_a)
+            started = time.monotonic()
+            response = api.post(
+                "/api/v1/issues/",
+                {"enterprise": world.ent_a1.pk, "category": "request", "title": "用地审批慢", "description": "三个月"},
+                format="json",
+            )
+            elapsed = time.monotonic() - started
+            assert response.status_code == 201, response.content
+            assert elapsed < 2, f"a submit waited {elapsed:.1f} s on a frozen broker"
+        finally:
+            throwaway_redis.process.send_signal(signal.SIGCONT)
+        issue = Issue.objects.get(pk=response.json()["id"])
+        about = Notification.objects.about(issue).exclude(recipient__email="")
+        assert about.exists()
+        assert not about.filter(emailed_at__isnull=False).exists()
+        assert mail.outbox == []
+        # The sweep (which also warns staff that the issue waits) sends each mail once.
+        sent = sweep_deadlines_task.apply().get()["emails"]
+        assert sweep_deadlines_task.apply().get()["emails"] == 0
+        assert sent == len(mail.outbox) == about.count()
+        assert not about.filter(emailed_at__isnull=True).exists()
+        assert enqueue(send_pending_emails_task.name) is True  # thawed: publishing works again
+
+
+@pytest.mark.django_db(transaction=True)
 def test_mail_already_claimed_is_not_sent_again(world, emails):
     issue_less = [
         Notification.objects.create(recipient=world.staff, subject="甲", email_due=True),
