@@ -45,6 +45,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_due = models.BooleanField(_("to be e-mailed"), default=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # A mail the server keeps refusing is given up after inbox.services.MAX_EMAIL_ATTEMPTS, so that it
+    # never blocks the outbox (the inbox row stays: the notification itself is not lost).
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_failed_at = models.DateTimeField(_("e-mail given up at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from chainparty.celery import enqueue
+from chainparty.text import one_line
 from inbox.models import Notification
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,8 @@ def notify(
             recipient_id=pk,
             target_type=target_type,
             target_id=target.pk,
-            subject=subject[:200],
+            # One line: a CR/LF in a mail header would end it (or inject another).
+            subject=one_line(subject)[:200],
             body=body,
             email_due=email,
         )
@@ -63,14 +65,19 @@ def request_email_delivery() -> None:
     transaction.on_commit(lambda: enqueue(SEND_PENDING_EMAILS_TASK))
 
 
+MAX_EMAIL_ATTEMPTS = 5
+
+
 def send_pending_emails(limit: int = 500) -> int:
     """Send the mail of notifications not yet e-mailed. Each row is claimed by a conditional update
-    before sending, so two workers never send the same one; a failed send releases the claim."""
+    before sending, so two workers never send the same one; a failed send releases the claim and
+    counts an attempt, and after MAX_EMAIL_ATTEMPTS the mail is given up (logged). Fresh mail goes
+    first, so rows that keep failing never hold up the rest."""
     sent = 0
     pending = (
-        Notification.objects.filter(email_due=True, emailed_at__isnull=True)
+        Notification.objects.filter(email_due=True, emailed_at__isnull=True, email_failed_at__isnull=True)
         .select_related("recipient")
-        .order_by("pk")[:limit]
+        .order_by("email_attempts", "pk")[:limit]
     )
     for notification in pending:
         now = timezone.now()
@@ -85,8 +92,15 @@ def send_pending_emails(limit: int = 500) -> int:
                 notification.subject, notification.body or notification.subject, settings.DEFAULT_FROM_EMAIL, [address]
             )
         except Exception:
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-            log.warning("mail to %s failed; will retry", address, exc_info=True)
+            attempts = notification.email_attempts + 1
+            given_up = timezone.now() if attempts >= MAX_EMAIL_ATTEMPTS else None
+            Notification.objects.filter(pk=notification.pk).update(
+                emailed_at=None, email_attempts=attempts, email_failed_at=given_up
+            )
+            if given_up:
+                log.error("mail %s to %s given up after %d attempts", notification.pk, address, attempts, exc_info=True)
+            else:
+                log.warning("mail to %s failed (attempt %d); will retry", address, attempts, exc_info=True)
             continue
         sent += 1
     return sent

@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +25,7 @@ from chainparty.actions import ActionRoutesMixin
 from chainparty.api import ScopedObjectMixin, validated_input
 from chainparty.dates import parse_period
 from chainparty.filters import UserScopedFilterBackend
+from chainparty.parsers import JSONParser
 from chainparty.permissions import IsDistrictStaff
 from chainparty.scope import get_visible_or_404
 from issues import kpis, routing, selectors, services
