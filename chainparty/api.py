@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from chainparty.errors import InvalidTransition
+from chainparty.errors import IdempotencyKeyReused, InvalidTransition
 from chainparty.scope import get_visible_or_404
 
 
@@ -87,6 +87,9 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description=_("Invalid input; `errors` names each field and why.")),
     403: OpenApiResponse(ErrorSerializer, description=_("Not signed in, or not allowed to do this.")),
     404: OpenApiResponse(ErrorSerializer, description=_("No such object, or not in your scope.")),
+    422: OpenApiResponse(
+        ErrorSerializer, description=_("The Idempotency-Key was used before with a different request.")
+    ),
 }
 
 
@@ -112,6 +115,8 @@ def exception_handler(exc, context):
     and Http404 become 403 and 404 the same way, and a workflow's InvalidTransition (from any app)
     a 409 with the actions allowed now, where the workflow can say.
     """
+    if isinstance(exc, IdempotencyKeyReused):
+        return Response({"code": exc.code, "detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, InvalidTransition):
         body = {"code": exc.code, "detail": str(exc)}
         if exc.allowed_actions is not None:

@@ -19,3 +19,10 @@ class InvalidTransition(Exception):
     def __init__(self, message: str | Promise, *, allowed_actions: Sequence[str] | None = None):
         super().__init__(message)
         self.allowed_actions = list(allowed_actions) if allowed_actions is not None else None
+
+
+class IdempotencyKeyReused(Exception):
+    """An Idempotency-Key sent again with a different request: the API answers 422, and nothing is
+    written (the first request's result stands)."""
+
+    code = "idempotency_key_reused"

@@ -47,7 +47,8 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     # A mail the server keeps refusing is given up after inbox.services.MAX_EMAIL_ATTEMPTS, so that it
     # never blocks the outbox (the inbox row stays: the notification itself is not lost).
-    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    # db_default: the sweep writes notifications in raw INSERT … SELECT statements.
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0, db_default=0)
     email_failed_at = models.DateTimeField(_("e-mail given up at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

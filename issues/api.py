@@ -90,10 +90,14 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
                 "Idempotency-Key",
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
-                description=_("A retried request with the same key returns the issue already created (200)."),
+                description=_(
+                    "A retry with the same key and the same request within 24 hours answers as the first "
+                    "did (201, the same issue, header Idempotent-Replayed: true), also while the first is "
+                    "still in flight; the same key with a different request is a 422."
+                ),
             )
         ],
-        responses={201: IssueDetailSerializer, 200: IssueDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+        responses={201: IssueDetailSerializer, 400: ERRORS[400], 403: ERRORS[403], 422: ERRORS[422]},
     )
     def create(self, request, *args, **kwargs):
         """Submit an issue: JSON, or multipart/form-data with the files under `attachments`."""
@@ -107,9 +111,11 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
             )
         data = dict(validated_input(IssueCreateInputSerializer, request))
         uploads = [services.Upload(upload.name, upload, upload.size) for upload in data.pop("attachments", [])]
-        replay = key is not None and Issue.objects.filter(submitted_by=user, idempotency_key=key).exists()
-        issue = services.submit_issue(actor=user, **data, uploads=uploads, idempotency_key=key)
-        return self._detail(issue.pk, status.HTTP_200_OK if replay else status.HTTP_201_CREATED)
+        submission = services.submit_issue_once(actor=user, **data, uploads=uploads, idempotency_key=key)
+        response = self._detail(submission.issue.pk, status.HTTP_201_CREATED)
+        if submission.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
     @extend_schema(responses={200: IssueEventSerializer(many=True), 404: ERRORS[404]})
     @action(detail=True, methods=["get"], filter_backends=[])

@@ -225,6 +225,8 @@ class Issue(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    # A digest of what was submitted with the key: a retry must send the same (issues.services.intake).
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     dispatch_mode = models.CharField(_("dispatch mode"), max_length=8, choices=DispatchMode.choices, blank=True)
     lead_unit = models.ForeignKey(

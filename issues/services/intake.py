@@ -1,11 +1,13 @@
 """Intake (design §4.6): who may submit for which enterprise, the checks on a submission and its
 files, and the submission itself with its number, attachments and first notification."""
 
+import hashlib
+import json
 import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from chainparty.errors import IdempotencyKeyReused
 from chainparty.scope import parse_id
 from chainparty.text import one_line, text_problem
 from chains.models import Chain, ChainMembership, Enterprise
@@ -144,7 +147,7 @@ def validate_submission(
 
 
 @transaction.atomic
-def submit_issue(
+def submit_issue_once(
     *,
     actor: User,
     enterprise_id: int,
@@ -156,11 +159,24 @@ def submit_issue(
     uploads: Sequence[Upload] = (),
     idempotency_key: str | None = None,
     at: datetime | None = None,
-) -> Issue:
+) -> "Submission":
+    """Submit an issue, once per Idempotency-Key (design §6): the same key with the same request
+    within IDEMPOTENCY_WINDOW answers with the issue it made (`replayed`), also when the two race;
+    the same key with another request raises IdempotencyKeyReused and writes nothing; after the
+    window the key is free again."""
+    fingerprint = ""
     if idempotency_key:
-        existing = Issue.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+        fingerprint = submission_fingerprint(
+            enterprise_id=enterprise_id,
+            category_code=category_code,
+            title=title,
+            description=description,
+            chain_id=chain_id,
+            uploads=uploads,
+        )
+        existing = _earlier_submission(actor, idempotency_key, fingerprint, at or timezone.now())
         if existing:
-            return existing
+            return Submission(existing, replayed=True)
     enterprise, category, chain = validate_submission(
         actor=actor,
         enterprise_id=enterprise_id,
@@ -180,15 +196,19 @@ def submit_issue(
         session=session,
         submitted_by=actor,
         idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=fingerprint,
     )
     deadlines.start_accept_clock(issue, now)
     try:
         with transaction.atomic():
             issue.save()
     except IntegrityError:
-        # Two retries of one request raced; the other one won. Return its issue.
+        # Two retries of one request raced; the other one won. Its issue is the answer (if it was
+        # the same request).
         if idempotency_key:
-            return Issue.objects.get(submitted_by=actor, idempotency_key=idempotency_key)
+            winner = Issue.objects.get(submitted_by=actor, idempotency_key=idempotency_key)
+            _require_same_request(winner, fingerprint)
+            return Submission(winner, replayed=True)
         raise
     # The number comes from the primary key: unique under concurrent submission, gaps tolerated.
     issue.number = f"LZ-{timezone.localtime(now).year}-{issue.pk:06d}"
@@ -209,4 +229,74 @@ def submit_issue(
     notify_about_issue(
         issue=issue, recipients=district_staff(), subject=_("New issue submitted: %s") % issue.title, exclude=actor
     )
-    return issue
+    return Submission(issue, replayed=False)
+
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Submission:
+    issue: Issue
+    replayed: bool  # an earlier request with the same Idempotency-Key made it
+
+
+@transaction.atomic
+@transaction.atomic
+def submit_issue(
+    *,
+    actor: User,
+    enterprise_id: int,
+    category_code: str,
+    title: str,
+    description: str,
+    chain_id: int | None = None,
+    session: ComplaintSession | None = None,
+    uploads: Sequence[Upload] = (),
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> Issue:
+    """Submit an issue (see submit_issue_once); the issue, new or the one its key made before."""
+    return submit_issue_once(
+        actor=actor,
+        enterprise_id=enterprise_id,
+        category_code=category_code,
+        title=title,
+        description=description,
+        chain_id=chain_id,
+        session=session,
+        uploads=uploads,
+        idempotency_key=idempotency_key,
+        at=at,
+    ).issue
+
+
+def submission_fingerprint(
+    *, enterprise_id: object, category_code: object, title: str, description: str, chain_id: object, uploads
+) -> str:
+    """A digest of what a submission asks for, to tell a retry from another request under one key."""
+    files = sorted((str(upload.name), int(upload.size or 0)) for upload in uploads)
+    what = [parse_id(enterprise_id), category_code, one_line(title or ""), (description or "").strip()]
+    what += [parse_id(chain_id), files]
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _earlier_submission(actor: User, key: str, fingerprint: str, now: datetime) -> Issue | None:
+    earlier = Issue.objects.filter(submitted_by=actor, idempotency_key=key).first()
+    if earlier is None:
+        return None
+    if earlier.created_at < now - IDEMPOTENCY_WINDOW:
+        # Expired: the key may name a new request now. The old issue keeps everything but the key.
+        Issue.objects.filter(pk=earlier.pk).update(idempotency_key=None)
+        return None
+    _require_same_request(earlier, fingerprint)
+    return earlier
+
+
+def _require_same_request(earlier: Issue, fingerprint: str) -> None:
+    # An issue stored before fingerprints existed has none: its key is honoured as it was.
+    if earlier.idempotency_fingerprint and earlier.idempotency_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            _("This Idempotency-Key was used for issue %(number)s with a different request; use a new key.")
+            % {"number": earlier.number}
+        )

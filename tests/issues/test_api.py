@@ -5,14 +5,17 @@ categories, complaint-session and routing-rule endpoints."""
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -623,8 +626,10 @@ def test_attachments_are_stored_under_random_names_and_listed(api, world, settin
 def test_idempotency_key_returns_the_same_issue(api, world):
     first = post_issue(api, world.contact_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-1")
     again = post_issue(api, world.contact_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-1")
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert first.json()["id"] == again.json()["id"]
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == again.json()
+    assert "Idempotent-Replayed" not in first
+    assert again["Idempotent-Replayed"] == "true"
     assert (Issue.objects.count(), IssueEvent.objects.count()) == (1, 1)
     # The key is the user's: another user with the same key, or no key at all, is a new issue.
     other = post_issue(api, world.secretary_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-1")
@@ -632,6 +637,25 @@ def test_idempotency_key_returns_the_same_issue(api, world):
     assert other.json()["id"] != first.json()["id"]
     assert post_issue(api, world.contact_a, payload(world)).status_code == 201
     assert Issue.objects.count() == 3
+
+
+def test_idempotency_key_reused_with_another_request_is_a_422_and_writes_nothing(api, world):
+    first = post_issue(api, world.contact_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-2")
+    other = post_issue(api, world.contact_a, {**payload(world), "title": "另一件事"}, HTTP_IDEMPOTENCY_KEY="retry-2")
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert first.json()["number"] in other.json()["detail"]
+    assert (Issue.objects.count(), IssueEvent.objects.count()) == (1, 1)
+
+
+def test_an_idempotency_key_is_free_again_after_24_hours(api, world):
+    first = post_issue(api, world.contact_a, payload(world), HTTP_IDEMPOTENCY_KEY="retry-3")
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        later = post_issue(api, world.contact_a, {**payload(world), "title": "次日"}, HTTP_IDEMPOTENCY_KEY="retry-3")
+    assert later.status_code == 201
+    assert "Idempotent-Replayed" not in later
+    assert later.json()["id"] != first.json()["id"]
+    assert Issue.objects.get(pk=first.json()["id"]).idempotency_key is None
 
 
 def test_idempotency_key_over_100_characters_is_refused(api, world):

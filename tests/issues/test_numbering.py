@@ -37,7 +37,7 @@ def test_the_year_is_the_local_year_in_shanghai(world, categories, calendar_2026
 @pytest.mark.django_db
 def test_a_retry_with_the_same_key_returns_the_same_issue(world, categories, calendar_2026):
     first = issue_in(world, idempotency_key="9b1c0a4e-retry")
-    again = issue_in(world, idempotency_key="9b1c0a4e-retry", title="重试时的标题不同")
+    again = issue_in(world, idempotency_key="9b1c0a4e-retry")
     assert again.pk == first.pk
     assert again.number == first.number
     assert Issue.objects.count() == 1
@@ -69,7 +69,7 @@ def test_two_racing_submissions_with_one_key_make_one_issue(world, categories, c
     and returns the first one's issue."""
     first, (second,) = race_past_a_lock(
         lambda: issue_in(world, idempotency_key="race-key"),
-        lambda: issue_in(world, idempotency_key="race-key", title="重试"),
+        lambda: issue_in(world, idempotency_key="race-key"),
     )
     assert second.pk == first.pk
     assert second.number == first.number
@@ -77,3 +77,24 @@ def test_two_racing_submissions_with_one_key_make_one_issue(world, categories, c
     assert Issue.objects.count() == 1
     assert IssueEvent.objects.filter(action="submit").count() == 1
     assert Notification.objects.filter(recipient=world.staff).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_racing_submission_with_the_key_but_another_request_is_refused(world, categories, calendar_2026):
+    from chainparty.errors import IdempotencyKeyReused
+
+    first, (second,) = race_past_a_lock(
+        lambda: issue_in(world, idempotency_key="race-key-2"),
+        lambda: _refused(lambda: issue_in(world, idempotency_key="race-key-2", title="另一件"), IdempotencyKeyReused),
+    )
+    assert isinstance(second, IdempotencyKeyReused)
+    assert Issue.objects.count() == 1
+    assert Issue.objects.get().pk == first.pk
+
+
+def _refused(call, exception):
+    try:
+        call()
+    except exception as exc:
+        return exc
+    raise AssertionError("not refused")
