@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
 from accounts.models import Unit, UnitKind, User
@@ -26,6 +26,17 @@ def seed(*args) -> str:
 def row_counts() -> dict[str, int]:
     # Every table, the auto-created many-to-many ones (roles, chiefs, cooperating units) included.
     return {model._meta.label: model._default_manager.count() for model in apps.get_models(include_auto_created=True)}
+
+
+def test_a_database_with_real_accounts_is_refused_unless_forced():
+    User.objects.create_user("zhangsan", password="x")
+    before = row_counts()
+    with pytest.raises(CommandError, match="--force"):
+        seed()
+    assert row_counts() == before
+    assert "Demo accounts" in seed("--force")
+    assert User.objects.filter(username="staff").exists()
+    seed()  # seeded once: the demo accounts say it is a demo database
 
 
 def test_seeding_twice_changes_no_table():

@@ -1,9 +1,13 @@
-"""`manage.py seed_demo [--enterprises N] [--reset-passwords]`: the demo world of every app.
+"""`manage.py seed_demo [--enterprises N] [--reset-passwords] [--force]`: the demo world of every app.
 
 It lives in the project package because it calls into each app's demo module — chains.demo, then
 secretaries.demo and issues.demo, which build on it, then meetings.demo — and chains may not import
 issues. Idempotent: a second run with the same arguments writes nothing. `--enterprises N` tops the
 registry up to N enterprises (synthetic SMEs) for load and benchmark work.
+
+It refuses a database that holds real accounts (some user, no demo account: a production or staging
+database someone pointed it at by mistake) unless told `--force`: the demo's well-known passwords must
+never arrive there unnoticed.
 """
 
 import argparse
@@ -13,6 +17,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
 from chainparty.demo import SeedError
 from chains import demo
 from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -41,6 +46,14 @@ def _non_negative(value: str) -> int:
     return number
 
 
+def _holds_real_accounts() -> bool:
+    """Some non-superuser account, and none of the demo's: a database that was never seeded."""
+    demo_names = [account.username for account in DEMO_ACCOUNTS]
+    if User.objects.filter(username__in=demo_names).exists():
+        return False
+    return User.objects.filter(is_superuser=False).exists()
+
+
 class Command(BaseCommand):
     help = "Load the demo data (idempotent). --enterprises N scales the registry up to N enterprises."
 
@@ -53,12 +66,23 @@ class Command(BaseCommand):
             help="top the registry up to N enterprises in total with synthetic SMEs (e.g. 40000)",
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="seed even a database that holds accounts other than the demo's (never in production)",
+        )
+        parser.add_argument(
             "--reset-passwords",
             action="store_true",
             help=f"set existing demo accounts' passwords back to {DEMO_PASSWORD} and lift lockouts",
         )
 
-    def handle(self, *args, enterprises=None, reset_passwords=False, **options):
+    def handle(self, *args, enterprises=None, reset_passwords=False, force=False, **options):
+        if not force and _holds_real_accounts():
+            raise CommandError(
+                "This database holds accounts that are not the demo's, and no demo account: it looks like a "
+                "real one. Seeding it would add demo accounts with a published password. "
+                "Run with --force only if you are sure."
+            )
         started = time.monotonic()
         try:
             created = demo.seed_demo_data(reset_passwords=reset_passwords)
