@@ -42,12 +42,15 @@ class Step:
     action: str
     level: int = 0  # the escalation level this step reaches
     closes: bool = False
+    # A warning ("the deadline is near") is pointless once that deadline has passed: a sweep catching up
+    # after downtime skips it (the escalation that follows says more).
+    pointless_after: str | None = None
 
 
 STEPS = [
-    Step(AlertKind.WARN_ACCEPT, (Status.SUBMITTED,), "accept_warn_at", Action.WARN),
-    Step(AlertKind.WARN_SIGN, (Status.DISPATCHED,), "sign_warn_at", Action.WARN),
-    Step(AlertKind.WARN_RESOLVE, HANDLING_STATUSES, "resolve_warn_at", Action.WARN),
+    Step(AlertKind.WARN_ACCEPT, (Status.SUBMITTED,), "accept_warn_at", Action.WARN, pointless_after="accept_due_at"),
+    Step(AlertKind.WARN_SIGN, (Status.DISPATCHED,), "sign_warn_at", Action.WARN, pointless_after="sign_due_at"),
+    Step(AlertKind.WARN_RESOLVE, HANDLING_STATUSES, "resolve_warn_at", Action.WARN, pointless_after="resolve_due_at"),
     Step(AlertKind.ESCALATE_1, HANDLING_STATUSES, "resolve_due_at", Action.ESCALATE, level=1),
     Step(AlertKind.ESCALATE_2, HANDLING_STATUSES, "escalate_2_at", Action.ESCALATE, level=2),
     Step(AlertKind.ESCALATE_3, HANDLING_STATUSES, "escalate_3_at", Action.ESCALATE, level=3),
@@ -123,15 +126,19 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
         for step in STEPS:
             due = _col(Issue, step.due_column)
             statuses = ", ".join(["%s"] * len(step.statuses))
+            timely, timely_params = "", []
+            if step.pointless_after:
+                timely = f"AND (i.{_col(Issue, step.pointless_after)} IS NULL OR i.{_col(Issue, step.pointless_after)} > %s) "
+                timely_params = [at_param]
             cursor.execute(
                 f"INSERT INTO {alert} (issue_id, kind, cycle, due_at, sweep, created_at) "
                 f"SELECT i.id, %s, i.handling_cycle, i.{due}, %s, %s FROM {issue} i "
-                f"WHERE i.status IN ({statuses}) AND i.{due} IS NOT NULL AND i.{due} <= %s "
+                f"WHERE i.status IN ({statuses}) AND i.{due} IS NOT NULL AND i.{due} <= %s {timely}"
                 # Skip what is done already (cheap, by the unique index); ON CONFLICT still settles races.
                 f"AND NOT EXISTS (SELECT 1 FROM {alert} x WHERE x.issue_id = i.id AND x.kind = %s "
                 f"AND x.cycle = i.handling_cycle) "
                 f"ON CONFLICT (issue_id, kind, cycle) DO NOTHING",
-                [step.kind, sweep_param, at_param, *step.statuses, at_param, step.kind],
+                [step.kind, sweep_param, at_param, *step.statuses, at_param, *timely_params, step.kind],
             )
             counts[step.kind] = cursor.rowcount
             if not cursor.rowcount:

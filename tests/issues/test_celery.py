@@ -150,7 +150,6 @@ def test_a_real_worker_runs_the_sweep_task(world, categories, calendar_2026, tmp
     issue.refresh_from_db()
     assert issue.escalation_level == 3
     assert set(IssueAlert.objects.filter(issue=issue).values_list("kind", flat=True)) == {
-        AlertKind.WARN_RESOLVE,
         AlertKind.ESCALATE_1,
         AlertKind.ESCALATE_2,
         AlertKind.ESCALATE_3,

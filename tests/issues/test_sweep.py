@@ -196,7 +196,9 @@ class TestOnce:
         for issue in issues:
             issue.refresh_from_db()
             assert issue.escalation_level == 3
-            assert sweep_events(issue) == [("warn", 0), ("escalate", 1), ("escalate", 2), ("escalate", 3)]
+            # No "deadline approaching" for a deadline ten working days gone: only the rungs.
+            assert sweep_events(issue) == [("escalate", 1), ("escalate", 2), ("escalate", 3)]
+            assert not IssueAlert.objects.filter(issue=issue, kind=AlertKind.WARN_RESOLVE).exists()
             assert notified(issue, AlertKind.ESCALATE_1) == ["handler_ic"]
             assert notified(issue, AlertKind.ESCALATE_2) == ["leader_a"]
             assert notified(issue, AlertKind.ESCALATE_3) == ["staff"]
@@ -254,12 +256,12 @@ def test_two_concurrent_sweeps_act_once(world, categories, calendar_2026, handle
 
     per_issue_kind = IssueAlert.objects.values("issue", "kind").annotate(n=Count("id"))
     assert {row["n"] for row in per_issue_kind} == {1}
-    assert IssueAlert.objects.count() == 50 * 4  # warning and three rungs
-    assert IssueEvent.objects.filter(action__in=["warn", "escalate"]).count() == 50 * 4
+    assert IssueAlert.objects.count() == 50 * 3  # three rungs (the warning's deadline had passed)
+    assert IssueEvent.objects.filter(action__in=["warn", "escalate"]).count() == 50 * 3
     per_note = Notification.objects.values("recipient", "target_type", "target_id", "subject").annotate(n=Count("id"))
     assert {row["n"] for row in per_note} == {1}
     # handler_a warned, handler_ic, leader_a and staff once per rung.
-    assert Notification.objects.count() == told_before + 50 * 4
+    assert Notification.objects.count() == told_before + 50 * 3
     assert set(Issue.objects.values_list("escalation_level", flat=True)) == {3}
 
 
