@@ -4,6 +4,8 @@
 The last character is a check digit: 31 - (Σ value(cᵢ)·wᵢ mod 31), with 31 written as 0.
 """
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,9 @@ def check_character(first17: str) -> str:
 
 
 def normalise_credit_code(value: str) -> str:
-    return (value or "").strip().upper()
+    """The code as it is stored: NFKC (full-width ９１４４… typed with a Chinese input method becomes
+    9144…), without any whitespace, in upper case."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
 
 
 def validate_credit_code(value: str) -> None:

@@ -2,8 +2,9 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
-from chains.credit_code import check_character, make_credit_code, validate_credit_code
+from chains.credit_code import check_character, make_credit_code, normalise_credit_code, validate_credit_code
 
 
 # The standard's own example and codes printed on company registers; each must pass as printed.
@@ -25,6 +26,14 @@ def test_lower_case_and_spaces_are_normalised():
     validate_credit_code(" 91350100m000100y43 ")
 
 
+def test_full_width_characters_and_inner_spaces_are_normalised():
+    # As a Chinese input method types it: full-width digits and letters, an ideographic space.
+    typed = "９１３５０１００Ｍ０００１００\u3000Ｙ４３"
+    validate_credit_code(typed)
+    assert normalise_credit_code(typed) == "91350100M000100Y43"
+    assert normalise_credit_code("9135 0100 m000 100y43") == "91350100M000100Y43"
+
+
 @pytest.mark.parametrize(
     ("code", "reason", "fragment"),
     [
@@ -44,7 +53,7 @@ def test_invalid_codes_are_refused_with_the_reason(code, reason, fragment):
 
 def test_a_mistyped_check_character_is_named_with_the_right_one():
     # The message names the character given (A, not its neighbour 4) and the one expected (3).
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
         validate_credit_code("91350100M000100Y4A")
     assert caught.value.messages == ["校验码为 A，应为 3：代码输入有误。"]
 
