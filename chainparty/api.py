@@ -87,10 +87,11 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description=_("Invalid input; `errors` names each field and why.")),
     403: OpenApiResponse(ErrorSerializer, description=_("Not signed in, or not allowed to do this.")),
     404: OpenApiResponse(ErrorSerializer, description=_("No such object, or not in your scope.")),
-    422: OpenApiResponse(
-        ErrorSerializer, description=_("The Idempotency-Key was used before with a different request.")
-    ),
 }
+# The 422 of a create that takes an Idempotency-Key.
+KEY_REUSED = OpenApiResponse(
+    ErrorSerializer, description=_("The Idempotency-Key was used before with a different request.")
+)
 
 
 def conflict(description: str) -> OpenApiResponse:

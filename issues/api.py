@@ -97,7 +97,7 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
                 ),
             )
         ],
-        responses={201: IssueDetailSerializer, 400: ERRORS[400], 403: ERRORS[403], 422: ERRORS[422]},
+        responses={201: IssueDetailSerializer, 400: ERRORS[400], 403: ERRORS[403], 422: api.KEY_REUSED},
     )
     def create(self, request, *args, **kwargs):
         """Submit an issue: JSON, or multipart/form-data with the files under `attachments`."""

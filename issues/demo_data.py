@@ -44,6 +44,8 @@ ROUTING_RULES = [
 EXTRA_HANDLERS = [
     ("handler.amr", "周敏华", "区市场监督管理局"),
     ("handler.ic", "梁志远", IC_SCIENCE),
+    # The joint issue's second co-unit: dispatch refuses a unit nobody in it can sign for.
+    ("handler.data", "孙婧怡", "区政务服务数据管理局"),
 ]
 
 # The co-handling units of the joint demo issue, besides the lead (the demo handler's unit).

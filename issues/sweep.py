@@ -128,7 +128,8 @@ def sweep_deadlines(*, at: datetime | None = None) -> dict[str, int]:
             statuses = ", ".join(["%s"] * len(step.statuses))
             timely, timely_params = "", []
             if step.pointless_after:
-                timely = f"AND (i.{_col(Issue, step.pointless_after)} IS NULL OR i.{_col(Issue, step.pointless_after)} > %s) "
+                deadline = _col(Issue, step.pointless_after)
+                timely = f"AND (i.{deadline} IS NULL OR i.{deadline} > %s) "
                 timely_params = [at_param]
             cursor.execute(
                 f"INSERT INTO {alert} (issue_id, kind, cycle, due_at, sweep, created_at) "

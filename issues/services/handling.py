@@ -86,6 +86,18 @@ def dispatch_issue(
         errors["co_units"] = _("A transfer has one lead unit and no co-handling units.")
     elif lead is not None and lead.pk in co_ids:
         errors["co_units"] = _("The lead unit cannot also be a co-handling unit.")
+    if not errors and lead is not None:
+        # A unit nobody in it can sign for would hold the issue for ever: refuse it, by name.
+        staffed = set(unit_handlers([lead.pk, *co_ids]).values_list("unit_id", flat=True))
+        if lead.pk not in staffed:
+            errors["lead_unit"] = _("%(unit)s has no active unit handler to sign for it; add one first.") % {
+                "unit": lead.name
+            }
+        unstaffed = [unit.name for unit in co_units if unit.pk not in staffed]
+        if unstaffed:
+            errors["co_units"] = _("No active unit handler to sign for it: %(units)s; add one first.") % {
+                "units": "、".join(sorted(unstaffed))
+            }
     # A missing lead is in `errors` already; naming it again tells the type checker.
     if errors or lead is None:
         raise ValidationError(errors)

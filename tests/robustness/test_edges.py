@@ -142,3 +142,29 @@ def test_bad_characters_in_a_single_submission_are_refused(api, world, categorie
     response = api.post("/api/v1/issues/", payload, content_type="application/json")
     assert response.status_code == 400
     assert error_fields(response) == {"title"}
+
+
+def test_dispatch_to_a_unit_nobody_can_sign_for_is_refused_naming_it(world, categories, calendar_2026):
+    from django.core.exceptions import ValidationError
+
+    from issues import services
+    from tests.issues.builders import issue_in
+
+    issue = issue_in(world, "accepted")
+    world.handler_b.is_active = False
+    world.handler_b.save(update_fields=["is_active"])
+    for kwargs, field, unit in (
+        ({"mode": "transfer", "lead_unit_id": world.ic_a.pk}, "lead_unit", world.ic_a),
+        (
+            {"mode": "joint", "lead_unit_id": world.dept_a.pk, "co_unit_ids": [world.dept_b.pk]},
+            "co_units",
+            world.dept_b,
+        ),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.dispatch_issue(issue_id=issue.pk, actor=world.staff, **kwargs)
+        assert list(refused.value.message_dict) == [field]
+        assert unit.name in refused.value.message_dict[field][0]
+    issue.refresh_from_db()
+    assert issue.status == "accepted"
+    assert not issue.shares.exists()
