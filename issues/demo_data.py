@@ -44,8 +44,12 @@ ROUTING_RULES = [
 EXTRA_HANDLERS = [
     ("handler.amr", "周敏华", "区市场监督管理局"),
     ("handler.ic", "梁志远", IC_SCIENCE),
-    # The joint issue's second co-unit: dispatch refuses a unit nobody in it can sign for.
+    # Every unit the demo dispatches to (the joint issue's second co-unit; the other chains' lead
+    # units, which meetings' follow-ups go to) has a handler: dispatch refuses a unit nobody can sign for.
     ("handler.data", "孙婧怡", "区政务服务数据管理局"),
+    ("handler.miit", "何建平", "区工业和信息化局"),
+    ("handler.drc", "罗雅琴", "区发展和改革局"),
+    ("handler.commerce", "钱立新", "区商务局"),
 ]
 
 # The co-handling units of the joint demo issue, besides the lead (the demo handler's unit).

@@ -98,7 +98,8 @@ class Command(BaseCommand):
                 created += demo.scale_enterprises(total=enterprises)
                 created += scale_partyorgs()
         except ValidationError as exc:
-            raise CommandError(f"The demo password fails a password validator: {' '.join(exc.messages)}") from exc
+            # The demo password failing a validator, or a demo row a service's rule refuses.
+            raise CommandError(f"The demo data cannot be written: {' '.join(exc.messages)}") from exc
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
         elapsed = time.monotonic() - started
