@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from chainparty.permissions import require_district_staff
@@ -62,73 +63,86 @@ class _Errors:
             raise ValidationError(self.by_field)
 
 
-def check_member_counts(errors: _Errors, formal: Any, probationary: Any, *, prefix: str = "") -> None:
+def member_count_errors(formal: Any, probationary: Any) -> list[tuple[str, str]]:
+    """Counts are whole numbers, 0 or more; probationary members need at least one formal member."""
+    errors = []
     for name, value in (("formal_members", formal), ("probationary_members", probationary)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            errors.add(prefix + name, _("Give a whole number, 0 or more."))
+            errors.append((name, _("Give a whole number, 0 or more.")))
     if isinstance(formal, int) and isinstance(probationary, int) and probationary > 0 and formal == 0:
-        errors.add(prefix + "probationary_members", _("Probationary members need at least one formal member."))
+        errors.append(("probationary_members", _("Probationary members need at least one formal member.")))
+    return errors
 
 
-def _check(values: dict[str, Any], organization: PartyOrganization | None, errors: _Errors) -> None:
-    name = (values.get("name") or "").strip()
-    if not name:
-        errors.add("name", _("Give the organization's name."))
-    elif PartyOrganization.objects.filter(name=name).exclude(pk=organization.pk if organization else 0).exists():
-        errors.add("name", _("An organization of this name exists already."))
-    values["name"] = name
+CYCLE = _lazy("%(parent)s is this organization or sits below it: an organization cannot be its own superior.")
+BRANCH_HAS_BELOW = _lazy("Organizations sit below this one; a branch has none below it.")
+NAME_TAKEN = _lazy("An organization of this name exists already.")
 
+
+def rule_errors(values: Mapping[str, Any], *, parent_kind: str | None) -> list[tuple[str, str]]:
+    """The rules of one organization that need no lookup, as (field, message) pairs: the services
+    and the Excel import (on every row) both run them. ``values`` holds ``name``, ``kind``, the
+    counts, the dates, ``enterprises`` (ids or objects, one per enterprise covered) and ``unit``
+    (anything, or None); ``parent_kind`` is the superior's kind, if it has one."""
+    errors: list[tuple[str, str]] = []
+    if not (values.get("name") or "").strip():
+        errors.append(("name", _("Give the organization's name.")))
     kind = values.get("kind")
     if kind not in OrgKind.values:
-        errors.add("kind", _("Choose a kind: committee, general branch, branch or joint branch."))
+        errors.append(("kind", _("Choose a kind: committee, general branch, branch or joint branch.")))
         kind = None
+    errors.extend(member_count_errors(values.get("formal_members"), values.get("probationary_members")))
 
-    check_member_counts(errors, values.get("formal_members"), values.get("probationary_members"))
-
-    enterprises: list[Enterprise] = values["enterprises"]
-    if len({e.pk for e in enterprises}) != len(enterprises):
-        errors.add("enterprises", _("An enterprise is named twice."))
+    enterprises = list(values.get("enterprises") or [])
+    if len(set(enterprises)) != len(enterprises):
+        errors.append(("enterprises", _("An enterprise is named twice.")))
     if kind == OrgKind.JOINT_BRANCH and len(enterprises) > JOINT_BRANCH_LIMIT:
-        errors.add(
-            "enterprises",
-            _(
-                "A joint branch covers no more than %(limit)d enterprises (2018 branch regulation); "
-                "%(count)d given. Set up a branch of their own in those with 3 or more formal members, "
-                "or a second joint branch."
-            )
-            % {"limit": JOINT_BRANCH_LIMIT, "count": len(enterprises)},
+        message = _(
+            "A joint branch covers no more than %(limit)d enterprises (2018 branch regulation); "
+            "%(count)d given. Set up a branch of their own in those with 3 or more formal members, "
+            "or a second joint branch."
         )
+        errors.append(("enterprises", message % {"limit": JOINT_BRANCH_LIMIT, "count": len(enterprises)}))
     elif kind and kind != OrgKind.JOINT_BRANCH and len(enterprises) > 1:
-        errors.add("enterprises", _("Only a joint branch covers several enterprises; this one covers one at most."))
+        message = _("Only a joint branch covers several enterprises; this one covers one at most.")
+        errors.append(("enterprises", message))
     if values.get("unit") is not None and enterprises:
-        errors.add("unit", _("An organization covers enterprises or a unit, not both."))
+        errors.append(("unit", _("An organization covers enterprises or a unit, not both.")))
 
     started, ends = values.get("term_started_on"), values.get("term_ends_on")
     if ends is not None and started is None:
-        errors.add("term_started_on", _("Give the start of the term with its end."))
+        errors.append(("term_started_on", _("Give the start of the term with its end.")))
     if started is not None and ends is not None and ends <= started:
-        errors.add("term_ends_on", _("The term must end after it starts."))
+        errors.append(("term_ends_on", _("The term must end after it starts.")))
     established = values.get("established_on")
     if established is not None and started is not None and started < established:
-        errors.add("term_started_on", _("The term cannot start before the organization was established."))
-    if started is not None and ends is None and kind:
-        values["term_ends_on"] = default_term_end(kind, started)
+        errors.append(("term_started_on", _("The term cannot start before the organization was established.")))
+    if parent_kind in BRANCH_KINDS:
+        errors.append(("parent", _("A branch has no organizations below it: choose a committee or general branch.")))
+    return errors
 
+
+def _check(values: dict[str, Any], organization: PartyOrganization | None, errors: _Errors) -> None:
+    values["name"] = (values.get("name") or "").strip()
     parent: PartyOrganization | None = values.get("parent")
-    if parent is not None:
-        if parent.kind in BRANCH_KINDS:
-            errors.add("parent", _("A branch has no organizations below it: choose a committee or general branch."))
-        if organization is not None and organization.pk is not None:
-            below = tree.descendant_ids(organization.pk)
-            if parent.pk == organization.pk or parent.pk in below:
-                errors.add(
-                    "parent",
-                    _("%(parent)s is this organization or sits below it: an organization cannot be its own superior.")
-                    % {"parent": parent.name},
-                )
+    for name, message in rule_errors(values, parent_kind=parent.kind if parent else None):
+        errors.add(name, message)
+    taken = PartyOrganization.objects.filter(name=values["name"])
+    if organization is not None:
+        taken = taken.exclude(pk=organization.pk)
+    if values["name"] and taken.exists():
+        errors.add("name", str(NAME_TAKEN))
+    kind, started = values.get("kind"), values.get("term_started_on")
+    if started is not None and values.get("term_ends_on") is None and kind in OrgKind.values:
+        values["term_ends_on"] = default_term_end(kind, started)
+    below: list[int] = []
+    if parent is not None and organization is not None and organization.pk is not None:
+        below = [organization.pk, *tree.descendant_ids(organization.pk)]
+    if parent is not None and parent.pk in below:
+        errors.add("parent", str(CYCLE) % {"parent": parent.name})
     has_below = organization is not None and PartyOrganization.objects.filter(parent=organization).exists()
     if kind in BRANCH_KINDS and has_below:
-        errors.add("kind", _("Organizations sit below this one; a branch has none below it."))
+        errors.add("kind", str(BRANCH_HAS_BELOW))
 
 
 def _lock_path(organization: PartyOrganization | None, parent: PartyOrganization | None) -> None:
@@ -214,7 +228,8 @@ def set_party_members(
     """Record how many party members work in an enterprise (what 应建未建 reads)."""
     require_district_staff(actor)
     errors = _Errors()
-    check_member_counts(errors, formal_members, probationary_members)
+    for name, message in member_count_errors(formal_members, probationary_members):
+        errors.add(name, message)
     errors.raise_if_any()
     profile, _created = EnterprisePartyProfile.objects.update_or_create(
         enterprise=enterprise,
