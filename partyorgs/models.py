@@ -224,3 +224,60 @@ class TermReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.get_kind_display()} · {self.period}"
+
+
+# --- 三会一课 ----------------------------------------------------------------------------------
+class MeetingKind(models.TextChoices):
+    MEMBER_MEETING = "member_meeting", _("Party member meeting (党员大会)")
+    COMMITTEE_MEETING = "committee_meeting", _("Committee meeting (支委会)")
+    GROUP_MEETING = "group_meeting", _("Party group meeting (党小组会)")
+    PARTY_LECTURE = "party_lecture", _("Party lecture (党课)")
+    THEME_DAY = "theme_day", _("Theme party day (主题党日)")
+
+
+# How often each is due, in months (§4.4): member meetings quarterly, committee and party-group
+# meetings monthly, theme party days monthly; party lectures as the district sets it — quarterly here.
+MEETING_EVERY_MONTHS = {
+    MeetingKind.MEMBER_MEETING: 3,
+    MeetingKind.COMMITTEE_MEETING: 1,
+    MeetingKind.GROUP_MEETING: 1,
+    MeetingKind.PARTY_LECTURE: 3,
+    MeetingKind.THEME_DAY: 1,
+}
+# Committee and party-group meetings are due only where there is a committee (a committee, a general
+# branch, or a branch that elected its branch committee): a small branch has neither.
+COMMITTEE_ONLY = (MeetingKind.COMMITTEE_MEETING, MeetingKind.GROUP_MEETING)
+
+
+class OrgMeetingQuerySet(ScopedQuerySet["OrgMeeting"]):
+    def scope(self, user: User) -> Q:
+        return Q(organization__in=PartyOrganization.objects.visible_to(user).values("pk"))
+
+
+class OrgMeeting(models.Model):
+    """A recorded meeting of 三会一课 (member meeting, committee meeting, party-group meeting, party
+    lecture) or a theme party day."""
+
+    organization = models.ForeignKey(
+        PartyOrganization, verbose_name=_("party organization"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    held_on = models.DateField(_("held on"))
+    topic = models.CharField(_("topic"), max_length=200)
+    attendance = models.PositiveIntegerField(_("attendance"))
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = OrgMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization meeting")
+        verbose_name_plural = _("organization meetings")
+        ordering = ["-held_on", "-pk"]
+        # Compliance reads the meetings of a period per organization.
+        indexes = [models.Index(fields=["held_on", "organization"], name="org_meeting_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_kind_display()} · {self.held_on}"

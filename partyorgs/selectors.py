@@ -32,14 +32,17 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AnyUser
+from accounts.models import AnyUser, UnitKind
 from chainparty.scope import in_business_scope
 from chains.models import Chain, ChainMembership, ChainSegment, Enterprise, Park
+from partyorgs import tree
+from partyorgs.compliance import OrgCompliance, Quarter, Rollup, compliance_for, roll_up
 from partyorgs.models import (
     BRANCH_COMMITTEE_MEMBERS,
     BRANCH_KINDS,
     SHOULD_ESTABLISH_MEMBERS,
     OrgCoverage,
+    OrgMeeting,
     PartyOrganization,
 )
 from partyorgs.terms import add_months
@@ -254,3 +257,48 @@ def list_terms_ending_for_user(user: AnyUser, *, today: date, months: int = 6) -
         .filter(term_ends_on__isnull=False, term_ends_on__lte=add_months(today, months))
         .order_by("term_ends_on", "name", "pk")
     )
+
+
+# --- 三会一课 ----------------------------------------------------------------------------------
+@dataclass
+class MeetingCompliance:
+    quarter: Quarter
+    by_org: dict[int, OrgCompliance]
+    industry_committees: list[Rollup]
+    chains: list[Rollup]
+
+
+def meeting_compliance_for_user(user: AnyUser, quarter: Quarter) -> MeetingCompliance:
+    """三会一课 compliance of the organizations the user sees in the quarter, with the roll-ups per
+    industry party committee (its organization and everything below it) and per chain (the
+    organizations covering its enterprises). Six queries whatever the number of organizations."""
+    orgs = list(PartyOrganization.objects.visible_to(user).only("pk", "kind", "has_branch_committee").order_by())
+    by_org = compliance_for(orgs, quarter)
+    committee_orgs = list(
+        PartyOrganization.objects.filter(unit__kind=UnitKind.INDUSTRY_PARTY_COMMITTEE)
+        .values_list("pk", "unit_id", "unit__name")
+        .order_by("unit__name")
+    )
+    members = tree.subtrees([pk for pk, _unit, _name in committee_orgs])
+    committees = [Rollup(name, id=unit_id, members=members[pk]) for pk, unit_id, name in committee_orgs]
+    chains = {
+        chain.pk: Rollup(chain.name, id=chain.pk)
+        for chain in Chain.objects.visible_to(user).only("pk", "name").order_by("name")
+    }
+    pairs = (
+        OrgCoverage.objects.filter(enterprise__memberships__chain__in=list(chains))
+        .values_list("enterprise__memberships__chain_id", "organization_id")
+        .distinct()
+    )
+    for chain_id, org_id in pairs:
+        chains[chain_id].members.append(org_id)
+    return MeetingCompliance(
+        quarter=quarter,
+        by_org=by_org,
+        industry_committees=[g for g in roll_up(committees, by_org) if g.organizations],
+        chains=roll_up(list(chains.values()), by_org),
+    )
+
+
+def list_meetings_for_user(user: AnyUser) -> QuerySet[OrgMeeting]:
+    return OrgMeeting.objects.visible_to(user).select_related("organization", "recorded_by")

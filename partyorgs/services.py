@@ -13,23 +13,30 @@ writes in one transaction; a refused request leaves nothing written. Rules:
 """
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
+from accounts.roles import Role
 from chainparty.permissions import require_district_staff
 from chains.models import Enterprise
 from partyorgs import tree
+from partyorgs.compliance import has_committee
 from partyorgs.models import (
     BRANCH_KINDS,
+    COMMITTEE_ONLY,
     JOINT_BRANCH_LIMIT,
     EnterprisePartyProfile,
+    MeetingKind,
     OrgCoverage,
     OrgKind,
+    OrgMeeting,
     PartyOrganization,
 )
 from partyorgs.terms import default_term_end
@@ -236,3 +243,56 @@ def set_party_members(
         defaults={"formal_members": formal_members, "probationary_members": probationary_members},
     )
     return profile
+
+
+# --- 三会一课 ----------------------------------------------------------------------------------
+def may_record_meetings(user: User, organization: PartyOrganization) -> bool:
+    """District staff; the contacts of an enterprise the organization covers; the handlers of the
+    unit it covers: an organization's own people record its meetings."""
+    if user.is_district_staff:
+        return True
+    contact_of = user.enterprise_id if user.has_role(Role.ENTERPRISE_CONTACT) else None
+    if contact_of and OrgCoverage.objects.filter(organization=organization, enterprise_id=contact_of).exists():
+        return True
+    return bool(user.has_role(Role.UNIT_HANDLER) and user.unit_id and user.unit_id == organization.unit_id)
+
+
+@transaction.atomic
+def record_org_meeting(
+    *,
+    actor: User,
+    organization: PartyOrganization,
+    kind: str,
+    held_on: date | None,
+    topic: str,
+    attendance: int | None,
+) -> OrgMeeting:
+    """Record a meeting of 三会一课 or a theme party day; every problem at once, keyed by field."""
+    if not may_record_meetings(actor, organization):
+        raise PermissionDenied(_("Only the organization's own people and district staff record its meetings."))
+    errors = _Errors()
+    if kind not in MeetingKind.values:
+        errors.add("kind", _("Choose the kind of meeting."))
+    elif kind in COMMITTEE_ONLY and not has_committee(organization):
+        errors.add("kind", _("This organization has no committee, so it holds no committee or party-group meetings."))
+    if held_on is None:
+        errors.add("held_on", _("Give the day it was held."))
+    elif held_on > timezone.localdate():
+        errors.add("held_on", _("A meeting is recorded once it has been held, not before."))
+    topic = (topic or "").strip()
+    if not topic:
+        errors.add("topic", _("Give the topic."))
+    if not isinstance(attendance, int) or isinstance(attendance, bool) or attendance < 0:
+        errors.add("attendance", _("Give a whole number, 0 or more."))
+    elif attendance > organization.total_members:
+        errors.add(
+            "attendance",
+            _("More attended than the organization's %(members)d members.") % {"members": organization.total_members},
+        )
+    errors.raise_if_any()
+    # For the type checker: both were checked above.
+    assert held_on is not None
+    assert isinstance(attendance, int)
+    return OrgMeeting.objects.create(
+        organization=organization, kind=kind, held_on=held_on, topic=topic, attendance=attendance, recorded_by=actor
+    )
