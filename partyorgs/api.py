@@ -13,14 +13,17 @@ from rest_framework.response import Response
 from chainparty.api import ERRORS, ScopedObjectMixin, validated_input
 from chainparty.filters import UserScopedFilterBackend
 from chainparty.permissions import DistrictStaffWrites
+from chainparty.scope import get_visible_or_404
 from partyorgs import services, tree
-from partyorgs.filters import OrganizationFilter
+from partyorgs.filters import OrganizationFilter, OrgMeetingFilter
 from partyorgs.models import PartyOrganization
-from partyorgs.selectors import coverage_for_user, list_organizations_for_user
+from partyorgs.selectors import coverage_for_user, list_meetings_for_user, list_organizations_for_user
 from partyorgs.serializers import (
     CoverageSerializer,
     OrganizationInputSerializer,
     OrganizationSerializer,
+    OrgMeetingInputSerializer,
+    OrgMeetingSerializer,
     RollupSerializer,
 )
 
@@ -133,3 +136,32 @@ class CoverageViewSet(viewsets.ViewSet):
 
     def list(self, request):
         return Response(CoverageSerializer(coverage_for_user(request.user)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: OrgMeetingSerializer(many=True), 400: ERRORS[400]}),
+    retrieve=extend_schema(responses={200: OrgMeetingSerializer, 404: ERRORS[404]}),
+    create=extend_schema(
+        request=OrgMeetingInputSerializer,
+        responses={201: OrgMeetingSerializer, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]},
+    ),
+)
+class OrgMeetingViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """三会一课: meetings recorded by the organizations in the user's scope (`?organization=`, `?kind=`,
+    `?held_after=`, `?held_before=`). The organization's own people and district staff record them;
+    an organization outside the caller's scope is a 404."""
+
+    serializer_class = OrgMeetingSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = OrgMeetingFilter
+
+    def get_queryset(self):
+        return list_meetings_for_user(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        data = dict(validated_input(OrgMeetingInputSerializer, request))
+        org = get_visible_or_404(PartyOrganization.objects.visible_to(request.user), pk=data.pop("organization"))
+        meeting = services.record_org_meeting(actor=request.user, organization=org, **data)
+        fresh = self.get_queryset().get(pk=meeting.pk)
+        return Response(OrgMeetingSerializer(fresh).data, status=status.HTTP_201_CREATED)

@@ -9,12 +9,21 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Unit
+from accounts.models import Unit, User
 from chainparty.demo import SeedError, ensure
 from chains.demo import SYNTHETIC_PREFIX
 from chains.models import Enterprise
-from partyorgs.demo_data import ORGANIZATIONS, PARTY_MEMBERS
-from partyorgs.models import EnterprisePartyProfile, OrgCoverage, OrgKind, PartyOrganization
+from partyorgs.compliance import Quarter, kinds_due
+from partyorgs.demo_data import MEETING_TOPICS, ORGANIZATIONS, PARTY_MEMBERS
+from partyorgs.models import (
+    MEETING_EVERY_MONTHS,
+    EnterprisePartyProfile,
+    MeetingKind,
+    OrgCoverage,
+    OrgKind,
+    OrgMeeting,
+    PartyOrganization,
+)
 from partyorgs.terms import add_months, default_term_end
 
 
@@ -78,7 +87,39 @@ def seed_partyorgs_demo(*, today: date | None = None) -> Counter:
         ],
         created,
     )
+    _seed_meetings(orgs, today, created)
     return +created
+
+
+def _seed_meetings(orgs: dict[str, PartyOrganization], today: date, created: Counter) -> None:
+    """三会一课 records for the last two quarters: two organizations in three keep every meeting of the
+    quarter so far, the third misses its theme party days; the quarter before, every other one complied."""
+    recorder = User.objects.filter(username="staff").first()
+    if recorder is None:
+        return
+    current = Quarter.of(today)
+    rows = []
+    for index, org in enumerate(orgs[demo.name] for demo in ORGANIZATIONS):
+        for quarter, complete in ((current, index % 3 != 2), (current.previous(), index % 2 == 0)):
+            for kind in kinds_due(org):
+                every = MEETING_EVERY_MONTHS[MeetingKind(kind)]
+                if kind == MeetingKind.THEME_DAY and not complete:
+                    continue
+                for slot in range(3 // every):
+                    day = add_months(quarter.first_day, slot * every).replace(day=10 + slot)
+                    if day > today:
+                        continue
+                    rows.append(
+                        {
+                            "organization_id": org.pk,
+                            "kind": kind,
+                            "held_on": day,
+                            "topic": MEETING_TOPICS[(index + slot) % len(MEETING_TOPICS)],
+                            "attendance": max(org.total_members - slot, 0),
+                            "recorded_by_id": recorder.pk,
+                        }
+                    )
+    ensure(OrgMeeting, ("organization_id", "kind", "held_on"), rows, created)
 
 
 # --- the registry at scale (seed_demo --enterprises N) -----------------------------------------

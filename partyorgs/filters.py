@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from chainparty.filters import ScopedFilterSet
 from chains.models import Chain, Park
 from partyorgs import tree
-from partyorgs.models import OrgKind, PartyOrganization
+from partyorgs.models import MeetingKind, OrgKind, OrgMeeting, PartyOrganization
 
 
 class OrganizationFilter(ScopedFilterSet):
@@ -63,3 +63,16 @@ class OrganizationFilter(ScopedFilterSet):
             return queryset.filter(parent__isnull=True)
         visible = PartyOrganization.objects.visible_to(self.user).values("pk")
         return queryset.filter(Q(parent__isnull=True) | ~Q(parent__in=visible))
+
+
+class OrgMeetingFilter(ScopedFilterSet):
+    organization = django_filters.ModelChoiceFilter(label=_("Organization"), queryset=PartyOrganization.objects.none())
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=MeetingKind.choices)
+    held_after = django_filters.DateFilter(label=_("Held on or after"), field_name="held_on", lookup_expr="gte")
+    held_before = django_filters.DateFilter(label=_("Held on or before"), field_name="held_on", lookup_expr="lte")
+
+    scoped_choices = {"organization": PartyOrganization}
+
+    class Meta:
+        model = OrgMeeting
+        fields = ["organization", "kind", "held_after", "held_before"]

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit
 from chains.credit_code import normalise_credit_code
 from chains.models import Enterprise
-from partyorgs.models import BRANCH_KINDS, OrgKind, PartyOrganization
+from partyorgs.compliance import Quarter
+from partyorgs.models import BRANCH_KINDS, MeetingKind, OrgKind, PartyOrganization
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,3 +58,24 @@ class OrganizationForm(forms.Form):
         initial = {name: getattr(org, name) for name in cls.base_fields if name != "enterprises"}
         initial["enterprises"] = "\n".join(e.credit_code for e in org.enterprises.order_by("name"))
         return initial
+
+
+class OrgMeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    held_on = forms.DateField(label=_("Held on"), required=False, widget=DATE_INPUT)
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+    # Any whole number: the service names the rule a negative one breaks.
+    attendance = forms.IntegerField(label=_("Attendance"), required=False)
+
+
+class QuarterForm(forms.Form):
+    quarter = forms.CharField(label=_("Quarter"), required=False, help_text=_("For example 2026Q4"))
+
+    def clean_quarter(self):
+        value = self.cleaned_data["quarter"]
+        if not value:
+            return None
+        quarter = Quarter.parse(value)
+        if quarter is None:
+            raise ValidationError(_("Write a quarter as 2026Q4."))
+        return quarter

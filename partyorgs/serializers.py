@@ -5,8 +5,8 @@ from rest_framework import serializers
 
 from accounts.models import Unit
 from chains.models import Enterprise
-from chains.serializers import EnterpriseRefSerializer, UnitRefSerializer, annotated_reference
-from partyorgs.models import OrgKind, PartyOrganization
+from chains.serializers import EnterpriseRefSerializer, PersonRefSerializer, UnitRefSerializer, annotated_reference
+from partyorgs.models import MeetingKind, OrgKind, OrgMeeting, PartyOrganization
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -93,3 +93,25 @@ class CoverageSerializer(serializers.Serializer):
     chains = CoverageRowSerializer(many=True)
     parks = CoverageRowSerializer(many=True)
     segments = CoverageRowSerializer(many=True)
+
+
+class OrgMeetingSerializer(serializers.ModelSerializer):
+    organization = serializers.SerializerMethodField()
+    recorded_by = PersonRefSerializer(read_only=True)
+
+    class Meta:
+        model = OrgMeeting
+        fields = ["id", "organization", "kind", "held_on", "topic", "attendance", "recorded_by", "created_at"]
+
+    def get_organization(self, obj) -> dict:
+        return {"id": obj.organization_id, "name": obj.organization.name}
+
+
+class OrgMeetingInputSerializer(serializers.Serializer):
+    """Types only; the rules (a committee for committee meetings, no future day, attendance) are the service's."""
+
+    organization = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=MeetingKind.choices)
+    held_on = serializers.DateField()
+    topic = serializers.CharField(max_length=200, allow_blank=True)
+    attendance = serializers.IntegerField()

@@ -9,6 +9,8 @@ urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
     path("should-establish/", views.should_establish, name="should-establish"),
     path("terms/", views.terms, name="terms"),
+    path("meetings/", views.meetings, name="meetings"),
     path("<int:pk>/", views.org_detail, name="org-detail"),
     path("<int:pk>/edit/", views.org_edit, name="org-edit"),
+    path("<int:pk>/meetings/", views.meeting_record, name="meeting-record"),
 ]

@@ -3,7 +3,7 @@ sits below it), coverage, 应建未建. Parse, fetch through the selectors (scop
 writes through partyorgs.services."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,18 +14,22 @@ from chainparty.actions import apply_service_errors
 from chainparty.pages import paginate
 from chainparty.scope import get_visible_or_404
 from partyorgs import services, tree
+from partyorgs.compliance import Quarter, compliance_for
 from partyorgs.filters import OrganizationFilter
-from partyorgs.forms import OrganizationForm
-from partyorgs.models import PartyOrganization
+from partyorgs.forms import OrganizationForm, OrgMeetingForm, QuarterForm
+from partyorgs.models import MeetingKind, PartyOrganization
 from partyorgs.selectors import (
     coverage_for_user,
     list_branches_without_committee_for_user,
+    list_meetings_for_user,
     list_organizations_for_user,
     list_should_establish_for_user,
     list_terms_ending_for_user,
+    meeting_compliance_for_user,
 )
 
 SHOULD_ESTABLISH_SHOWN = 100
+MEETINGS_SHOWN = 10
 
 
 def _visible(user):
@@ -51,23 +55,33 @@ def org_list(request):
     return render(request, "partyorgs/org_list.html", context)
 
 
-@business_page
-def org_detail(request, pk):
+def _detail(request, org: PartyOrganization, meeting_form: OrgMeetingForm | None = None, status: int = 200):
     user = request.user
-    orgs = list_organizations_for_user(user)
-    org = get_visible_or_404(orgs, pk=pk)
     visible = _visible(user)
     ancestors = tree.ancestor_ids(org.pk)
+    orgs = list_organizations_for_user(user)
     shown = {o.pk: o for o in orgs.filter(pk__in=ancestors)}
+    quarter = Quarter.of(timezone.localdate())
+    if meeting_form is None and services.may_record_meetings(user, org):
+        meeting_form = OrgMeetingForm()
     context = {
         "org": org,
+        "quarter": quarter,
+        "compliance": compliance_for([org], quarter)[org.pk],
+        "meetings": list_meetings_for_user(user).filter(organization=org)[:MEETINGS_SHOWN],
+        "meeting_form": meeting_form,
         "rollup": tree.rollups([org.pk], visible=visible).get(org.pk),
         # Only the superiors the user may see, nearest last (as breadcrumbs read).
         "ancestors": [shown[pk] for pk in reversed(ancestors) if pk in shown],
         "children": _with_rollups(user, orgs.filter(parent=org)),
         "today": timezone.localdate(),
     }
-    return render(request, "partyorgs/org_detail.html", context)
+    return render(request, "partyorgs/org_detail.html", context, status=status)
+
+
+@business_page
+def org_detail(request, pk):
+    return _detail(request, get_visible_or_404(list_organizations_for_user(request.user), pk=pk))
 
 
 def _org_form_page(request, org: PartyOrganization | None):
@@ -126,3 +140,40 @@ def terms(request):
     today = timezone.localdate()
     context = {**paginate(request, list_terms_ending_for_user(request.user, today=today)), "today": today}
     return render(request, "partyorgs/terms.html", context)
+
+
+@business_page
+def meeting_record(request, pk):
+    """Record a meeting of 三会一课 on the organization's page (POST only)."""
+    user = request.user
+    org = get_visible_or_404(list_organizations_for_user(user), pk=pk)
+    if request.method != "POST":
+        return redirect(org.get_absolute_url())
+    if not services.may_record_meetings(user, org):
+        raise PermissionDenied
+    form = OrgMeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_org_meeting(actor=user, organization=org, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was recorded."))
+            return redirect(org.get_absolute_url())
+    return _detail(request, org, meeting_form=form, status=400)
+
+
+@business_page
+def meetings(request):
+    """三会一课 compliance in a quarter: per industry party committee, per chain, per organization."""
+    user = request.user
+    form = QuarterForm(request.GET or None)
+    chosen = form.cleaned_data["quarter"] if form.is_valid() else None
+    quarter = chosen or Quarter.of(timezone.localdate())
+    result = meeting_compliance_for_user(user, quarter)
+    context = {**paginate(request, list_organizations_for_user(user)), "form": form, "result": result}
+    context["rows"] = [{"org": org, "compliance": result.by_org.get(org.pk)} for org in context["rows"]]
+    context["kinds"] = MeetingKind.choices
+    return render(
+        request, "partyorgs/meetings.html", context, status=200 if form.is_valid() or not form.is_bound else 400
+    )
