@@ -19,6 +19,7 @@ COVERAGE = reverse("partyorgs:coverage")
 SHOULD = reverse("partyorgs:should-establish")
 NEW = reverse("partyorgs:org-create")
 TERMS = reverse("partyorgs:terms")
+MEETINGS = reverse("partyorgs:meetings")
 
 
 def detail(org):
@@ -198,11 +199,11 @@ class TestScope:
 
     @pytest.mark.parametrize("who", ["security", "auditor", "outsider"])
     def test_administrators_and_outsiders_get_no_page(self, client, orgs, who):
-        for url in (LIST, COVERAGE, SHOULD, TERMS, NEW, detail(orgs.branch_a1), edit(orgs.branch_a1)):
+        for url in (LIST, COVERAGE, SHOULD, TERMS, MEETINGS, NEW, detail(orgs.branch_a1), edit(orgs.branch_a1)):
             assert get(client, getattr(orgs, who), url).status_code == 404, url
 
     def test_anonymous_is_sent_to_login(self, client, orgs):
-        for url in (LIST, COVERAGE, SHOULD, TERMS, NEW, detail(orgs.branch_a1)):
+        for url in (LIST, COVERAGE, SHOULD, TERMS, MEETINGS, NEW, detail(orgs.branch_a1)):
             response = client.get(url)
             assert response.status_code == 302
             assert response["Location"].startswith(reverse("accounts:login"))
