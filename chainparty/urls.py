@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import UnitViewSet
 from chainparty import views
 from chains.api import ChainMasterViewSet, ChainViewSet, EnterpriseViewSet, ParkViewSet
-from partyorgs.api import CoverageViewSet, OrgMeetingViewSet, PartyOrganizationViewSet
+from partyorgs.api import CoverageViewSet, OrgMeetingViewSet, PairingViewSet, PartyOrganizationViewSet
 from secretaries.api import CadreViewSet, PostingSuggestionView, PostingViewSet, WorkLogViewSet
 
 router = DefaultRouter()
@@ -22,6 +22,7 @@ router.register("cadres", CadreViewSet, basename="cadre")
 router.register("postings", PostingViewSet, basename="posting")
 router.register("work-logs", WorkLogViewSet, basename="work-log")
 router.register("org-meetings", OrgMeetingViewSet, basename="org-meeting")
+router.register("pairings", PairingViewSet, basename="pairing")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -15,15 +15,24 @@ from chainparty.filters import UserScopedFilterBackend
 from chainparty.permissions import DistrictStaffWrites
 from chainparty.scope import get_visible_or_404
 from partyorgs import services, tree
-from partyorgs.filters import OrganizationFilter, OrgMeetingFilter
+from partyorgs.filters import OrganizationFilter, OrgMeetingFilter, PairingFilter
 from partyorgs.models import PartyOrganization
-from partyorgs.selectors import coverage_for_user, list_meetings_for_user, list_organizations_for_user
+from partyorgs.selectors import (
+    coverage_for_user,
+    list_meetings_for_user,
+    list_organizations_for_user,
+    list_pairings_for_user,
+)
 from partyorgs.serializers import (
     CoverageSerializer,
     OrganizationInputSerializer,
     OrganizationSerializer,
     OrgMeetingInputSerializer,
     OrgMeetingSerializer,
+    PairingActivityInputSerializer,
+    PairingActivitySerializer,
+    PairingInputSerializer,
+    PairingSerializer,
     RollupSerializer,
 )
 
@@ -165,3 +174,41 @@ class OrgMeetingViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.Retriev
         meeting = services.record_org_meeting(actor=request.user, organization=org, **data)
         fresh = self.get_queryset().get(pk=meeting.pk)
         return Response(OrgMeetingSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: PairingSerializer(many=True), 400: ERRORS[400]}),
+    retrieve=extend_schema(responses={200: PairingSerializer, 404: ERRORS[404]}),
+    create=extend_schema(
+        request=PairingInputSerializer, responses={201: PairingSerializer, 400: ERRORS[400], 403: ERRORS[403]}
+    ),
+)
+class PairingViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """红联共建: pairings in the user's scope (either side's organization), with their activities under
+    the three programmes. `?chain=`, `?organization=`, `?programme=`. District staff create pairings;
+    either side's people and district staff log activities (`POST {id}/activities/`)."""
+
+    serializer_class = PairingSerializer
+    permission_classes = [permissions.IsAuthenticated, DistrictStaffWrites]
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = PairingFilter
+
+    def get_queryset(self):
+        return list_pairings_for_user(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        data = validated_input(PairingInputSerializer, request)
+        pairing = services.create_pairing(actor=request.user, **data)
+        return Response(PairingSerializer(self.get_queryset().get(pk=pairing.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=PairingActivityInputSerializer,
+        responses={201: PairingActivitySerializer, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def activities(self, request, pk=None):
+        """Log an activity of this pairing under one of the three programmes."""
+        pairing = self.get_object()
+        data = validated_input(PairingActivityInputSerializer, request)
+        activity = services.log_pairing_activity(actor=request.user, pairing=pairing, **data)
+        return Response(PairingActivitySerializer(activity).data, status=status.HTTP_201_CREATED)

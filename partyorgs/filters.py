@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from chainparty.filters import ScopedFilterSet
 from chains.models import Chain, Park
 from partyorgs import tree
-from partyorgs.models import MeetingKind, OrgKind, OrgMeeting, PartyOrganization
+from partyorgs.models import MeetingKind, OrgKind, OrgMeeting, Pairing, PartyOrganization, Programme
 
 
 class OrganizationFilter(ScopedFilterSet):
@@ -76,3 +76,23 @@ class OrgMeetingFilter(ScopedFilterSet):
     class Meta:
         model = OrgMeeting
         fields = ["organization", "kind", "held_after", "held_before"]
+
+
+class PairingFilter(ScopedFilterSet):
+    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none())
+    organization = django_filters.NumberFilter(label=_("Organization (id)"), method="filter_organization")
+    programme = django_filters.ChoiceFilter(label=_("Programme"), choices=Programme.choices, method="filter_programme")
+
+    scoped_choices = {"chain": Chain}
+
+    class Meta:
+        model = Pairing
+        fields = ["chain", "organization", "programme"]
+
+    def filter_organization(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Q(department_org_id=int(value)) | Q(enterprise_org_id=int(value)))
+
+    def filter_programme(self, queryset, name, value):
+        return queryset.filter(activities__programme=value).distinct() if value else queryset

@@ -5,11 +5,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Unit
+from accounts.models import Unit, UnitKind
 from chains.credit_code import normalise_credit_code
-from chains.models import Enterprise
+from chains.models import Chain, Enterprise
 from partyorgs.compliance import Quarter
-from partyorgs.models import BRANCH_KINDS, MeetingKind, OrgKind, PartyOrganization
+from partyorgs.models import BRANCH_KINDS, MeetingKind, OrgKind, PartyOrganization, Programme
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,3 +79,29 @@ class QuarterForm(forms.Form):
         if quarter is None:
             raise ValidationError(_("Write a quarter as 2026Q4."))
         return quarter
+
+
+class PairingForm(forms.Form):
+    department_org = forms.ModelChoiceField(
+        label=_("Department party organization"),
+        queryset=PartyOrganization.objects.filter(unit__kind=UnitKind.ECONOMIC_DEPARTMENT).order_by("name"),
+        required=False,
+    )
+    enterprise_org = forms.ModelChoiceField(
+        label=_("Enterprise party organization"),
+        queryset=PartyOrganization.objects.filter(coverages__isnull=False).distinct().order_by("name"),
+        required=False,
+    )
+    chain = forms.ModelChoiceField(label=_("Chain"), queryset=Chain.objects.order_by("name"), required=False)
+    start_on = forms.DateField(label=_("Start"), required=False, widget=DATE_INPUT)
+    end_on = forms.DateField(label=_("End"), required=False, widget=DATE_INPUT)
+    goals = forms.CharField(label=_("Goals"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    department_contact = forms.CharField(label=_("Department contact"), max_length=50, required=False)
+    enterprise_contact = forms.CharField(label=_("Enterprise contact"), max_length=50, required=False)
+
+
+class PairingActivityForm(forms.Form):
+    programme = forms.ChoiceField(label=_("Programme"), choices=Programme.choices)
+    held_on = forms.DateField(label=_("Held on"), required=False, widget=DATE_INPUT)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

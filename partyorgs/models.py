@@ -281,3 +281,88 @@ class OrgMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.get_kind_display()} · {self.held_on}"
+
+
+# --- 红联共建 -----------------------------------------------------------------------------------
+class Programme(models.TextChoices):
+    TRAINING = "training", _("红领精英 (shared training)")
+    TALENT = "talent", _("红创人才 (talent services)")
+    INNOVATION = "innovation", _("红联众创 (research-to-market)")
+
+
+class PairingQuerySet(ScopedQuerySet["Pairing"]):
+    def scope(self, user: User) -> Q:
+        # Either side's people: the enterprise organization's (contacts, the chain's leaders, the
+        # park's chief) and the department organization's (its unit's handlers).
+        visible = PartyOrganization.objects.visible_to(user).values("pk")
+        return Q(enterprise_org__in=visible) | Q(department_org__in=visible)
+
+
+class Pairing(models.Model):
+    """红联共建: a department party organization paired with an enterprise party organization on a chain."""
+
+    department_org = models.ForeignKey(
+        PartyOrganization,
+        verbose_name=_("department party organization"),
+        on_delete=models.PROTECT,
+        related_name="pairings_as_department",
+    )
+    enterprise_org = models.ForeignKey(
+        PartyOrganization,
+        verbose_name=_("enterprise party organization"),
+        on_delete=models.PROTECT,
+        related_name="pairings_as_enterprise",
+    )
+    chain = models.ForeignKey(
+        "chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    start_on = models.DateField(_("start"))
+    end_on = models.DateField(_("end"), null=True, blank=True)
+    goals = models.TextField(_("goals"))
+    department_contact = models.CharField(_("department contact"), max_length=50, blank=True)
+    enterprise_contact = models.CharField(_("enterprise contact"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("co-construction pairing")
+        verbose_name_plural = _("co-construction pairings")
+        ordering = ["-start_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["department_org", "enterprise_org", "chain"], name="pairing_unique"),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gt=models.F("start_on")), name="pairing_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_org} ⇄ {self.enterprise_org}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partyorgs:pairing-detail", args=[self.pk])
+
+    def active_on(self, day: date) -> bool:
+        return self.start_on <= day and (self.end_on is None or self.end_on >= day)
+
+
+class PairingActivity(models.Model):
+    """An activity of a pairing under one of the three programmes, with its outcome."""
+
+    pairing = models.ForeignKey(Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="activities")
+    programme = models.CharField(_("programme"), max_length=12, choices=Programme.choices)
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=200)
+    outcome = models.TextField(_("outcome"), blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pairing activity")
+        verbose_name_plural = _("pairing activities")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -43,6 +43,8 @@ from partyorgs.models import (
     SHOULD_ESTABLISH_MEMBERS,
     OrgCoverage,
     OrgMeeting,
+    Pairing,
+    PairingActivity,
     PartyOrganization,
 )
 from partyorgs.terms import add_months
@@ -302,3 +304,40 @@ def meeting_compliance_for_user(user: AnyUser, quarter: Quarter) -> MeetingCompl
 
 def list_meetings_for_user(user: AnyUser) -> QuerySet[OrgMeeting]:
     return OrgMeeting.objects.visible_to(user).select_related("organization", "recorded_by")
+
+
+# --- 红联共建 -----------------------------------------------------------------------------------
+def list_pairings_for_user(user: AnyUser) -> QuerySet[Pairing]:
+    """Pairings in scope (either side's organization visible), with both sides, the chain and the
+    activities (newest first) loaded."""
+    return (
+        Pairing.objects.visible_to(user)
+        .select_related("department_org", "department_org__unit", "enterprise_org", "chain")
+        .prefetch_related(Prefetch("activities", queryset=PairingActivity.objects.order_by("-held_on", "-pk")))
+        .order_by("chain__name", "enterprise_org__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ChainOrgPairing:
+    organization: PartyOrganization
+    pairings: list[Pairing]
+
+    @property
+    def paired(self) -> bool:
+        return bool(self.pairings)
+
+
+def chain_pairing_status(*, chain: Chain, user: AnyUser, on: date) -> list[ChainOrgPairing]:
+    """The chain's enterprise party organizations that the user sees, each with its pairings on the
+    chain running on ``on`` (none: not paired), unpaired first. Two queries."""
+    on_chain = OrgCoverage.objects.filter(enterprise__memberships__chain=chain).values("organization_id")
+    orgs = list(PartyOrganization.objects.visible_to(user).filter(pk__in=on_chain).order_by("name", "pk"))
+    running = Pairing.objects.filter(chain=chain, enterprise_org__in=[o.pk for o in orgs], start_on__lte=on).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=on)
+    )
+    by_org: dict[int, list[Pairing]] = {}
+    for pairing in running.select_related("department_org").order_by("start_on"):
+        by_org.setdefault(pairing.enterprise_org_id, []).append(pairing)
+    status = [ChainOrgPairing(org, by_org.get(org.pk, [])) for org in orgs]
+    return sorted(status, key=lambda item: item.paired)

@@ -4,9 +4,15 @@ loaded; input serializers parse types only — the rules live in partyorgs.servi
 from rest_framework import serializers
 
 from accounts.models import Unit
-from chains.models import Enterprise
-from chains.serializers import EnterpriseRefSerializer, PersonRefSerializer, UnitRefSerializer, annotated_reference
-from partyorgs.models import MeetingKind, OrgKind, OrgMeeting, PartyOrganization
+from chains.models import Chain, Enterprise
+from chains.serializers import (
+    ChainRefSerializer,
+    EnterpriseRefSerializer,
+    PersonRefSerializer,
+    UnitRefSerializer,
+    annotated_reference,
+)
+from partyorgs.models import MeetingKind, OrgKind, OrgMeeting, Pairing, PairingActivity, PartyOrganization, Programme
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -115,3 +121,55 @@ class OrgMeetingInputSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     topic = serializers.CharField(max_length=200, allow_blank=True)
     attendance = serializers.IntegerField()
+
+
+class OrgRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartyOrganization
+        fields = ["id", "name"]
+
+
+class PairingActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PairingActivity
+        fields = ["id", "programme", "held_on", "title", "outcome", "created_at"]
+
+
+class PairingSerializer(serializers.ModelSerializer):
+    department_org = OrgRefSerializer(read_only=True)
+    enterprise_org = OrgRefSerializer(read_only=True)
+    chain = ChainRefSerializer(read_only=True)
+    activities = PairingActivitySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Pairing
+        fields = [
+            "id",
+            "chain",
+            "department_org",
+            "enterprise_org",
+            "start_on",
+            "end_on",
+            "goals",
+            "department_contact",
+            "enterprise_contact",
+            "activities",
+        ]
+
+
+class PairingInputSerializer(serializers.Serializer):
+    department_org = serializers.PrimaryKeyRelatedField(queryset=PartyOrganization.objects.all())
+    enterprise_org = serializers.PrimaryKeyRelatedField(queryset=PartyOrganization.objects.all())
+    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all())
+    start_on = serializers.DateField()
+    end_on = serializers.DateField(allow_null=True, required=False)
+    goals = serializers.CharField(allow_blank=True)
+    department_contact = serializers.CharField(max_length=50, allow_blank=True, required=False)
+    enterprise_contact = serializers.CharField(max_length=50, allow_blank=True, required=False)
+
+
+class PairingActivityInputSerializer(serializers.Serializer):
+    programme = serializers.ChoiceField(choices=Programme.choices)
+    held_on = serializers.DateField()
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    outcome = serializers.CharField(allow_blank=True, required=False)

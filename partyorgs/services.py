@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.models import User
+from accounts.models import UnitKind, User
 from accounts.roles import Role
 from chainparty.permissions import require_district_staff
-from chains.models import Enterprise
+from chains.models import Chain, Enterprise
 from partyorgs import tree
 from partyorgs.compliance import has_committee
 from partyorgs.models import (
@@ -37,7 +37,10 @@ from partyorgs.models import (
     OrgCoverage,
     OrgKind,
     OrgMeeting,
+    Pairing,
+    PairingActivity,
     PartyOrganization,
+    Programme,
 )
 from partyorgs.terms import default_term_end
 
@@ -295,4 +298,99 @@ def record_org_meeting(
     assert isinstance(attendance, int)
     return OrgMeeting.objects.create(
         organization=organization, kind=kind, held_on=held_on, topic=topic, attendance=attendance, recorded_by=actor
+    )
+
+
+# --- 红联共建 -----------------------------------------------------------------------------------
+@transaction.atomic
+def create_pairing(
+    *,
+    actor: User,
+    department_org: PartyOrganization | None,
+    enterprise_org: PartyOrganization | None,
+    chain: Chain | None,
+    start_on: date | None,
+    end_on: date | None = None,
+    goals: str = "",
+    department_contact: str = "",
+    enterprise_contact: str = "",
+) -> Pairing:
+    """Pair a department's party organization with an enterprise's on a chain (district staff)."""
+    require_district_staff(actor)
+    errors = _Errors()
+    if department_org is None:
+        errors.add("department_org", _("Choose the department's party organization."))
+    elif department_org.unit is None or department_org.unit.kind != UnitKind.ECONOMIC_DEPARTMENT:
+        errors.add("department_org", _("Choose the party organization of an economic department."))
+    if chain is None:
+        errors.add("chain", _("Choose the chain."))
+    if enterprise_org is None:
+        errors.add("enterprise_org", _("Choose the enterprise's party organization."))
+    elif (
+        chain is not None
+        and not OrgCoverage.objects.filter(organization=enterprise_org, enterprise__memberships__chain=chain).exists()
+    ):
+        errors.add("enterprise_org", _("This organization covers no enterprise on the chain."))
+    if start_on is None:
+        errors.add("start_on", _("Give the start of the pairing."))
+    elif end_on is not None and end_on <= start_on:
+        errors.add("end_on", _("The pairing must end after it starts."))
+    goals = (goals or "").strip()
+    if not goals:
+        errors.add("goals", _("Give the pairing's goals."))
+    if (
+        department_org is not None
+        and enterprise_org is not None
+        and chain is not None
+        and Pairing.objects.filter(department_org=department_org, enterprise_org=enterprise_org, chain=chain).exists()
+    ):
+        errors.add("enterprise_org", _("These two organizations are paired on this chain already."))
+    errors.raise_if_any()
+    assert department_org is not None and enterprise_org is not None  # noqa: PT018 - checked above
+    assert chain is not None and start_on is not None  # noqa: PT018 - checked above
+    return Pairing.objects.create(
+        department_org=department_org,
+        enterprise_org=enterprise_org,
+        chain=chain,
+        start_on=start_on,
+        end_on=end_on,
+        goals=goals,
+        department_contact=(department_contact or "").strip(),
+        enterprise_contact=(enterprise_contact or "").strip(),
+    )
+
+
+def may_log_pairing_activity(user: User, pairing: Pairing) -> bool:
+    """District staff and either side's own people (as for meetings)."""
+    return may_record_meetings(user, pairing.department_org) or may_record_meetings(user, pairing.enterprise_org)
+
+
+@transaction.atomic
+def log_pairing_activity(
+    *, actor: User, pairing: Pairing, programme: str, held_on: date | None, title: str, outcome: str = ""
+) -> PairingActivity:
+    """Log an activity under one of the three programmes (红领精英, 红创人才, 红联众创) and its outcome."""
+    if not may_log_pairing_activity(actor, pairing):
+        raise PermissionDenied(_("Only the paired organizations' people and district staff log its activities."))
+    errors = _Errors()
+    if programme not in Programme.values:
+        errors.add("programme", _("Choose the programme: 红领精英, 红创人才 or 红联众创."))
+    if held_on is None:
+        errors.add("held_on", _("Give the day it was held."))
+    elif held_on > timezone.localdate():
+        errors.add("held_on", _("An activity is logged once it has been held, not before."))
+    elif not pairing.active_on(held_on):
+        errors.add("held_on", _("The pairing did not run on that day."))
+    title = (title or "").strip()
+    if not title:
+        errors.add("title", _("Give the activity's title."))
+    errors.raise_if_any()
+    assert held_on is not None  # for the type checker: checked above
+    return PairingActivity.objects.create(
+        pairing=pairing,
+        programme=programme,
+        held_on=held_on,
+        title=title,
+        outcome=(outcome or "").strip(),
+        recorded_by=actor,
     )

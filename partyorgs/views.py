@@ -13,16 +13,19 @@ from accounts.roles import Role
 from chainparty.actions import apply_service_errors
 from chainparty.pages import paginate
 from chainparty.scope import get_visible_or_404
+from chains.models import Chain
 from partyorgs import services, tree
 from partyorgs.compliance import Quarter, compliance_for
-from partyorgs.filters import OrganizationFilter
-from partyorgs.forms import OrganizationForm, OrgMeetingForm, QuarterForm
+from partyorgs.filters import OrganizationFilter, PairingFilter
+from partyorgs.forms import OrganizationForm, OrgMeetingForm, PairingActivityForm, PairingForm, QuarterForm
 from partyorgs.models import MeetingKind, PartyOrganization
 from partyorgs.selectors import (
+    chain_pairing_status,
     coverage_for_user,
     list_branches_without_committee_for_user,
     list_meetings_for_user,
     list_organizations_for_user,
+    list_pairings_for_user,
     list_should_establish_for_user,
     list_terms_ending_for_user,
     meeting_compliance_for_user,
@@ -177,3 +180,65 @@ def meetings(request):
     return render(
         request, "partyorgs/meetings.html", context, status=200 if form.is_valid() or not form.is_bound else 400
     )
+
+
+# --- 红联共建 -----------------------------------------------------------------------------------
+@business_page
+def pairing_list(request):
+    user = request.user
+    filterset = PairingFilter(request.GET or None, queryset=list_pairings_for_user(user), user=user)
+    context = {**paginate(request, filterset.page_rows()), "filter": filterset, "form": filterset.form}
+    context["today"] = timezone.localdate()
+    return render(request, "partyorgs/pairing_list.html", context)
+
+
+def _pairing_detail(request, pairing, form=None, status=200):
+    if form is None and services.may_log_pairing_activity(request.user, pairing):
+        form = PairingActivityForm()
+    context = {"pairing": pairing, "form": form, "today": timezone.localdate()}
+    return render(request, "partyorgs/pairing_detail.html", context, status=status)
+
+
+@business_page
+def pairing_detail(request, pk):
+    pairing = get_visible_or_404(list_pairings_for_user(request.user), pk=pk)
+    if request.method != "POST":
+        return _pairing_detail(request, pairing)
+    if not services.may_log_pairing_activity(request.user, pairing):
+        raise PermissionDenied
+    form = PairingActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_pairing_activity(actor=request.user, pairing=pairing, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The activity was logged."))
+            return redirect(pairing.get_absolute_url())
+    return _pairing_detail(request, pairing, form=form, status=400)
+
+
+@role_page(Role.DISTRICT_STAFF)
+def pairing_create(request):
+    if request.method == "POST":
+        form = PairingForm(request.POST)
+        if form.is_valid():
+            try:
+                pairing = services.create_pairing(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("The pairing was created."))
+                return redirect(pairing.get_absolute_url())
+        return render(request, "partyorgs/pairing_form.html", {"form": form}, status=400)
+    return render(request, "partyorgs/pairing_form.html", {"form": PairingForm(initial=request.GET.dict())})
+
+
+@business_page
+def chain_pairings(request, code):
+    """A chain's enterprise party organizations, paired (with whom) or not: linked from the chain page."""
+    user = request.user
+    chain = get_visible_or_404(Chain.objects.visible_to(user), code=code)
+    status = chain_pairing_status(chain=chain, user=user, on=timezone.localdate())
+    context = {"chain": chain, "rows": status, "paired": sum(item.paired for item in status)}
+    return render(request, "partyorgs/chain_pairings.html", context)
