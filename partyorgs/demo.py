@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import Unit, User
 from chainparty.demo import SeedError, ensure
 from chains.demo import SYNTHETIC_PREFIX
-from chains.models import Enterprise
+from chains.models import Chain, Enterprise
 from partyorgs.compliance import Quarter, kinds_due
-from partyorgs.demo_data import MEETING_TOPICS, ORGANIZATIONS, PARTY_MEMBERS
+from partyorgs.demo_data import MEETING_TOPICS, ORGANIZATIONS, PAIRINGS, PARTY_MEMBERS
 from partyorgs.models import (
     MEETING_EVERY_MONTHS,
     EnterprisePartyProfile,
@@ -22,6 +22,8 @@ from partyorgs.models import (
     OrgCoverage,
     OrgKind,
     OrgMeeting,
+    Pairing,
+    PairingActivity,
     PartyOrganization,
 )
 from partyorgs.terms import add_months, default_term_end
@@ -88,7 +90,46 @@ def seed_partyorgs_demo(*, today: date | None = None) -> Counter:
         created,
     )
     _seed_meetings(orgs, today, created)
+    _seed_pairings(orgs, today, created)
     return +created
+
+
+def _seed_pairings(orgs: dict[str, PartyOrganization], today: date, created: Counter) -> None:
+    recorder = User.objects.filter(username="staff").first()
+    chains = {c.code: c for c in Chain.objects.filter(code__in={p[2] for p in PAIRINGS})}
+    if recorder is None or len(chains) != len({p[2] for p in PAIRINGS}):
+        return
+    rows = [
+        {
+            "department_org_id": orgs[department].pk,
+            "enterprise_org_id": orgs[enterprise].pk,
+            "chain_id": chains[code].pk,
+            "start_on": add_months(today, -months),
+            "end_on": None,
+            "goals": goals,
+            "department_contact": "",
+            "enterprise_contact": orgs[enterprise].secretary,
+        }
+        for department, enterprise, code, months, goals, _activities in PAIRINGS
+    ]
+    pairings = ensure(Pairing, ("department_org_id", "enterprise_org_id", "chain_id"), rows, created)
+    ensure(
+        PairingActivity,
+        ("pairing_id", "title"),
+        [
+            {
+                "pairing_id": pairings[(orgs[department].pk, orgs[enterprise].pk, chains[code].pk)].pk,
+                "programme": programme,
+                "held_on": add_months(today, -ago),
+                "title": title,
+                "outcome": outcome,
+                "recorded_by_id": recorder.pk,
+            }
+            for department, enterprise, code, _months, _goals, activities in PAIRINGS
+            for programme, ago, title, outcome in activities
+        ],
+        created,
+    )
 
 
 def _seed_meetings(orgs: dict[str, PartyOrganization], today: date, created: Counter) -> None:

@@ -210,3 +210,42 @@ MEETING_TOPICS = [
     "党员先锋岗创建",
     "安全生产与廉洁从业警示教育",
 ]
+
+SCIENCE_BUREAU_ORG = "中共区科学技术局机关支部委员会"
+INDUSTRY_BUREAU_ORG = "中共区工业和信息化局机关支部委员会"
+
+# 红联共建: (department organization, enterprise organization, chain code, months ago it started, goals,
+# activities: (programme, months ago, title, outcome)).
+PAIRINGS = [
+    (
+        SCIENCE_BUREAU_ORG,
+        "中共广州迈普再生医学科技股份有限公司支部委员会",
+        "biomedicine",
+        14,
+        "共建再生医学成果转化联络站，每季度开展一次联学联建。",
+        [
+            ("training", 10, "再生医学与医疗器械监管政策联学", "38 名党员参加，形成政策解读清单一份"),
+            ("innovation", 5, "组织高校团队与企业对接组织修复材料项目", "签订 1 项产学研合作协议"),
+        ],
+    ),
+    (
+        SCIENCE_BUREAU_ORG,
+        "中共科学城生物医药企业联合支部委员会",
+        "biomedicine",
+        8,
+        "为联合支部覆盖的三家中小企业提供人才政策与科技项目申报服务。",
+        [("talent", 3, "科技人才政策宣讲与申报辅导", "2 家企业完成高层次人才认定申报")],
+    ),
+    (
+        INDUSTRY_BUREAU_ORG,
+        "中共广州芯澜微电子股份有限公司委员会",
+        "integrated-circuits",
+        20,
+        "围绕晶圆制造链上下游开展红联共建，共办党员先锋岗。",
+        [
+            ("training", 16, "集成电路产业链党员骨干联合培训", "培训 60 人次"),
+            ("talent", 9, "芯片设计人才专场招聘", "促成 12 名工程师就业"),
+            ("innovation", 2, "封装测试共性技术攻关对接会", "形成 3 项联合攻关需求"),
+        ],
+    ),
+]
