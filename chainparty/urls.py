@@ -7,7 +7,13 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import UnitViewSet
 from chainparty import views
 from chains.api import ChainMasterViewSet, ChainViewSet, EnterpriseViewSet, ParkViewSet
-from partyorgs.api import CoverageViewSet, OrgMeetingViewSet, PairingViewSet, PartyOrganizationViewSet
+from partyorgs.api import (
+    CoverageViewSet,
+    OrgMeetingViewSet,
+    PairingViewSet,
+    PartyOrganizationViewSet,
+    PartyPlanViewSet,
+)
 from secretaries.api import CadreViewSet, PostingSuggestionView, PostingViewSet, WorkLogViewSet
 
 router = DefaultRouter()
@@ -23,6 +29,7 @@ router.register("postings", PostingViewSet, basename="posting")
 router.register("work-logs", WorkLogViewSet, basename="work-log")
 router.register("org-meetings", OrgMeetingViewSet, basename="org-meeting")
 router.register("pairings", PairingViewSet, basename="pairing")
+router.register("party-plans", PartyPlanViewSet, basename="party-plan")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -5,6 +5,7 @@ scope they do not exist), writes go through partyorgs.services (district staff; 
 outside scope still comes before their 403)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,14 +15,16 @@ from chainparty.api import ERRORS, ScopedObjectMixin, validated_input
 from chainparty.filters import UserScopedFilterBackend
 from chainparty.permissions import DistrictStaffWrites
 from chainparty.scope import get_visible_or_404
+from chains.models import Chain
 from partyorgs import services, tree
-from partyorgs.filters import OrganizationFilter, OrgMeetingFilter, PairingFilter
+from partyorgs.filters import OrganizationFilter, OrgMeetingFilter, PairingFilter, PartyPlanFilter
 from partyorgs.models import PartyOrganization
 from partyorgs.selectors import (
     coverage_for_user,
     list_meetings_for_user,
     list_organizations_for_user,
     list_pairings_for_user,
+    list_party_plans_for_user,
 )
 from partyorgs.serializers import (
     CoverageSerializer,
@@ -33,6 +36,9 @@ from partyorgs.serializers import (
     PairingActivitySerializer,
     PairingInputSerializer,
     PairingSerializer,
+    PartyPlanInputSerializer,
+    PartyPlanSerializer,
+    PlanScoreInputSerializer,
     RollupSerializer,
 )
 
@@ -212,3 +218,51 @@ class PairingViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMo
         data = validated_input(PairingActivityInputSerializer, request)
         activity = services.log_pairing_activity(actor=request.user, pairing=pairing, **data)
         return Response(PairingActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: PartyPlanSerializer(many=True), 400: ERRORS[400]}),
+    retrieve=extend_schema(responses={200: PartyPlanSerializer, 404: ERRORS[404]}),
+    create=extend_schema(
+        request=PartyPlanInputSerializer,
+        responses={201: PartyPlanSerializer, 400: ERRORS[400], 403: ERRORS[403], 404: ERRORS[404]},
+    ),
+)
+class PartyPlanViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Chain masters' annual party-building plans in the user's scope (`?chain=`, `?year=`), with their
+    weighted targets, the year-end party-building score (`party_score`) beside the chain's business
+    score (一体考核). The chain master's organization's people and district staff file a plan; district
+    staff score it at year end (`POST {id}/score/`)."""
+
+    serializer_class = PartyPlanSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = PartyPlanFilter
+
+    def get_queryset(self):
+        return list_party_plans_for_user(self.request.user)
+
+    def _respond(self, plan, code):
+        return Response(PartyPlanSerializer(self.get_queryset().get(pk=plan.pk)).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = dict(validated_input(PartyPlanInputSerializer, request))
+        chain = get_visible_or_404(Chain.objects.visible_to(request.user), pk=data.pop("chain").pk)
+        targets = [dict(t) for t in data.pop("targets")]
+        plan = services.file_party_plan(actor=request.user, chain=chain, targets=targets, **data)
+        return self._respond(plan, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanScoreInputSerializer, responses={200: PartyPlanSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def score(self, request, pk=None):
+        """Score every target of the plan and the chain's business score (district staff, from 1 December)."""
+        plan = self.get_object()
+        data = validated_input(PlanScoreInputSerializer, request)
+        try:
+            scores = {int(key): value for key, value in data["scores"].items()}
+        except ValueError:
+            raise serializers.ValidationError({"scores": [gettext("Target ids are whole numbers.")]}) from None
+        plan = services.score_party_plan(
+            actor=request.user, plan=plan, scores=scores, business_score=data.get("business_score")
+        )
+        return self._respond(plan, status.HTTP_200_OK)

@@ -14,9 +14,10 @@ from chainparty.demo import SeedError, ensure
 from chains.demo import SYNTHETIC_PREFIX
 from chains.models import Chain, Enterprise
 from partyorgs.compliance import Quarter, kinds_due
-from partyorgs.demo_data import MEETING_TOPICS, ORGANIZATIONS, PAIRINGS, PARTY_MEMBERS
+from partyorgs.demo_data import MEETING_TOPICS, ORGANIZATIONS, PAIRINGS, PARTY_MEMBERS, PLAN_DEADLINE, PLANS
 from partyorgs.models import (
     MEETING_EVERY_MONTHS,
+    AnnualPartyPlan,
     EnterprisePartyProfile,
     MeetingKind,
     OrgCoverage,
@@ -25,6 +26,8 @@ from partyorgs.models import (
     Pairing,
     PairingActivity,
     PartyOrganization,
+    PlanDeadline,
+    PlanTarget,
 )
 from partyorgs.terms import add_months, default_term_end
 
@@ -91,7 +94,49 @@ def seed_partyorgs_demo(*, today: date | None = None) -> Counter:
     )
     _seed_meetings(orgs, today, created)
     _seed_pairings(orgs, today, created)
+    _seed_plans(orgs, today, created)
     return +created
+
+
+def _seed_plans(orgs: dict[str, PartyOrganization], today: date, created: Counter) -> None:
+    filer = User.objects.filter(username="staff").first()
+    chains = {c.code: c for c in Chain.objects.filter(code__in={p[0] for p in PLANS})}
+    if filer is None or len(chains) != len({p[0] for p in PLANS}):
+        return
+    ensure(PlanDeadline, "year", [{"year": today.year, "due_on": date(today.year, *PLAN_DEADLINE)}], created)
+    rows = []
+    for code, org, ago, title, business, _targets, business_score in PLANS:
+        year = today.year - ago
+        rows.append(
+            {
+                "chain_id": chains[code].pk,
+                "organization_id": orgs[org].pk,
+                "year": year,
+                "title": title,
+                "content": "",
+                "business_targets": business,
+                "business_score": business_score,
+                "filed_on": date(year, 2, 20),
+                "scored_on": date(year, 12, 20) if business_score is not None else None,
+                "filed_by_id": filer.pk,
+            }
+        )
+    plans = ensure(AnnualPartyPlan, ("chain_id", "year"), rows, created)
+    ensure(
+        PlanTarget,
+        ("plan_id", "description"),
+        [
+            {
+                "plan_id": plans[(chains[code].pk, today.year - ago)].pk,
+                "description": description,
+                "weight": weight,
+                "score": score,
+            }
+            for code, _org, ago, _title, _business, targets, _score in PLANS
+            for description, weight, score in targets
+        ],
+        created,
+    )
 
 
 def _seed_pairings(orgs: dict[str, PartyOrganization], today: date, created: Counter) -> None:

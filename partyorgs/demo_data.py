@@ -249,3 +249,72 @@ PAIRINGS = [
         ],
     ),
 ]
+
+# Annual party plans: (chain code, chain master's organization, years ago, title, business targets,
+# targets (description, weight, score or None), business score or None). The advanced-equipment and
+# digital-economy chains have filed nothing this year: past the deadline below, they are flagged.
+PLAN_DEADLINE = (3, 31)  # this year's plans were due on 31 March
+PLANS = [
+    (
+        "biomedicine",
+        "中共广州迈普再生医学科技股份有限公司支部委员会",
+        0,
+        "生物医药链链主企业年度党建工作规划",
+        "产业链产值增长 12%，新增规上企业 5 家",
+        [
+            ("建设链上党建联盟，吸纳上下游企业党组织 8 个", 40, None),
+            ("开展党员先锋岗攻关项目 3 项", 30, None),
+            ("推动 2 家应建未建企业建立党组织", 30, None),
+        ],
+        None,
+    ),
+    (
+        "integrated-circuits",
+        "中共广州芯澜微电子股份有限公司委员会",
+        0,
+        "集成电路链链主企业年度党建工作规划",
+        "晶圆产能提升 15%，本地配套率提高到 35%",
+        [
+            ("链上党组织联席会议每季度一次", 30, None),
+            ("党员技术骨干带徒 40 人", 40, None),
+            ("红联共建项目成果转化 2 项", 30, None),
+        ],
+        None,
+    ),
+    (
+        "intelligent-vehicles",
+        "中共广州驰岳新能源汽车有限公司委员会",
+        0,
+        "智能网联新能源汽车链链主企业年度党建工作规划",
+        "整车产量增长 20%",
+        [("供应链企业党建指导全覆盖", 50, None), ("党员创新工作室 2 个", 50, None)],
+        None,
+    ),
+    (
+        "new-materials",
+        "中共广州恒拓新材料股份有限公司委员会",
+        0,
+        "新材料链链主企业年度党建工作规划",
+        "新材料产值突破 50 亿元",
+        [("链上企业党组织书记轮训", 60, None), ("安全生产党员责任区", 40, None)],
+        None,
+    ),
+    (
+        "biomedicine",
+        "中共广州迈普再生医学科技股份有限公司支部委员会",
+        1,
+        "生物医药链链主企业年度党建工作规划",
+        "产业链产值增长 10%",
+        [("建设链上党建联盟", 50, 45), ("党员先锋岗攻关项目 2 项", 50, 40)],
+        88,
+    ),
+    (
+        "integrated-circuits",
+        "中共广州芯澜微电子股份有限公司委员会",
+        1,
+        "集成电路链链主企业年度党建工作规划",
+        "本地配套率提高到 30%",
+        [("链上党组织联席会议", 40, 38), ("党员技术骨干带徒", 60, 51)],
+        92,
+    ),
+]

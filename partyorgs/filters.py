@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from chainparty.filters import ScopedFilterSet
 from chains.models import Chain, Park
 from partyorgs import tree
-from partyorgs.models import MeetingKind, OrgKind, OrgMeeting, Pairing, PartyOrganization, Programme
+from partyorgs.models import AnnualPartyPlan, MeetingKind, OrgKind, OrgMeeting, Pairing, PartyOrganization, Programme
 
 
 class OrganizationFilter(ScopedFilterSet):
@@ -96,3 +96,14 @@ class PairingFilter(ScopedFilterSet):
 
     def filter_programme(self, queryset, name, value):
         return queryset.filter(activities__programme=value).distinct() if value else queryset
+
+
+class PartyPlanFilter(ScopedFilterSet):
+    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none())
+    year = django_filters.NumberFilter(label=_("Year"))
+
+    scoped_choices = {"chain": Chain}
+
+    class Meta:
+        model = AnnualPartyPlan
+        fields = ["chain", "year"]

@@ -1,6 +1,8 @@
 """The organization page form. It parses and types the input; the rules stay in partyorgs.services,
 whose ValidationError field names this form mirrors (chainparty.actions.apply_service_errors)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -105,3 +107,66 @@ class PairingActivityForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), required=False, widget=DATE_INPUT)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PartyPlanForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Chain master's party organization"), queryset=None, required=False)
+    year = forms.IntegerField(label=_("Year"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    content = forms.CharField(label=_("Plan"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    targets = forms.CharField(
+        label=_("Targets"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One target per line: the target, a vertical bar, its weight; the weights add up to 100."),
+    )
+    business_targets = forms.CharField(
+        label=_("The chain's business targets for the year"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+    def clean_targets(self) -> list[dict]:
+        targets, bad = [], []
+        for number, line in enumerate(self.cleaned_data["targets"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            description, _bar, weight = line.rpartition("|")
+            try:
+                targets.append({"description": description.strip(), "weight": Decimal(weight.strip())})
+            except InvalidOperation:
+                bad.append(str(number))
+        if bad:
+            raise ValidationError(
+                _("Line %(lines)s: write the target, a vertical bar and a number.") % {"lines": ", ".join(bad)}
+            )
+        return targets
+
+
+class PlanScoreForm(forms.Form):
+    business_score = forms.DecimalField(label=_("Business score"), required=False, max_digits=5, decimal_places=1)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = list(plan.targets.all())
+        for target in self.targets:
+            self.fields[f"score_{target.pk}"] = forms.DecimalField(
+                label=target.description,
+                required=False,
+                max_digits=5,
+                decimal_places=1,
+                help_text=_("0 to %(weight)s") % {"weight": target.weight},
+            )
+
+    def scores(self) -> dict[int, Decimal]:
+        return {
+            t.pk: self.cleaned_data[f"score_{t.pk}"]
+            for t in self.targets
+            if self.cleaned_data[f"score_{t.pk}"] is not None
+        }
+
+
+class PlanDeadlineForm(forms.Form):
+    due_on = forms.DateField(label=_("Plans due on"), widget=DATE_INPUT)

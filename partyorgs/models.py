@@ -6,14 +6,14 @@ from datetime import date
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
 from chainparty.scope import ScopedQuerySet
-from chains.models import Enterprise
+from chains.models import Chain, Enterprise
 
 
 class OrgKind(models.TextChoices):
@@ -366,3 +366,105 @@ class PairingActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- the chain master's annual party plan (年度党建工作规划, 一体考核) --------------------------------
+class PartyPlanQuerySet(ScopedQuerySet["AnnualPartyPlan"]):
+    def scope(self, user: User) -> Q:
+        # The chain master's organization's own people (its contacts, the park chief of its park, ...),
+        # and the chain's leaders and units, who steer the chain. Not every contact on the chain.
+        scope = Q(organization__in=PartyOrganization.objects.visible_to(user).values("pk"))
+        if user.has_role(Role.CHAIN_LEADER, Role.UNIT_HANDLER):
+            scope |= Q(chain__in=plan_chains(user))
+        return scope
+
+
+def plan_chains(user: User) -> QuerySet[Chain]:
+    """The chains whose plans a chain leader or unit handler sees: those they lead or work for."""
+    scope = Q(pk__in=[])
+    if user.has_role(Role.CHAIN_LEADER):
+        scope |= Q(leaderships__user=user)
+    if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+        scope |= Q(lead_unit_id=user.unit_id) | Q(industry_committee_id=user.unit_id)
+        scope |= Q(cooperating_units__id=user.unit_id)
+    return Chain.objects.filter(scope).values("pk")
+
+
+class AnnualPartyPlan(models.Model):
+    """The chain master's party organization's party-building plan for a year, with targets that are
+    scored at year end and stand beside the chain's business targets for that year (一体考核)."""
+
+    chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.PROTECT, related_name="party_plans")
+    organization = models.ForeignKey(
+        PartyOrganization, verbose_name=_("party organization"), on_delete=models.PROTECT, related_name="party_plans"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"), blank=True)
+    business_targets = models.TextField(_("the chain's business targets for the year"), blank=True)
+    business_score = models.DecimalField(_("business score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    filed_on = models.DateField(_("filed on"))
+    scored_on = models.DateField(_("scored on"), null=True, blank=True)
+    filed_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = PartyPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual party-building plan")
+        verbose_name_plural = _("annual party-building plans")
+        ordering = ["-year", "chain__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "year"], name="party_plan_one_per_chain_year"),
+            models.CheckConstraint(
+                condition=Q(business_score__isnull=True) | Q(business_score__gte=0, business_score__lte=100),
+                name="party_plan_business_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partyorgs:plan-detail", args=[self.pk])
+
+
+class PlanTarget(models.Model):
+    """A target of a plan, with its weight (the weights of a plan add up to 100) and, at year end, its score."""
+
+    plan = models.ForeignKey(AnnualPartyPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    description = models.CharField(_("target"), max_length=300)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=1)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan target")
+        verbose_name_plural = _("plan targets")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="plan_target_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=models.F("weight"))),
+                name="plan_target_score_within_weight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanDeadline(models.Model):
+    """The day by which the year's plans must be filed, as the district sets it; later, a missing
+    plan is flagged."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    due_on = models.DateField(_("due on"))
+
+    class Meta:
+        verbose_name = _("party-plan deadline")
+        verbose_name_plural = _("party-plan deadlines")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.due_on}"

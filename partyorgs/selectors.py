@@ -26,6 +26,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -33,19 +34,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser, UnitKind
+from accounts.roles import Role
 from chainparty.scope import in_business_scope
-from chains.models import Chain, ChainMembership, ChainSegment, Enterprise, Park
+from chains.models import Chain, ChainMaster, ChainMasterStatus, ChainMembership, ChainSegment, Enterprise, Park
 from partyorgs import tree
 from partyorgs.compliance import OrgCompliance, Quarter, Rollup, compliance_for, roll_up
 from partyorgs.models import (
     BRANCH_COMMITTEE_MEMBERS,
     BRANCH_KINDS,
     SHOULD_ESTABLISH_MEMBERS,
+    AnnualPartyPlan,
     OrgCoverage,
     OrgMeeting,
     Pairing,
     PairingActivity,
     PartyOrganization,
+    PlanDeadline,
+    PlanTarget,
+    plan_chains,
 )
 from partyorgs.terms import add_months
 from secretaries.selectors import enterprise_ids_with_work_coverage
@@ -341,3 +347,62 @@ def chain_pairing_status(*, chain: Chain, user: AnyUser, on: date) -> list[Chain
         by_org.setdefault(pairing.enterprise_org_id, []).append(pairing)
     status = [ChainOrgPairing(org, by_org.get(org.pk, [])) for org in orgs]
     return sorted(status, key=lambda item: item.paired)
+
+
+# --- annual party plans ------------------------------------------------------------------------
+def list_party_plans_for_user(user: AnyUser) -> QuerySet[AnnualPartyPlan]:
+    """Plans in scope with their chain, organization and targets; ``party_score`` is the sum of the
+    targets' scores (NULL until scored)."""
+    return (
+        AnnualPartyPlan.objects.visible_to(user)
+        .select_related("chain", "organization")
+        .prefetch_related(Prefetch("targets", queryset=PlanTarget.objects.order_by("pk")))
+        .annotate(party_score=Sum("targets__score"))
+        .order_by("-year", "chain__name", "pk")
+    )
+
+
+def _plan_status_chains(user: AnyUser) -> QuerySet[Chain]:
+    """Staff see every chain; chain leaders and unit handlers their chains; anyone else the chains of
+    the plans they may see (their own organization's), so that nobody reads "not filed" of a plan that
+    exists out of their sight."""
+    if not in_business_scope(user):
+        return Chain.objects.none()
+    if user.is_district_staff:
+        return Chain.objects.all()
+    mine = AnnualPartyPlan.objects.visible_to(user).values("chain_id")
+    if user.has_role(Role.CHAIN_LEADER, Role.UNIT_HANDLER):
+        return Chain.objects.filter(Q(pk__in=plan_chains(user)) | Q(pk__in=mine))
+    return Chain.objects.filter(pk__in=mine)
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    chain: Chain
+    has_chain_master: bool
+    plan: AnnualPartyPlan | None
+    due_on: date | None
+    flagged: bool  # no plan, and the district's deadline has passed
+
+
+def plan_status_for_user(user: AnyUser, *, year: int, today: date) -> list[PlanStatus]:
+    """Each chain the user sees, with its plan for the year or, past the district's deadline, the
+    flag that it is missing (only a chain with a designated chain master owes one). Four queries."""
+    chains = list(_plan_status_chains(user).order_by("name"))
+    plans = {plan.chain_id: plan for plan in list_party_plans_for_user(user).filter(year=year).prefetch_related(None)}
+    with_master = set(
+        ChainMaster.objects.filter(chain__in=[c.pk for c in chains], status=ChainMasterStatus.DESIGNATED).values_list(
+            "chain_id", flat=True
+        )
+    )
+    deadline = PlanDeadline.objects.filter(year=year).values_list("due_on", flat=True).first()
+    return [
+        PlanStatus(
+            chain=chain,
+            has_chain_master=chain.pk in with_master,
+            plan=plans.get(chain.pk),
+            due_on=deadline,
+            flagged=chain.pk in with_master and chain.pk not in plans and deadline is not None and today > deadline,
+        )
+        for chain in chains
+    ]

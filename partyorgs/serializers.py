@@ -12,7 +12,17 @@ from chains.serializers import (
     UnitRefSerializer,
     annotated_reference,
 )
-from partyorgs.models import MeetingKind, OrgKind, OrgMeeting, Pairing, PairingActivity, PartyOrganization, Programme
+from partyorgs.models import (
+    AnnualPartyPlan,
+    MeetingKind,
+    OrgKind,
+    OrgMeeting,
+    Pairing,
+    PairingActivity,
+    PartyOrganization,
+    PlanTarget,
+    Programme,
+)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -173,3 +183,55 @@ class PairingActivityInputSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     title = serializers.CharField(max_length=200, allow_blank=True)
     outcome = serializers.CharField(allow_blank=True, required=False)
+
+
+class PlanTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanTarget
+        fields = ["id", "description", "weight", "score"]
+
+
+class PartyPlanSerializer(serializers.ModelSerializer):
+    chain = ChainRefSerializer(read_only=True)
+    organization = OrgRefSerializer(read_only=True)
+    targets = PlanTargetSerializer(many=True, read_only=True)
+    party_score = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True, allow_null=True)
+
+    class Meta:
+        model = AnnualPartyPlan
+        fields = [
+            "id",
+            "chain",
+            "organization",
+            "year",
+            "title",
+            "content",
+            "targets",
+            "party_score",
+            "business_targets",
+            "business_score",
+            "filed_on",
+            "scored_on",
+        ]
+
+
+class PlanTargetInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=300, allow_blank=True)
+    weight = serializers.DecimalField(max_digits=5, decimal_places=1)
+
+
+class PartyPlanInputSerializer(serializers.Serializer):
+    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all())
+    organization = serializers.PrimaryKeyRelatedField(queryset=PartyOrganization.objects.all())
+    year = serializers.IntegerField()
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    content = serializers.CharField(allow_blank=True, required=False)
+    business_targets = serializers.CharField(allow_blank=True, required=False)
+    targets = PlanTargetInputSerializer(many=True)
+
+
+class PlanScoreInputSerializer(serializers.Serializer):
+    scores = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=1), help_text="{target id: score}"
+    )
+    business_score = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, required=False)

@@ -14,10 +14,12 @@ writes in one transaction; a refused request leaves nothing written. Rules:
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -25,13 +27,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts.models import UnitKind, User
 from accounts.roles import Role
 from chainparty.permissions import require_district_staff
-from chains.models import Chain, Enterprise
+from chains.models import Chain, ChainMaster, ChainMasterStatus, Enterprise
 from partyorgs import tree
 from partyorgs.compliance import has_committee
 from partyorgs.models import (
     BRANCH_KINDS,
     COMMITTEE_ONLY,
     JOINT_BRANCH_LIMIT,
+    AnnualPartyPlan,
     EnterprisePartyProfile,
     MeetingKind,
     OrgCoverage,
@@ -40,6 +43,8 @@ from partyorgs.models import (
     Pairing,
     PairingActivity,
     PartyOrganization,
+    PlanDeadline,
+    PlanTarget,
     Programme,
 )
 from partyorgs.terms import default_term_end
@@ -394,3 +399,120 @@ def log_pairing_activity(
         outcome=(outcome or "").strip(),
         recorded_by=actor,
     )
+
+
+# --- annual party plans ------------------------------------------------------------------------
+WEIGHTS_TOTAL = Decimal(100)
+
+
+def chain_master_organizations(chain: Chain) -> QuerySet[PartyOrganization]:
+    """The party organizations of the chain's designated chain master (its enterprise's)."""
+    masters = ChainMaster.objects.filter(chain=chain, status=ChainMasterStatus.DESIGNATED).values("enterprise_id")
+    return PartyOrganization.objects.filter(coverages__enterprise_id__in=masters).distinct()
+
+
+@transaction.atomic
+def file_party_plan(
+    *,
+    actor: User,
+    chain: Chain,
+    organization: PartyOrganization | None,
+    year: int | None,
+    title: str,
+    targets: list[dict[str, Any]],
+    content: str = "",
+    business_targets: str = "",
+) -> AnnualPartyPlan:
+    """File the chain master's party organization's plan for a year, with its weighted targets
+    (``targets``: [{"description", "weight"}], the weights adding up to 100)."""
+    errors = _Errors()
+    if organization is None:
+        errors.add("organization", _("Choose the chain master's party organization."))
+    elif not chain_master_organizations(chain).filter(pk=organization.pk).exists():
+        errors.add(
+            "organization", _("Only the party organization of the chain's designated chain master files its plan.")
+        )
+    elif not may_record_meetings(actor, organization):
+        raise PermissionDenied(_("Only the chain master's party organization and district staff file its plan."))
+    this_year = timezone.localdate().year
+    if not isinstance(year, int) or not this_year - 1 <= year <= this_year + 1:
+        errors.add(
+            "year", _("Give a year from %(first)d to %(last)d.") % {"first": this_year - 1, "last": this_year + 1}
+        )
+    elif AnnualPartyPlan.objects.filter(chain=chain, year=year).exists():
+        errors.add("year", _("The chain's plan for this year is filed already."))
+    title = (title or "").strip()
+    if not title:
+        errors.add("title", _("Give the plan's title."))
+    if not targets:
+        errors.add("targets", _("Give at least one target."))
+    total = Decimal(0)
+    for index, target in enumerate(targets):
+        if not str(target.get("description") or "").strip():
+            errors.add(f"targets.{index}.description", _("Describe the target."))
+        weight = target.get("weight")
+        if not isinstance(weight, int | Decimal) or isinstance(weight, bool) or weight <= 0:
+            errors.add(f"targets.{index}.weight", _("Give a weight above 0."))
+        else:
+            total += Decimal(weight)
+    if targets and total != WEIGHTS_TOTAL and "targets" not in errors.by_field:
+        errors.add("targets", _("The weights add up to %(total)s, not 100.") % {"total": total})
+    errors.raise_if_any()
+    assert organization is not None and isinstance(year, int)  # noqa: PT018 - checked above
+    plan = AnnualPartyPlan.objects.create(
+        chain=chain,
+        organization=organization,
+        year=year,
+        title=title,
+        content=(content or "").strip(),
+        business_targets=(business_targets or "").strip(),
+        filed_on=timezone.localdate(),
+        filed_by=actor,
+    )
+    PlanTarget.objects.bulk_create(
+        PlanTarget(plan=plan, description=str(t["description"]).strip(), weight=Decimal(t["weight"])) for t in targets
+    )
+    return plan
+
+
+@transaction.atomic
+def score_party_plan(
+    *, actor: User, plan: AnnualPartyPlan, scores: dict[int, Decimal], business_score: Decimal | None
+) -> AnnualPartyPlan:
+    """Score a plan at year end (from 1 December of its year): every target from 0 to its weight,
+    and the chain's business score beside it (一体考核). District staff."""
+    require_district_staff(actor)
+    plan = AnnualPartyPlan.objects.select_for_update().get(pk=plan.pk)
+    targets = {t.pk: t for t in plan.targets.all()}
+    errors = _Errors()
+    if timezone.localdate() < date(plan.year, 12, 1):
+        errors.add("scores", _("A plan is scored at year end, from 1 December %(year)d.") % {"year": plan.year})
+    missing = sorted(set(targets) - set(scores))
+    if missing:
+        errors.add("scores", _("Score every target (%(count)d missing).") % {"count": len(missing)})
+    for pk, score in scores.items():
+        target = targets.get(pk)
+        if target is None:
+            errors.add(f"scores.{pk}", _("Not a target of this plan."))
+        elif not isinstance(score, int | Decimal) or isinstance(score, bool) or not 0 <= score <= target.weight:
+            errors.add(f"scores.{pk}", _("Give a score from 0 to %(weight)s.") % {"weight": target.weight})
+    if business_score is not None and not 0 <= business_score <= 100:
+        errors.add("business_score", _("Give a score from 0 to 100."))
+    errors.raise_if_any()
+    for pk, score in scores.items():
+        targets[pk].score = Decimal(score)
+    PlanTarget.objects.bulk_update(list(targets.values()), ["score"])
+    plan.business_score = business_score
+    plan.scored_on = timezone.localdate()
+    plan.save(update_fields=["business_score", "scored_on"])
+    return plan
+
+
+@transaction.atomic
+def set_plan_deadline(*, actor: User, year: int, due_on: date) -> PlanDeadline:
+    """The day by which the year's plans are due (district staff)."""
+    require_district_staff(actor)
+    if due_on.year not in (year - 1, year):
+        raise ValidationError({"due_on": _("The deadline falls in the plan's year or the year before.")})
+    deadline, _created = PlanDeadline.objects.update_or_create(year=year, defaults={"due_on": due_on})
+    return deadline

@@ -17,7 +17,16 @@ from chains.models import Chain
 from partyorgs import services, tree
 from partyorgs.compliance import Quarter, compliance_for
 from partyorgs.filters import OrganizationFilter, PairingFilter
-from partyorgs.forms import OrganizationForm, OrgMeetingForm, PairingActivityForm, PairingForm, QuarterForm
+from partyorgs.forms import (
+    OrganizationForm,
+    OrgMeetingForm,
+    PairingActivityForm,
+    PairingForm,
+    PartyPlanForm,
+    PlanDeadlineForm,
+    PlanScoreForm,
+    QuarterForm,
+)
 from partyorgs.models import MeetingKind, PartyOrganization
 from partyorgs.selectors import (
     chain_pairing_status,
@@ -26,9 +35,11 @@ from partyorgs.selectors import (
     list_meetings_for_user,
     list_organizations_for_user,
     list_pairings_for_user,
+    list_party_plans_for_user,
     list_should_establish_for_user,
     list_terms_ending_for_user,
     meeting_compliance_for_user,
+    plan_status_for_user,
 )
 
 SHOULD_ESTABLISH_SHOWN = 100
@@ -242,3 +253,89 @@ def chain_pairings(request, code):
     status = chain_pairing_status(chain=chain, user=user, on=timezone.localdate())
     context = {"chain": chain, "rows": status, "paired": sum(item.paired for item in status)}
     return render(request, "partyorgs/chain_pairings.html", context)
+
+
+# --- annual party plans ------------------------------------------------------------------------
+def _year(request) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return year if 2000 <= year <= 2100 else today.year
+
+
+@business_page
+def plans(request):
+    """The chain masters' annual party plans of a year, flagged when missing past the deadline."""
+    user, year, today = request.user, _year(request), timezone.localdate()
+    deadline_form = None
+    if user.is_district_staff:
+        deadline_form = PlanDeadlineForm(request.POST or None)
+        if request.method == "POST" and deadline_form.is_valid():
+            try:
+                services.set_plan_deadline(actor=user, year=year, due_on=deadline_form.cleaned_data["due_on"])
+            except ValidationError as exc:
+                apply_service_errors(deadline_form, exc)
+            else:
+                messages.success(request, _("The deadline was set."))
+                return redirect(f"{request.path}?year={year}")
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {
+        "year": year,
+        "rows": plan_status_for_user(user, year=year, today=today),
+        "deadline_form": deadline_form,
+    }
+    status = 400 if deadline_form is not None and deadline_form.is_bound and deadline_form.errors else 200
+    return render(request, "partyorgs/plans.html", context, status=status)
+
+
+def _plan_detail(request, plan, form=None, status=200):
+    if form is None and request.user.is_district_staff:
+        form = PlanScoreForm(plan=plan)
+    return render(request, "partyorgs/plan_detail.html", {"plan": plan, "form": form}, status=status)
+
+
+@business_page
+def plan_detail(request, pk):
+    plan = get_visible_or_404(list_party_plans_for_user(request.user), pk=pk)
+    if request.method != "POST":
+        return _plan_detail(request, plan)
+    if not request.user.is_district_staff:
+        raise PermissionDenied
+    form = PlanScoreForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            services.score_party_plan(
+                actor=request.user, plan=plan, scores=form.scores(), business_score=form.cleaned_data["business_score"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The plan was scored."))
+            return redirect(plan.get_absolute_url())
+    return _plan_detail(request, plan, form=form, status=400)
+
+
+@business_page
+def plan_file(request, code):
+    """File the chain's plan: the chain master's organization's people and district staff."""
+    user = request.user
+    chain = get_visible_or_404(Chain.objects.visible_to(user), code=code)
+    organizations = services.chain_master_organizations(chain).filter(
+        pk__in=PartyOrganization.objects.visible_to(user).values("pk")
+    )
+    if not any(services.may_record_meetings(user, org) for org in organizations):
+        raise PermissionDenied
+    form = PartyPlanForm(request.POST or None, organizations=organizations, initial={"year": _year(request)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.file_party_plan(actor=user, chain=chain, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The plan was filed."))
+            return redirect(plan.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(request, "partyorgs/plan_form.html", {"form": form, "chain": chain}, status=status)
