@@ -446,16 +446,18 @@ def file_party_plan(
         errors.add("title", _("Give the plan's title."))
     if not targets:
         errors.add("targets", _("Give at least one target."))
-    total = Decimal(0)
+    total, bad_target = Decimal(0), False
     for index, target in enumerate(targets):
         if not str(target.get("description") or "").strip():
             errors.add(f"targets.{index}.description", _("Describe the target."))
         weight = target.get("weight")
         if not isinstance(weight, int | Decimal) or isinstance(weight, bool) or weight <= 0:
             errors.add(f"targets.{index}.weight", _("Give a weight above 0."))
+            bad_target = True
         else:
             total += Decimal(weight)
-    if targets and total != WEIGHTS_TOTAL and "targets" not in errors.by_field:
+    # The sum is said only when every weight is readable: otherwise it would name a wrong total.
+    if targets and not bad_target and total != WEIGHTS_TOTAL:
         errors.add("targets", _("The weights add up to %(total)s, not 100.") % {"total": total})
     errors.raise_if_any()
     assert organization is not None and isinstance(year, int)  # noqa: PT018 - checked above
