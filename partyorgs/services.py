@@ -265,6 +265,17 @@ def may_record_meetings(user: User, organization: PartyOrganization) -> bool:
     return bool(user.has_role(Role.UNIT_HANDLER) and user.unit_id and user.unit_id == organization.unit_id)
 
 
+def _check_held(errors: _Errors, held_on: date | None) -> bool:
+    """A meeting or activity is recorded once held: a day given, not in the future. True when so."""
+    if held_on is None:
+        errors.add("held_on", _("Give the day it was held."))
+    elif held_on > timezone.localdate():
+        errors.add("held_on", _("It is recorded once it has been held, not before."))
+    else:
+        return True
+    return False
+
+
 @transaction.atomic
 def record_org_meeting(
     *,
@@ -283,10 +294,7 @@ def record_org_meeting(
         errors.add("kind", _("Choose the kind of meeting."))
     elif kind in COMMITTEE_ONLY and not has_committee(organization):
         errors.add("kind", _("This organization has no committee, so it holds no committee or party-group meetings."))
-    if held_on is None:
-        errors.add("held_on", _("Give the day it was held."))
-    elif held_on > timezone.localdate():
-        errors.add("held_on", _("A meeting is recorded once it has been held, not before."))
+    _check_held(errors, held_on)
     topic = (topic or "").strip()
     if not topic:
         errors.add("topic", _("Give the topic."))
@@ -380,11 +388,7 @@ def log_pairing_activity(
     errors = _Errors()
     if programme not in Programme.values:
         errors.add("programme", _("Choose the programme: 红领精英, 红创人才 or 红联众创."))
-    if held_on is None:
-        errors.add("held_on", _("Give the day it was held."))
-    elif held_on > timezone.localdate():
-        errors.add("held_on", _("An activity is logged once it has been held, not before."))
-    elif not pairing.active_on(held_on):
+    if _check_held(errors, held_on) and held_on is not None and not pairing.active_on(held_on):
         errors.add("held_on", _("The pairing did not run on that day."))
     title = (title or "").strip()
     if not title:

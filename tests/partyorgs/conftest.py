@@ -18,8 +18,10 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from accounts.roles import Role
 from partyorgs.models import OrgKind
@@ -98,3 +100,10 @@ def queries_of(call) -> int:
     with CaptureQueriesContext(connection) as queries:
         call()
     return len(queries)
+
+
+def refused(call) -> dict[str, list[str]]:
+    """The field messages of the ValidationError that `call()` raises (in English)."""
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        call()
+    return info.value.message_dict

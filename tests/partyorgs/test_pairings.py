@@ -5,16 +5,15 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.roles import Role
 from partyorgs import services
 from partyorgs.models import Pairing, PairingActivity, Programme
 from tests import factories as f
 from tests.clock import at
-from tests.partyorgs.conftest import queries_of
+from tests.partyorgs.conftest import queries_of, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +31,6 @@ def paired(orgs):
         goals="联学共建",
     )
     return orgs
-
-
-def refused(call) -> dict:
-    with translation.override("en"), pytest.raises(ValidationError) as info:
-        call()
-    return info.value.message_dict
 
 
 class TestCreate:

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.roles import Role
 from partyorgs import services
@@ -16,7 +15,7 @@ from partyorgs.models import AnnualPartyPlan, PlanDeadline, PlanTarget
 from partyorgs.selectors import plan_status_for_user
 from tests import factories as f
 from tests.clock import at
-from tests.partyorgs.conftest import queries_of
+from tests.partyorgs.conftest import queries_of, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +39,6 @@ def file(world, actor=None, **data):
     }
     with time_machine.travel(at(2, 20), tick=False):
         return services.file_party_plan(actor=actor or world.staff, **{**values, **data})
-
-
-def refused(call) -> dict:
-    with translation.override("en"), pytest.raises(ValidationError) as info:
-        call()
-    return info.value.message_dict
 
 
 class TestFiling:

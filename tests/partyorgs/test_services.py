@@ -4,12 +4,13 @@ nothing written; cycles; the joint-branch limit; term lengths."""
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from partyorgs import services
 from partyorgs.models import EnterprisePartyProfile, OrgCoverage, OrgKind, PartyOrganization
 from tests import factories as f
+from tests.partyorgs.conftest import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +19,6 @@ pytestmark = pytest.mark.django_db
 def _english():
     with translation.override("en"):
         yield
-
-
-def refused(call) -> dict[str, list[str]]:
-    with pytest.raises(ValidationError) as info:
-        call()
-    return info.value.message_dict
 
 
 def create(world, **data):
