@@ -197,6 +197,7 @@ SPECTACULAR_SETTINGS = {
         "MeasureStatusEnum": "chains.models.MeasureStatus",
         "PostingKindEnum": "secretaries.models.PostingKind",
         "OrgKindEnum": "partyorgs.models.OrgKind",
+        "OrgMeetingKindEnum": "partyorgs.models.MeetingKind",
         "MeetingStatusEnum": "meetings.models.Status",
         "PostingStatusEnum": "secretaries.models.PostingStatus",
         "WorkLogKindEnum": "secretaries.models.WorkLogKind",
