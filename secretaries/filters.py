@@ -2,6 +2,8 @@
 requesting user (chainparty.filters.ScopedFilterSet): a chain or park outside scope is "not a valid
 choice", the same answer as one that does not exist."""
 
+import json
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -39,8 +41,16 @@ class CadreFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # expertise is a JSON list: its text form is searched, which SQLite and PostgreSQL both do.
-        return queryset.filter(Q(name__icontains=value) | Q(position__icontains=value) | Q(expertise__icontains=value))
+        # expertise is a JSON list, searched in its text form. PostgreSQL's jsonb text has the
+        # characters themselves; SQLite (the embedded default) keeps json.dumps' \uXXXX escapes, so
+        # the escaped form is looked for too.
+        escaped = json.dumps(value)[1:-1]
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(position__icontains=value)
+            | Q(expertise__icontains=value)
+            | Q(expertise__icontains=escaped)
+        )
 
     def filter_young(self, queryset, name, value):
         if value is None:

@@ -298,3 +298,12 @@ def test_the_matching_and_own_pages_take_a_fixed_number_of_queries(client, posts
             client.get(reverse("secretaries:mine"))
         mine.append(len(queries))
     assert mine[0] == mine[1]
+
+
+def test_the_pool_is_searched_by_name_position_and_expertise(client, posts):
+    f.CadreFactory(name="孙八", position="组织委员", expertise=["集成电路", "投融资"])
+    client.force_login(posts.staff)
+    url = reverse("secretaries:cadre-list")
+    for q, expected in (("投融资", ["孙八"]), ("组织", ["孙八"]), ("生物医药", ["储备干部甲"]), ("孙八", ["孙八"])):
+        names = [c.name for c in client.get(url, {"q": q}).context["page"].object_list]
+        assert names == expected, q
