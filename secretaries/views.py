@@ -5,7 +5,7 @@ matching for a chain (district staff) and a park chief's parks. Parse, fetch thr
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 from django.forms import ModelChoiceField
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -175,14 +175,16 @@ def suggestions(request):
 # --- a park chief's parks ----------------------------------------------------------------------
 @role_page(Role.PARK_CHIEF, Role.DISTRICT_STAFF)
 def park_overview(request):
-    """Each park the user leads (staff: every park): its enterprises, how many have work coverage,
-    the chiefs and cadres posted, and its enterprises' open issues (lent by issues)."""
+    """Each park the user leads (staff: every park): its enterprises, how many a party organization
+    covers and how many have work coverage, the chiefs posted, and its enterprises' open issues
+    (organizations and issues lent through secretaries/figures.py)."""
     user = request.user
     parks = Park.objects.visible_to(user)
     if not user.is_district_staff:
         parks = parks.filter(chiefs=user)
     covered = Exists(Posting.objects.active().filter(enterprise_id=OuterRef("pk"), kind__in=ENTERPRISE_KINDS))
     enterprises = figures.with_figures(Enterprise.objects.filter(park__in=parks.values("pk")), figures.OPEN_ISSUES)
+    organized = figures.organization_covered()  # lent by partyorgs (chainparty/apps.py)
     # One grouped query, whatever the number of enterprises.
     counts = {
         row["park_id"]: row
@@ -192,6 +194,7 @@ def park_overview(request):
         .annotate(
             enterprises=Count("pk"),
             covered_count=Count("pk", filter=Q(covered=True)),
+            organized_count=Count("pk", filter=organized) if organized is not None else Value(None),
             open_issue_count=Sum(figures.OPEN_ISSUES),
         )
     }

@@ -307,3 +307,10 @@ def test_the_pool_is_searched_by_name_position_and_expertise(client, posts):
     for q, expected in (("投融资", ["孙八"]), ("组织", ["孙八"]), ("生物医药", ["储备干部甲"]), ("孙八", ["孙八"])):
         names = [c.name for c in client.get(url, {"q": q}).context["page"].object_list]
         assert names == expected, q
+
+
+def test_the_park_page_counts_organization_coverage_lent_by_partyorgs(client, posts):
+    other = f.EnterpriseFactory(park=posts.park_a)
+    f.PartyOrganizationFactory(covers=[other])
+    counts = get(client, posts.chief_a, reverse("secretaries:parks")).context["rows"][0]["counts"]
+    assert (counts["enterprises"], counts["organized_count"], counts["covered_count"]) == (2, 1, 1)
