@@ -39,6 +39,7 @@ from secretaries.serializers import (
 
 class _ListReadCreate(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filter_backends = [UserScopedFilterBackend]
+    http_method_names = ["get", "post", "put", "head", "options"]
 
 
 # --- cadres ------------------------------------------------------------------------------------
@@ -48,6 +49,7 @@ class _ListReadCreate(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveM
     create=extend_schema(
         request=CadreInputSerializer, responses={201: CadreSerializer, 400: ERRORS[400], 403: ERRORS[403]}
     ),
+    update=extend_schema(request=CadreInputSerializer, responses={200: CadreSerializer, **ERRORS}),
 )
 class CadreViewSet(_ListReadCreate):
     """The cadre pool (干部库): district staff keep it; a cadre sees their own record. Phones are
@@ -63,10 +65,17 @@ class CadreViewSet(_ListReadCreate):
     def create(self, request, *args, **kwargs):
         data = validated_input(CadreInputSerializer, request)
         cadre = services.create_cadre(actor=request.user, **data)
-        fresh = self.get_queryset().get(pk=cadre.pk)
-        return Response(
-            CadreSerializer(fresh, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
+        return self._respond(cadre.pk, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        cadre = self.get_object()  # 404 outside scope, then the staff-only write (403)
+        data = validated_input(CadreInputSerializer, request)
+        services.update_cadre(actor=request.user, cadre_id=cadre.pk, **data)
+        return self._respond(cadre.pk, status.HTTP_200_OK)
+
+    def _respond(self, pk: int, code: int) -> Response:
+        fresh = self.get_queryset().get(pk=pk)
+        return Response(CadreSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
 
 # --- postings ----------------------------------------------------------------------------------

@@ -155,6 +155,19 @@ def create_cadre(*, actor: User, **fields) -> Cadre:
 
 
 @transaction.atomic
+def update_cadre(*, actor: User, cadre_id: int, **fields) -> Cadre:
+    """Change a cadre of the pool: every field is given again (a page's form, a PUT) and checked as
+    a new one would be, this cadre apart."""
+    require_district_staff(actor)
+    cadre = Cadre.objects.select_for_update().get(pk=cadre_id)
+    clean = validate_cadre(exclude_pk=cadre.pk, **fields)
+    for name, value in clean.items():
+        setattr(cadre, name, value)
+    cadre.save()
+    return cadre
+
+
+@transaction.atomic
 def import_cadres(*, actor: User, rows: list[dict]) -> list[Cadre]:
     """Add checked rows (cleaned fields with `source_unit_id`) to the pool in one statement. The
     unique (name, unit) constraint refuses a row someone added meanwhile: all roll back."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("postings/<int:pk>/<slug:action>/", views.posting_action, name="posting-action"),
     path("cadres/", views.cadre_list, name="cadre-list"),
     path("cadres/new/", views.cadre_create, name="cadre-create"),
+    path("cadres/<int:pk>/edit/", views.cadre_edit, name="cadre-edit"),
     path("mine/", views.my_postings, name="mine"),
     path("suggestions/", views.suggestions, name="suggestions"),
     path("parks/", views.park_overview, name="parks"),

@@ -16,7 +16,7 @@ from accounts.decorators import business_page, role_page
 from accounts.roles import Role
 from chainparty.actions import apply_service_errors
 from chainparty.pages import paginate
-from chainparty.scope import find_by_id
+from chainparty.scope import find_by_id, get_visible_or_404
 from chains.models import Chain, Enterprise, Park
 from secretaries import figures, matching, selectors, services
 from secretaries.actions import POSTING_ACTIONS
@@ -122,6 +122,29 @@ def cadre_create(request):
         form = CadreForm()
         status = 200
     return render(request, "secretaries/cadre_form.html", {"form": form}, status=status)
+
+
+@role_page(Role.DISTRICT_STAFF)
+def cadre_edit(request, pk):
+    cadre = get_visible_or_404(selectors.list_cadres_for_user(request.user), pk=pk)
+    if request.method == "POST":
+        form = CadreForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_cadre(actor=request.user, cadre_id=cadre.pk, **form.service_kwargs())
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("The cadre was saved."))
+                return redirect("secretaries:cadre-list")
+        status = 400
+    else:
+        fields = ("name", "source_kind", "position", "party_member", "birth_date", "phone")
+        initial = {name: getattr(cadre, name) for name in fields}
+        initial |= {"source_unit": cadre.source_unit_id, "expertise": "，".join(cadre.expertise)}
+        form = CadreForm(initial=initial)
+        status = 200
+    return render(request, "secretaries/cadre_form.html", {"form": form, "cadre": cadre}, status=status)
 
 
 # --- a first secretary's enterprises -----------------------------------------------------------

@@ -277,3 +277,20 @@ def test_the_schema_documents_the_new_resources(db, api):
         "/api/v1/posting-suggestions/",
     ]:
         assert path in schema["paths"], path
+
+
+def test_staff_change_a_cadre_and_others_may_not(api, posts):
+    url = reverse("cadre-detail", args=[posts.pool_cadre.pk])
+    body = {
+        "name": "储备干部甲",
+        "source_kind": "state_owned_enterprise",
+        "source_unit": posts.dept_a.pk,
+        "expertise": ["投融资"],
+    }
+    response = as_user(api, posts.staff).put(url, body, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["source_kind"], response.json()["expertise"]) == ("state_owned_enterprise", ["投融资"])
+    own = reverse("cadre-detail", args=[posts.posting_a.cadre.pk])
+    mine = {"name": "x", "source_kind": "town_street", "source_unit": posts.town.pk}
+    assert as_user(api, posts.secretary_a).put(own, mine, format="json").status_code == 403
+    assert as_user(api, posts.leader_a).put(url, body, format="json").status_code == 404

@@ -314,3 +314,30 @@ def test_the_park_page_counts_organization_coverage_lent_by_partyorgs(client, po
     f.PartyOrganizationFactory(covers=[other])
     counts = get(client, posts.chief_a, reverse("secretaries:parks")).context["rows"][0]["counts"]
     assert (counts["enterprises"], counts["organized_count"], counts["covered_count"]) == (2, 1, 1)
+
+
+def test_staff_edit_a_cadre_and_a_clash_with_another_is_named(client, posts):
+    client.force_login(posts.staff)
+    url = reverse("secretaries:cadre-edit", args=[posts.pool_cadre.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["expertise"] == "生物医药"
+    body = {
+        "name": "储备干部甲",
+        "source_kind": "town_street",
+        "source_unit": posts.dept_a.pk,
+        "expertise": "新材料",
+        "phone": "",
+    }
+    assert client.post(url, body).status_code == 302
+    posts.pool_cadre.refresh_from_db()
+    assert (posts.pool_cadre.source_kind, posts.pool_cadre.expertise) == ("town_street", ["新材料"])
+    f.CadreFactory(name="同名干部", source_unit=posts.dept_a)
+    response = client.post(url, {**body, "name": "同名干部"})
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["name"]
+
+
+@pytest.mark.parametrize("who", ["leader_a", "chief_a", "secretary_a", "contact_a"])
+def test_only_staff_edit_cadres(client, posts, who):
+    url = reverse("secretaries:cadre-edit", args=[posts.pool_cadre.pk])
+    assert get(client, getattr(posts, who), url).status_code == 403
