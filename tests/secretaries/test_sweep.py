@@ -100,3 +100,21 @@ def test_beat_runs_the_reminders_daily():
 
     [entry] = [s for s in SCHEDULES if s.task == "secretaries.tasks.remind_postings_task"]
     assert (entry.minute, entry.hour) == ("5", "8")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_remind_once(posts):
+    """One run holds its reminder row uncommitted; two more wait on the unique index, then find it
+    taken: the cadre and staff hear once."""
+    from tests.concurrency import race_past_a_lock
+
+    Posting.objects.filter(pk=posts.posting_a.pk).update(end_date=date(2026, 12, 20))
+
+    def run():
+        with time_machine.travel(at(12, 1, 8, 5), tick=False):
+            return remind_postings()
+
+    held, racers = race_past_a_lock(run, run, run)
+    assert held["days_30"] == 1
+    assert [r["days_30"] for r in racers] == [0, 0]
+    assert Notification.objects.filter(target_id=posts.posting_a.pk).count() == 2
