@@ -107,44 +107,41 @@ def cadre_list(request):
 
 @role_page(Role.DISTRICT_STAFF)
 def cadre_create(request):
-    if request.method == "POST":
-        form = CadreForm(request.POST)
-        if form.is_valid():
-            try:
-                services.create_cadre(actor=request.user, **form.service_kwargs())
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, _("The cadre was added to the pool."))
-                return redirect("secretaries:cadre-list")
-        status = 400
-    else:
-        form = CadreForm()
-        status = 200
-    return render(request, "secretaries/cadre_form.html", {"form": form}, status=status)
+    return _cadre_form(request, None)
 
 
 @role_page(Role.DISTRICT_STAFF)
 def cadre_edit(request, pk):
-    cadre = get_visible_or_404(selectors.list_cadres_for_user(request.user), pk=pk)
+    return _cadre_form(request, get_visible_or_404(selectors.list_cadres_for_user(request.user), pk=pk))
+
+
+def _cadre_form(request, cadre: Cadre | None):
     if request.method == "POST":
         form = CadreForm(request.POST)
         if form.is_valid():
             try:
-                services.update_cadre(actor=request.user, cadre_id=cadre.pk, **form.service_kwargs())
+                if cadre is None:
+                    services.create_cadre(actor=request.user, **form.service_kwargs())
+                else:
+                    services.update_cadre(actor=request.user, cadre_id=cadre.pk, **form.service_kwargs())
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, _("The cadre was saved."))
+                messages.success(
+                    request, _("The cadre was added to the pool.") if cadre is None else _("The cadre was saved.")
+                )
                 return redirect("secretaries:cadre-list")
         status = 400
     else:
-        fields = ("name", "source_kind", "position", "party_member", "birth_date", "phone")
-        initial = {name: getattr(cadre, name) for name in fields}
-        initial |= {"source_unit": cadre.source_unit_id, "expertise": "，".join(cadre.expertise)}
-        form = CadreForm(initial=initial)
+        form = CadreForm(initial=_cadre_initial(cadre) if cadre else None)
         status = 200
     return render(request, "secretaries/cadre_form.html", {"form": form, "cadre": cadre}, status=status)
+
+
+def _cadre_initial(cadre: Cadre) -> dict:
+    fields = ("name", "source_kind", "position", "party_member", "birth_date", "phone")
+    initial = {name: getattr(cadre, name) for name in fields}
+    return initial | {"source_unit": cadre.source_unit_id, "expertise": "，".join(cadre.expertise)}
 
 
 # --- a first secretary's enterprises -----------------------------------------------------------

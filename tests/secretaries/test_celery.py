@@ -8,16 +8,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
-from kombu import pools
 from time_machine import escape_hatch
 
-from chainparty.celery import app
 from chainparty.dates import SHANGHAI
 from inbox.models import Notification
 from secretaries.models import PostingReminder
 from secretaries.tasks import remind_postings_task
 from tests import factories as f
 from tests.concurrency import wait_until
+from tests.meetings.test_celery import fresh_broker_pools  # noqa: F401 - the fixture, used below
 from tests.workers import celery_worker
 
 
@@ -26,15 +25,6 @@ def test_setup_schedules_puts_the_reminders_in_beat():
     call_command("setup_schedules", stdout=StringIO())
     tasks = dict(PeriodicTask.objects.values_list("task", "crontab__hour"))
     assert tasks["secretaries.tasks.remind_postings_task"] == "8"
-
-
-@pytest.fixture
-def fresh_broker_pools():
-    """kombu keeps one connection pool per broker URL for the process; the Redis-outage tests close
-    this URL's (tests/issues/test_celery.py), so the task is sent through new ones."""
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True)
