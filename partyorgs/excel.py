@@ -148,7 +148,8 @@ def write_organizations(rows: list[dict], actor: User) -> dict[str, int]:
     if cycles:
         raise ValidationError({"parent": [str(CYCLE) % {"parent": name} for name in cycles]})
     existing = {org.name: org for org in PartyOrganization.objects.filter(name__in=[row["name"] for row in rows])}
-    new, changed = [], []
+    new: list[PartyOrganization] = []
+    changed: list[PartyOrganization] = []
     for row in rows:
         org = existing.get(row["name"]) or PartyOrganization(name=row["name"])
         org.kind = row["kind"]
