@@ -17,12 +17,15 @@ from rest_framework.test import APIClient
 from chainparty.bench import time_get
 from chains.models import Enterprise
 from partyorgs import tree
+from partyorgs.compliance import Quarter
 from partyorgs.demo_data import TWO_NEW_COMMITTEE_ORG
-from partyorgs.models import OrgCoverage, PartyOrganization
-from partyorgs.selectors import coverage_for_user
+from partyorgs.models import OrgCoverage, OrgMeeting, PartyOrganization
+from partyorgs.selectors import coverage_for_user, meeting_compliance_for_user
 from secretaries.models import Posting, PostingKind, PostingStatus
 
 URLS = (
+    "/party-orgs/meetings/",
+    "/party-orgs/plans/",
     "/party-orgs/coverage/",
     "/api/v1/coverage/",
     "/party-orgs/",
@@ -147,6 +150,16 @@ class Command(BaseCommand):
         )
         r_median, r_low, r_high, _ = _timed(lambda: tree.rollups([root.pk]), runs)
         self.stdout.write(f"rollups([root]): median {r_median:.1f} ms (min {r_low:.1f}, max {r_high:.1f})")
+
+        quarter = Quarter.of(day)
+        with CaptureQueriesContext(connection) as queries:
+            meeting_compliance_for_user(staff, quarter)
+        m_median, m_low, m_high, result = _timed(lambda: meeting_compliance_for_user(staff, quarter), runs)
+        self.stdout.write(
+            f"meeting_compliance_for_user(staff, {quarter}): {len(result.by_org)} organizations, "
+            f"{OrgMeeting.objects.count()} meetings, {len(queries)} queries; median {m_median:.1f} ms "
+            f"(min {m_low:.1f}, max {m_high:.1f})"
+        )
 
         page_client, api_client = Client(), APIClient()
         page_client.force_login(staff)
