@@ -29,6 +29,7 @@ from partyorgs.models import (
     PlanDeadline,
     PlanTarget,
 )
+from partyorgs.sweep import sweep_term_reminders
 from partyorgs.terms import add_months, default_term_end
 
 
@@ -96,6 +97,17 @@ def seed_partyorgs_demo(*, today: date | None = None) -> Counter:
     _seed_pairings(orgs, today, created)
     _seed_plans(orgs, today, created)
     return +created
+
+
+def send_due_term_reminders(*, today: date | None = None) -> Counter:
+    """The term reminders due today, as the daily job would send them, so that the inbox shows 换届提醒
+    right after `make run`. seed_demo calls it last (after any scaling); exactly once, so a second run
+    the same day sends nothing."""
+    created: Counter = Counter()
+    sent = sum(sweep_term_reminders(today=today).values())
+    if sent:
+        created["term reminders"] += sent
+    return created
 
 
 def _seed_plans(orgs: dict[str, PartyOrganization], today: date, created: Counter) -> None:

@@ -23,7 +23,7 @@ from chains import demo
 from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from issues.demo import seed_issue_demo
 from meetings.demo import seed_meeting_demo
-from partyorgs.demo import scale_partyorgs, seed_partyorgs_demo
+from partyorgs.demo import scale_partyorgs, seed_partyorgs_demo, send_due_term_reminders
 from secretaries.demo import seed_secretaries_demo
 
 
@@ -97,6 +97,8 @@ class Command(BaseCommand):
             if enterprises is not None:
                 created += demo.scale_enterprises(total=enterprises)
                 created += scale_partyorgs()
+            # Last, over every organization written above: the term reminders due today.
+            created += send_due_term_reminders()
         except ValidationError as exc:
             # The demo password failing a validator, or a demo row a service's rule refuses.
             raise CommandError(f"The demo data cannot be written: {' '.join(exc.messages)}") from exc
