@@ -9,7 +9,9 @@ permissions, so there is one source of truth and nothing to keep in sync:
 - the security administrator manages accounts: users, their unit or enterprise, their roles, and
   sign-in lockouts. They may look units and enterprises up by name to attach an account, and see no
   other business data (三员分立).
-- the audit administrator reads the sign-in logs, read-only.
+- the audit administrator reads the audit trail (AuditEvent) and the sign-in logs, read-only, and
+  exports the trail to Excel. Nobody, a superuser included, adds, changes or deletes an entry here
+  (and the database refuses it anyway: see the migration's triggers).
 - a superuser (an operator's break-glass account) may do everything.
 
 Everyone needs is_staff to enter /admin/ at all; the demo gives it to staff, security and auditor.
@@ -26,11 +28,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Unit, User
-from accounts.roles import Role
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
+
+from accounts import audit
+from accounts.models import AuditEvent, Unit, User
+from accounts.roles import Role, role_combination_error
 
 DISTRICT_STAFF = frozenset({Role.DISTRICT_STAFF})
 SECURITY = frozenset({Role.SECURITY_ADMIN})
+AUDIT = frozenset({Role.AUDIT_ADMIN})
 ADMINISTRATORS = frozenset({Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
@@ -126,6 +133,14 @@ class UnitOrEnterpriseMixin:
             )
         return cleaned
 
+    def clean_groups(self):
+        groups = self.cleaned_data.get("groups")
+        if groups is not None:
+            error = role_combination_error(group.name for group in groups)
+            if error:
+                raise ValidationError(error)
+        return groups
+
 
 class UserCreationForm(UnitOrEnterpriseMixin, auth_forms.AdminUserCreationForm):
     class Meta(auth_forms.AdminUserCreationForm.Meta):
@@ -171,6 +186,13 @@ class UserAdmin(RoleGate, auth_admin.UserAdmin):
         (_("Roles and access"), {"fields": ("groups",)}),
     )
     readonly_fields = ("last_login", "date_joined")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        user = getattr(response, "context_data", {}).get("original") if request.method == "GET" else None
+        if user is not None and user.phone:
+            audit.record_personal_data_read(request, target=user, what=str(_("phone")))
+        return response
 
     def get_queryset(self, request):
         users = super().get_queryset(request).prefetch_related("groups")
@@ -265,3 +287,84 @@ class AccessLogAdmin(_ReadOnlyLog, axes_admin.AccessLogAdmin):
 @admin.register(AccessFailureLog)
 class AccessFailureLogAdmin(_ReadOnlyLog, axes_admin.AccessFailureLogAdmin):
     pass
+
+
+# --- API tokens: the security administrator issues, rotates and revokes them ----------------------
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(RoleGate, DrfTokenAdmin):
+    """One token per account (DRF's). Rotating is deleting and adding again; a token expires after
+    API_TOKEN_MAX_AGE_DAYS and dies with a password change or a deactivation (accounts.receivers)."""
+
+    edit_roles = SECURITY
+    list_display = ("masked_key", "user", "created")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name")
+    fields = ("user",)
+    actions = ["rotate"]
+
+    def get_queryset(self, request):
+        tokens = super().get_queryset(request)
+        return tokens if request.user.is_superuser else tokens.filter(user__is_superuser=False)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "user" in form.base_fields and not request.user.is_superuser:
+            form.base_fields["user"].queryset = User.objects.filter(is_superuser=False, is_active=True)
+        return form
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a token is issued or revoked, never edited
+
+    @admin.display(description=_("key"))
+    def masked_key(self, obj) -> str:
+        return f"{obj.key[:6]}…"
+
+    @admin.action(description=_("Rotate the selected tokens (the old keys stop working)"))
+    def rotate(self, request, queryset):
+        from rest_framework.authtoken.models import Token
+
+        users = list(queryset.values_list("user_id", flat=True))
+        for token in Token.objects.filter(user_id__in=users):
+            token.delete()
+        for user_id in users:
+            Token.objects.create(user_id=user_id)
+        self.message_user(request, _("%(count)d tokens rotated.") % {"count": len(users)})
+
+
+# --- the audit trail -----------------------------------------------------------------------------
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyMixin, RoleGate, admin.ModelAdmin):
+    """The audit administrator's reading of the trail: filters, search, and an Excel export of what
+    the filtered list shows (chainparty.jobs, exporter "accounts.audit")."""
+
+    view_roles = AUDIT
+    list_display = ("at", "kind", "actor_name", "ip_address", "target", "detail")
+    list_filter = ("kind", ("at", admin.DateFieldListFilter))
+    search_fields = ("actor_name", "=ip_address", "target")
+    show_full_result_count = False
+    list_per_page = 100
+    change_list_template = "admin/accounts/auditevent/change_list.html"
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # The trail is the audit administrator's; the break-glass superuser may read it too.
+        return self._allowed(request, self.view_roles)
+
+    def has_module_permission(self, request) -> bool:
+        return self._allowed(request, self.view_roles)
+
+    def get_actions(self, request):
+        return {}
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "export_params": request.GET.urlencode()}
+        return super().changelist_view(request, extra_context)
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        return lookup in {"kind__exact", "kind", "at__gte", "at__lt"} or super().lookup_allowed(
+            lookup, value, request
+        )
+

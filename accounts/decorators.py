@@ -29,3 +29,17 @@ def role_page(*roles):
 
 
 business_page = role_page()
+
+
+def role_holder_page(view):
+    """A logged-in page for anyone holding a role, the security and audit administrators included
+    (their own jobs: the audit export). Without any role the page does not exist (404)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_superuser or request.user.roles):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper

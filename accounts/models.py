@@ -4,6 +4,7 @@ from typing import TypeAlias
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import BUSINESS_ROLES, Role
@@ -62,6 +63,10 @@ class User(AbstractUser):
         blank=True,
         related_name="contacts",
     )
+    # Password policy (accounts.passwords): expiry counts from here; an administrator who creates an
+    # account or sets its password leaves the change to its owner at the next sign-in.
+    password_changed_at = models.DateTimeField(_("password changed"), default=timezone.now)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -94,6 +99,69 @@ class User(AbstractUser):
     def has_business_role(self) -> bool:
         """May see business data at all (三员分立: the security and audit administrators may not)."""
         return self.is_superuser or bool(self.roles & BUSINESS_ROLES)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, so that none of the last few is chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+
+class AuditKind(models.TextChoices):
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_OUT = "sign_out", _("Signed out")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    UNLOCKED = "unlocked", _("Lockout lifted")
+    ACCOUNT_CREATED = "account_created", _("Account created")
+    ACCOUNT_CHANGED = "account_changed", _("Account changed")
+    ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated")
+    ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+    ROLES_CHANGED = "roles_changed", _("Roles changed")
+    UNIT_CHANGED = "unit_changed", _("Unit or enterprise changed")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    TOKEN_USED = "token_used", _("API token used")
+    ADMIN_WRITE = "admin_write", _("Change in the admin")
+    EXPORT = "export", _("Export")
+    PERSONAL_DATA_READ = "personal_data_read", _("Personal data read")
+    AUDIT_PURGED = "audit_purged", _("Old audit entries purged")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail (MLPS 2.0 level 3, security audit). Append-only: the database
+    refuses any UPDATE, and any DELETE of an entry younger than 180 days (triggers in the migration),
+    so neither the portal nor a superuser's shell rewrites it."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=AuditKind.choices, db_index=True)
+    # The actor's name is kept as text too: the trail outlives the account.
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target = models.CharField(_("object"), max_length=200, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["actor_name", "-at"]), models.Index(fields=["kind", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.get_kind_display()}"
 
 
 # Whom a request may come from. Scope (each model's `visible_to`) takes either and gives the anonymous

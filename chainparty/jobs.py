@@ -37,7 +37,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts import audit
+from accounts.models import AuditKind, User
 from chainparty.celery import enqueue
 from chainparty.models import Job, JobKind, JobPhase, JobStatus
 from chainparty.spreadsheets import MAX_UPLOAD_BYTES, Column, Sheet, read_workbook, write_workbook
@@ -160,9 +161,10 @@ def confirm_import(*, actor: User, job_id: int) -> Job:
 
 
 def start_export(*, actor: User, name: str, params: str = "") -> Job:
-    exporter_for(name, actor)
+    exporter = exporter_for(name, actor)
     with transaction.atomic():
         job = Job.objects.create(owner=actor, kind=JobKind.EXPORT, name=name, params=params[:2000])
+        audit.record(AuditKind.EXPORT, actor=actor, target=job, target_repr=str(exporter.title), detail=params[:500])
         _enqueue_on_commit(job)
     return job
 

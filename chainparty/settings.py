@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it inspects the outcome of authentication.
@@ -124,7 +125,21 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address behind AXES_PROXY_COUNT trusted reverse proxies (django-ipware): the one the
+# last trusted proxy appended to X-Forwarded-For (right-most), so a client cannot choose its own by
+# sending the header. Without a proxy the header is ignored: the peer's address is the client's.
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if AXES_IPWARE_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more")
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# The audit trail is kept this many days before `manage.py purge_audit` may delete it (at least 180).
+AUDIT_KEEP_DAYS = env_int("AUDIT_KEEP_DAYS", 180)
+if AUDIT_KEEP_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_KEEP_DAYS must be at least 180 (MLPS 2.0 level 3)")
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
