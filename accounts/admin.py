@@ -27,7 +27,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -364,7 +363,4 @@ class AuditEventAdmin(ReadOnlyMixin, RoleGate, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
-        return lookup in {"kind__exact", "kind", "at__gte", "at__lt"} or super().lookup_allowed(
-            lookup, value, request
-        )
-
+        return lookup in {"kind__exact", "kind", "at__gte", "at__lt"} or super().lookup_allowed(lookup, value, request)

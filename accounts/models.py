@@ -112,6 +112,9 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "-created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
 
 class AuditKind(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
@@ -144,7 +147,12 @@ class AuditEvent(models.Model):
     kind = models.CharField(_("event"), max_length=32, choices=AuditKind.choices, db_index=True)
     # The actor's name is kept as text too: the trail outlives the account.
     actor = models.ForeignKey(
-        User, verbose_name=_("actor"), on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        User,
+        verbose_name=_("actor"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
         related_name="+",
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True, db_index=True)

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from accounts import audit
 from accounts.models import AuditKind, PasswordHistory, User
@@ -142,20 +142,22 @@ def _roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
             raise ValidationError({"groups": error})
     elif action in ("post_add", "post_remove", "post_clear"):
         instance.__dict__.pop("roles", None)
-        names = Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True)
-        labels = "、".join(str(Role(n).label) if n in Role.values else n for n in names)
+        changed = Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True)
+        labels = "、".join(str(Role(n).label) if n in Role.values else n for n in changed)
         sign = {"post_add": "+", "post_remove": "-", "post_clear": "-"}[action]
         audit.record(AuditKind.ROLES_CHANGED, target=instance, detail=f"{sign} {labels}".strip())
 
 
 # --- API tokens -----------------------------------------------------------------------------------
 @receiver(post_save, sender=Token)
+@receiver(post_save, sender=TokenProxy)
 def _token_created(sender, instance: Token, created, **kwargs):
     if created:
         audit.record(AuditKind.TOKEN_CREATED, target=instance.user, detail=f"{instance.key[:6]}…")
 
 
 @receiver(post_delete, sender=Token)
+@receiver(post_delete, sender=TokenProxy)
 def _token_revoked(sender, instance: Token, **kwargs):
     owner = User.objects.filter(pk=instance.user_id).values_list("username", flat=True).first()
     audit.record(AuditKind.TOKEN_REVOKED, target_repr=owner or str(instance.user_id), detail=f"{instance.key[:6]}…")
@@ -166,7 +168,7 @@ def _token_revoked(sender, instance: Token, **kwargs):
 def _admin_write(sender, instance: LogEntry, created, **kwargs):
     if created:
         flag = {1: "+", 2: "~", 3: "-"}.get(instance.action_flag, "?")
-        model = instance.content_type.model if instance.content_type_id else ""
+        model = instance.content_type.model if instance.content_type else ""
         audit.record(
             AuditKind.ADMIN_WRITE,
             actor=instance.user,

@@ -125,16 +125,18 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# The client's address behind AXES_PROXY_COUNT trusted reverse proxies (django-ipware): the one the
-# last trusted proxy appended to X-Forwarded-For (right-most), so a client cannot choose its own by
-# sending the header. Without a proxy the header is ignored: the peer's address is the client's.
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-if AXES_IPWARE_PROXY_COUNT < 0:
+# The client's address behind AXES_PROXY_COUNT trusted reverse proxies, read by django-ipware for
+# the lockout and the audit trail alike (accounts.audit.client_ip). Each proxy appends the address it
+# saw to X-Forwarded-For, so the client is the AXES_PROXY_COUNT-th entry from the right: whatever a
+# client puts in the header itself stays to the left and is never read. ipware counts the entries
+# after the client (one less than the proxies, the last proxy being REMOTE_ADDR) and, not strict,
+# accepts a longer, forged chain. Without a proxy the header is ignored: the peer is the client.
+AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if AXES_PROXY_COUNT < 0:
     raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more")
-AXES_IPWARE_PROXY_ORDER = "right-most"
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+AXES_IPWARE_PROXY_COUNT = AXES_PROXY_COUNT - 1 if AXES_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_PROXY_COUNT else ["REMOTE_ADDR"]
+IPWARE_STRICT = False
 
 # The audit trail is kept this many days before `manage.py purge_audit` may delete it (at least 180).
 AUDIT_KEEP_DAYS = env_int("AUDIT_KEEP_DAYS", 180)
