@@ -9,6 +9,8 @@ one service that another path could go around:
   user's API tokens; so does a deactivation.
 """
 
+import time
+
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
@@ -23,6 +25,7 @@ from rest_framework.authtoken.models import Token, TokenProxy
 from accounts import audit
 from accounts.models import AuditKind, PasswordHistory, User
 from accounts.roles import Role, role_combination_error
+from accounts.security import LAST_SEEN, SIGNED_IN_AT
 
 # Changes of these fields are recorded as what they are; any other field as an account change.
 _UNIT_FIELDS = ("unit_id", "enterprise_id")
@@ -34,6 +37,9 @@ PASSWORD_HISTORY = 5
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
     audit.record(AuditKind.SIGN_IN, actor=user, request=request)
+    if request is not None and hasattr(request, "session"):
+        # The idle clock starts now (accounts.security), without a session write on the next page.
+        request.session[LAST_SEEN] = request.session[SIGNED_IN_AT] = time.time()
 
 
 @receiver(user_logged_out)
