@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "guardian",
     "axes",
+    "csp",
     "chainparty",  # the project package as an app: its seed_demo command sees every app
     "accounts",
     "chains",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -131,6 +133,42 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# --- transport and headers (MLPS 2.0 level 3: confidentiality in transit, intrusion prevention) ---
+# TLS ends at the reverse proxy, which tells the app with a header, e.g.
+# SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https" (the proxy must overwrite it, never pass it on).
+_proxy_ssl = env_str("SECURE_PROXY_SSL_HEADER", "") or ""
+if _proxy_ssl:
+    _header, _sep, _value = _proxy_ssl.partition(":")
+    if not _sep or not _header.strip() or not _value.strip():
+        raise ImproperlyConfigured(
+            f'SECURE_PROXY_SSL_HEADER must look like "X-Forwarded-Proto: https", got {_proxy_ssl!r}'
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _header.strip().upper().replace("-", "_"), _value.strip())
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer's probe speaks plain HTTP inside
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and images from this server only, no inline
+# script or style anywhere (templates load static/js/*.js), no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # django-axes: lock the (username, IP) pair, not the IP alone: a whole office shares one NAT address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
@@ -143,11 +181,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # client puts in the header itself stays to the left and is never read. ipware counts the entries
 # after the client (one less than the proxies, the last proxy being REMOTE_ADDR) and, not strict,
 # accepts a longer, forged chain. Without a proxy the header is ignored: the peer is the client.
-AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
-if AXES_PROXY_COUNT < 0:
+REVERSE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+if REVERSE_PROXY_COUNT < 0:
     raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more")
-AXES_IPWARE_PROXY_COUNT = AXES_PROXY_COUNT - 1 if AXES_PROXY_COUNT else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_IPWARE_PROXY_COUNT = REVERSE_PROXY_COUNT - 1 if REVERSE_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if REVERSE_PROXY_COUNT else ["REMOTE_ADDR"]
 IPWARE_STRICT = False
 
 # The audit trail is kept this many days before `manage.py purge_audit` may delete it (at least 180).
@@ -211,6 +249,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its docs describe every route: signed-in users only, except in development.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny" if DEBUG else "rest_framework.permissions.IsAuthenticated"
+    ],
     # Several resources have a `kind` field with their own choices; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "accounts.models.UnitKind",

@@ -8,6 +8,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
+# The test client speaks plain HTTP, as the app does behind the TLS-terminating proxy.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from chainparty.settings import *  # noqa: E402,F403
 from chainparty.settings import STORAGES  # noqa: E402

@@ -164,6 +164,10 @@ class IssueCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
+        # Reference data of the business: nothing for a user without a business role (三员分立).
+        user = self.request.user
+        if not (user.is_authenticated and user.has_business_role):
+            return IssueCategory.objects.none()
         return IssueCategory.objects.filter(is_active=True).order_by("kind", "name")
 
 
