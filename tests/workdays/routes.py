@@ -1,0 +1,10 @@
+"""The permission matrix (tests/matrix.py): a holiday row for the admin's calendar pages."""
+
+import datetime
+
+from workdays.models import CalendarDay
+
+
+def objects(world):
+    CalendarDay.objects.create(date=datetime.date(2026, 10, 1), kind="holiday", name="国庆节")
+    return {}
