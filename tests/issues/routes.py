@@ -42,7 +42,7 @@ ROUTES = {
     # pages
     "issues:issue-list": page(),
     "issues:queue": page(ok=["handler_a"]),
-    "issues:issue-submit": page(ok=["staff", "contact_a", "contact_b", "secretary_a"]),
+    "issues:issue-submit": page(ok=["staff", "chief_a", "contact_a", "contact_b", "secretary_a"]),
     "issues:issue-detail": page(kwargs=_issue, **SUBMITTED_A),
     "issues:issue-action": page(
         ok=[], kwargs=lambda w, o: {"pk": o.issue.pk, "action": "accept"}, method="post", staff=302, **SUBMITTED_A
@@ -92,7 +92,7 @@ ACTIONS = {
     "resolve": {},
     "return": {},
     "sign": {},
-    "supervise": {"staff": 409},
+    "supervise": {"staff": 409, "chief_a": 409},  # park chiefs supervise their parks' issues too
 }
 for _action, _allowed in ACTIONS.items():
     ROUTES[f"issue-{_action}"] = api(ok=[], kwargs=_issue, method="post", **{**HIDDEN, **_allowed})

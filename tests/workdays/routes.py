@@ -6,5 +6,5 @@ from workdays.models import CalendarDay
 
 
 def objects(world):
-    CalendarDay.objects.create(date=datetime.date(2026, 10, 1), kind="holiday", name="国庆节")
+    CalendarDay.objects.get_or_create(date=datetime.date(2026, 10, 1), defaults={"kind": "holiday", "name": "国庆节"})
     return {}
