@@ -102,6 +102,18 @@ ADMIN_MODELS = {
     "secretaries.worklog": AdminAccess(view=STAFF, add=False, delete=STAFF),
     "secretaries.cadre": AdminAccess(edit=STAFF),
     "meetings.meeting": AdminAccess(view=STAFF, add=False, delete=False),
+    **{
+        f"partyorgs.{name}": AdminAccess(view=STAFF, add=False, delete=False)
+        for name in (
+            "partyorganization",
+            "enterprisepartyprofile",
+            "termreminder",
+            "orgmeeting",
+            "pairing",
+            "annualpartyplan",
+            "plandeadline",
+        )
+    },
     "workdays.calendarday": AdminAccess(edit=STAFF),
     "inbox.notification": AdminAccess(edit=STAFF, add=False, delete=False),
     "issues.issuecategory": AdminAccess(edit=STAFF),

@@ -2,7 +2,7 @@
 
 from secretaries.models import Posting
 from tests import factories as f
-from tests.matrix import Route
+from tests.matrix import Route, page
 
 
 def objects(world):
@@ -14,6 +14,7 @@ def objects(world):
 # read for leaks: the administrators and the roleless get 404 on every page and nothing from the
 # API. An id of 0 stands for an object the cast lacks (the route's gate only): give it a real one.
 ROUTES = {
+    "secretaries:cadre-edit": page(ok=["staff"], kwargs=lambda w, o: {"pk": o.cadre.pk}),
     "secretaries:posting-list": Route(
         expect={
             "anonymous": 302,
