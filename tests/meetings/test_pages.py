@@ -3,15 +3,20 @@ meeting page with its action forms, the printable minutes, the .ics downloads an
 (parsed back with icalendar; a revoked token is a 404), the issue page's "add to the next meeting",
 and query counts that do not grow."""
 
+import io
+
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from icalendar import Calendar
+from openpyxl import load_workbook
 
 from accounts.models import User
+from chainparty import jobs
 from issues import services as issue_services
 from meetings import services
-from meetings.models import AgendaItem, CalendarFeed, Meeting, Status
+from meetings.models import AgendaItem, CalendarFeed, Decision, Meeting, Status
 from meetings.sweep import schedule_quarterly_meetings
 from tests.clock import at
 from tests.issues.builders import issue_in
@@ -238,3 +243,54 @@ class TestCalendar:
                 schedule_quarterly_meetings(at=at(month, 2, 6, year=year))
             with django_assert_num_queries(4):  # the feed and its owner, the groups, meetings, sessions
                 assert client.get(reverse("meetings:feed", args=[feed.token])).status_code == 200
+
+
+@pytest.mark.django_db
+class TestExport:
+    def test_the_decisions_ledger_exports_the_listed_meetings_decisions_with_their_follow_ups(
+        self, meetings_world, meeting, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        w = meetings_world
+        other = Meeting.objects.get(chain=w.chain_b)
+        issue = issue_in(w, "in_progress", category="inquiry", at=at(10, 12))
+        with time_machine.travel(at(10, 16), tick=False):
+            services.add_agenda_item(meeting_id=meeting.pk, actor=w.staff, issue_id=issue.pk)
+        with time_machine.travel(at(10, 21), tick=False):
+            for held in (meeting, other):
+                services.hold_meeting(meeting_id=held.pk, actor=w.staff, summary="纪要")
+            item = AgendaItem.objects.get(meeting=meeting)
+            services.record_decision(
+                meeting_id=meeting.pk,
+                actor=w.staff,
+                text="=限期办结",
+                agenda_item_id=item.pk,
+                follow_up_unit_id=w.dept_b.pk,
+                follow_up_due=at(11, 30).date(),
+            )
+            services.record_decision(meeting_id=other.pk, actor=w.staff, text="另一条链的决定")
+        job = jobs.start_export(actor=w.staff, name="meetings.decisions", params=f"chain={w.chain_a.pk}")
+        assert jobs.run_job(job.pk)
+        job.refresh_from_db()
+        assert job.summary["rows"] == 1
+        sheet = load_workbook(io.BytesIO(job.result.read())).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+        follow_up = Decision.objects.get(meeting=meeting).follow_up_issue
+        assert rows == [
+            [
+                "2026Q4",
+                w.chain_a.name,
+                meeting.title,
+                "2026-10-20 14:30",
+                item.title,
+                "'=限期办结",  # a formula is never written as one
+                w.dept_b.name,
+                "2026-11-30",
+                follow_up.number,
+                str(follow_up.get_status_display()),
+            ]
+        ]
+
+    def test_only_district_staff_may_export(self, meetings_world, meeting):
+        with pytest.raises(PermissionDenied):
+            jobs.start_export(actor=meetings_world.leader_a, name="meetings.decisions")
