@@ -8,6 +8,7 @@ from chainparty.scope import get_visible_or_404
 from issues.models import ComplaintSession
 from issues.selectors import list_complaint_sessions_for_user
 from meetings.models import AgendaItem, CalendarFeed, Decision, Meeting, MeetingInvitee
+from meetings.quarters import Quarter
 
 
 def list_meetings_for_user(user) -> QuerySet[Meeting]:
@@ -51,3 +52,12 @@ def calendar_entries_for_user(user) -> tuple[QuerySet[Meeting], QuerySet[Complai
     meetings = list_meetings_for_user(user).order_by("starts_at", "pk")
     sessions = list_complaint_sessions_for_user(user).order_by("held_on", "pk")
     return meetings, sessions
+
+
+def list_sessions_in_quarter_for_user(user, quarter: Quarter) -> QuerySet[ComplaintSession]:
+    """The 吐槽大会 sessions of a quarter the user may see, by date (shown with the meetings)."""
+    return (
+        list_complaint_sessions_for_user(user)
+        .filter(held_on__gte=quarter.first_day, held_on__lte=quarter.last_day)
+        .order_by("held_on", "pk")
+    )

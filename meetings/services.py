@@ -404,7 +404,7 @@ def record_decision(
         chain_id=meeting.chain_id,
         category_code=_default_category(item_issue),
         title=_follow_up_title(text),
-        description=f"{text}\n\n— {meeting.title}",
+        description=f"{text}\n\n— {meeting.title} ({meeting.get_absolute_url()})",
         lead_unit_id=follow_up_unit_id,
         due_on=follow_up_due,
     )

@@ -19,7 +19,7 @@ from meetings import ical, selectors, services
 from meetings.actions import MEETING_ACTIONS
 from meetings.filters import MeetingFilter
 from meetings.forms import DecideForm, DiscussForm
-from meetings.quarters import quarter_of
+from meetings.quarters import parse_quarter, quarter_of
 from meetings.workflow import Action, allowed_actions
 
 ICS = "text/calendar; charset=utf-8"
@@ -31,10 +31,16 @@ ITEM_ACTIONS = (Action.DISCUSS,)
 def meeting_list(request):
     user = request.user
     filterset = MeetingFilter(request.GET or None, queryset=selectors.list_meetings_for_user(user), user=user)
+    quarter = quarter_of()
+    if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("quarter"):
+        quarter = parse_quarter(filterset.form.cleaned_data["quarter"])
     context = {
         **paginate(request, filterset.page_rows()),
         "form": filterset.form,
         "current_quarter": str(quarter_of()),
+        # 吐槽大会 sessions of the quarter shown, on the same calendar as the meetings (§4.7).
+        "sessions_quarter": str(quarter),
+        "sessions": selectors.list_sessions_in_quarter_for_user(user, quarter),
     }
     return render(request, "meetings/meeting_list.html", context)
 

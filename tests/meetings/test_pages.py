@@ -82,6 +82,29 @@ class TestPages:
         assert "Write a quarter as 2027Q1" in bad.content.decode()
         assert meeting.title not in bad.content.decode()
 
+    def test_the_list_shows_the_quarters_complaint_sessions_to_those_who_may_see_them(
+        self, client, meetings_world, meeting
+    ):
+        w = meetings_world
+        for held_on, title in (("2026-11-20", "第四季度吐槽大会"), ("2027-01-15", "下季度吐槽大会")):
+            issue_services.create_complaint_session(
+                actor=w.staff,
+                title=title,
+                held_on=held_on,
+                place="科学城",
+                host_unit_id=w.dept_a.pk,
+                chain_id=w.chain_a.pk,
+            )
+        body = (
+            login(client, w, "handler_a").get(reverse("meetings:meeting-list"), {"quarter": "2026Q4"}).content.decode()
+        )
+        assert "第四季度吐槽大会" in body
+        assert "下季度吐槽大会" not in body
+        body = (
+            login(client, w, "handler_b").get(reverse("meetings:meeting-list"), {"quarter": "2026Q4"}).content.decode()
+        )
+        assert "第四季度吐槽大会" not in body
+
     def test_the_list_query_count_does_not_grow(self, client, meetings_world, meeting, django_assert_num_queries):
         for year in (2027, 2028):
             for month in (1, 4, 7, 10):
