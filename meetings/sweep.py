@@ -10,7 +10,8 @@
   CONFLICT DO NOTHING``; only the rows this run inserted are told. The statements re-check the
   meeting's state (status and version), so a meeting held, cancelled or moved in between is not
   reminded on its old date.
-- Until a meeting is held its agenda is refreshed from the chain's issues on every reminder run.
+- Until a meeting of this quarter (or a later one) is held, its agenda is refreshed from the chain's
+  issues on every reminder run.
 """
 
 import uuid
@@ -163,7 +164,9 @@ def send_meeting_reminders(*, at: datetime | None = None) -> dict[str, int]:
                     recipients=services.organisers_of(meeting),
                     subject=_("The minutes of the meeting of %(at)s are missing") % {"at": local},
                 )
-    for meeting in Meeting.objects.filter(status__in=UPCOMING):
+    # The agendas of this quarter's and later meetings; one of a past quarter never recorded as held
+    # is refreshed once more when it is (hold_meeting), not every quarter of an hour for ever.
+    for meeting in Meeting.objects.filter(status__in=UPCOMING, quarter__gte=str(quarter_of(at))):
         services.refresh_agenda(meeting, at=at)
     if any(counts.values()):
         request_email_delivery()

@@ -25,6 +25,7 @@ from meetings.workflow import Action, allowed_actions
 ICS = "text/calendar; charset=utf-8"
 # The item-level forms are shown on each agenda item, not in the side panel.
 ITEM_ACTIONS = (Action.DISCUSS,)
+AGENDA_PER_PAGE = 50
 
 
 @business_page
@@ -48,7 +49,9 @@ def meeting_list(request):
 def _render_detail(request, meeting, *, bound=None, status=200):
     user = request.user
     allowed = allowed_actions(meeting, user)
-    agenda = list(selectors.list_agenda(meeting))
+    # The agenda a page at a time: a chain with thousands of overdue issues has as many items.
+    listed = paginate(request, selectors.list_agenda(meeting), per_page=AGENDA_PER_PAGE)
+    agenda = list(listed["rows"])
     decisions = list(selectors.list_decisions(meeting))
     item_forms = {}
     # The units a follow-up may go to, read once for every decision form of the page.
@@ -97,6 +100,8 @@ def _render_detail(request, meeting, *, bound=None, status=200):
         "discuss_url": reverse("meetings:meeting-action", args=[meeting.pk, Action.DISCUSS]),
         "decide_url": reverse("meetings:meeting-action", args=[meeting.pk, Action.DECIDE]),
         "bound": bound or {},
+        "page": listed["page"],
+        "querystring": listed["querystring"],
     }
     return render(request, "meetings/meeting_detail.html", context, status=status)
 

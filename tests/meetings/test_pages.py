@@ -129,10 +129,22 @@ class TestPages:
                 services.record_decision(meeting_id=held.pk, actor=staff, text="决定", agenda_item_id=item.pk)
         for held in (meeting, other):
             client.force_login(User.objects.get(pk=staff.pk))
-            with django_assert_num_queries(11):
+            with django_assert_num_queries(12):  # the agenda a page at a time: its count and its page
                 assert client.get(reverse("meetings:meeting-detail", args=[held.pk])).status_code == 200
             with django_assert_num_queries(9):
                 assert client.get(reverse("meetings:minutes", args=[held.pk])).status_code == 200
+
+    def test_the_agenda_is_shown_a_page_at_a_time(self, client, meetings_world, meeting):
+        with time_machine.travel(at(10, 10), tick=False):
+            for i in range(55):
+                services.add_agenda_item(meeting_id=meeting.pk, actor=meetings_world.staff, title=f"议题{i:02d}")
+        login(client, meetings_world, "staff")
+        url = reverse("meetings:meeting-detail", args=[meeting.pk])
+        first, second = client.get(url).content.decode(), client.get(url, {"page": 2}).content.decode()
+        assert "议题49" in first
+        assert "议题50" not in first
+        assert "议题54" in second
+        assert 'start="51"' in second
 
     def test_staff_hold_the_meeting_from_its_page_and_errors_come_back_on_the_form(
         self, client, meetings_world, meeting

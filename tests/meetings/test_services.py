@@ -12,7 +12,8 @@ from issues.models import Issue, IssueEvent
 from issues.models import Status as IssueStatus
 from meetings import services
 from meetings.models import AgendaItem, AgendaReason, Attendance, Decision, Meeting, Status
-from meetings.sweep import send_meeting_reminders
+from meetings.quarters import Quarter
+from meetings.sweep import schedule_quarterly_meetings, send_meeting_reminders
 from tests.clock import at, end_of
 from tests.issues.builders import issue_in
 
@@ -82,6 +83,16 @@ class TestAgenda:
         assert agenda_of(meeting) == frozen
         meeting.refresh_from_db()
         assert meeting.agenda_frozen_at == at(10, 21)
+
+    def test_a_past_quarters_meeting_is_refreshed_when_held_not_by_every_sweep(self, meeting, meetings_world):
+        schedule_quarterly_meetings(quarter=Quarter(2026, 3), at=at(10, 1, 6))
+        late = Meeting.objects.get(chain=meetings_world.chain_a, quarter="2026Q3")
+        overdue = issue_in(meetings_world, "in_progress", category="inquiry", at=at(10, 12))
+        send_meeting_reminders(at=at(10, 16))
+        assert overdue.pk in agenda_of(meeting)
+        assert overdue.pk not in agenda_of(late)
+        hold(late, meetings_world)
+        assert overdue.pk in agenda_of(late)
 
     def test_the_chain_leader_adds_an_open_issue_of_the_chain_to_the_next_meeting(
         self, meeting, agenda_issues, meetings_world
