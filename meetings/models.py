@@ -212,6 +212,9 @@ class AgendaItem(models.Model):
                 fields=["meeting", "issue"], condition=Q(issue__isnull=False), name="agenda_issue_once"
             ),
         ]
+        # A meeting's agenda in order, a page at a time: without it PostgreSQL walks the primary key
+        # of every meeting's items to find one meeting's first 50 (bench_meetings: 224 ms → <1 ms).
+        indexes = [models.Index(fields=["meeting", "id"], name="agenda_meeting_order")]
 
     def __str__(self) -> str:
         return self.title
@@ -289,6 +292,7 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["pk"]
+        indexes = [models.Index(fields=["meeting", "id"], name="decision_meeting_order")]
 
     def __str__(self) -> str:
         return self.text[:60]

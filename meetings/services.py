@@ -129,13 +129,16 @@ def check_in_quarter(starts_at: datetime | None, quarter: str, *, field: str = "
 
 
 # --- the agenda -----------------------------------------------------------------------------------
-def _reasons(issue: Issue) -> list[str]:
+CANDIDATE_FIELDS = ("pk", "number", "title", "reached_leader", "escalated", "is_overdue", "joint_open", "unsatisfied")
+
+
+def _reasons(reached_leader: bool, escalated: bool, is_overdue: bool, joint_open: bool, unsatisfied: bool) -> list[str]:
     flags = (
-        (AgendaReason.REACHED_LEADER, issue.reached_leader),  # type: ignore[attr-defined]
-        (AgendaReason.ESCALATED, issue.escalated and not issue.reached_leader),  # type: ignore[attr-defined]
-        (AgendaReason.OVERDUE, issue.is_overdue),  # type: ignore[attr-defined]
-        (AgendaReason.JOINT_OPEN, issue.joint_open),  # type: ignore[attr-defined]
-        (AgendaReason.UNSATISFIED, issue.unsatisfied),  # type: ignore[attr-defined]
+        (AgendaReason.REACHED_LEADER, reached_leader),
+        (AgendaReason.ESCALATED, escalated and not reached_leader),
+        (AgendaReason.OVERDUE, is_overdue),
+        (AgendaReason.JOINT_OPEN, joint_open),
+        (AgendaReason.UNSATISFIED, unsatisfied),
     )
     return [str(code) for code, flag in flags if flag]
 
@@ -144,38 +147,43 @@ def refresh_agenda(meeting: Meeting, *, at: datetime | None = None) -> None:
     """Bring the automatic part of an upcoming meeting's agenda up to date with the chain's issues
     (§4.7): open issues past their deadline, escalated ones (those that reached the chain leader
     first), joint handling still open, unsatisfied ratings. An item added by hand stays; an automatic
-    item whose issue no longer qualifies goes. Frozen once the meeting is held (never called then)."""
+    item whose issue no longer qualifies goes. Frozen once the meeting is held (never called then).
+    Rows as tuples, not model instances: a chain may have thousands of such issues (bench_meetings)."""
     if meeting.status not in UPCOMING:
         return
     at = at or timezone.now()
-    wanted = {issue.pk: issue for issue in list_agenda_candidates(chain_id=meeting.chain_id, at=at)}
-    items = {item.issue_id: item for item in meeting.agenda_items.filter(issue__isnull=False)}
-    gone = [
-        item.pk
-        for issue_id, item in items.items()
-        if issue_id not in wanted and not item.manual and not item.discussion
-    ]
+    wanted = {
+        row[0]: row for row in list_agenda_candidates(chain_id=meeting.chain_id, at=at).values_list(*CANDIDATE_FIELDS)
+    }
+    added = AgendaReason.ADDED.value
+    gone, changed = [], []
+    items = meeting.agenda_items.filter(issue__isnull=False).values_list(
+        "pk", "issue_id", "reasons", "added_by_id", "discussion"
+    )
+    present = set()
+    for pk, issue_id, reasons, added_by_id, discussion in items:
+        present.add(issue_id)
+        manual = added_by_id is not None or added in reasons
+        if issue_id in wanted:
+            should = _reasons(*wanted[issue_id][3:]) + ([added] if manual else [])
+        elif manual or discussion:
+            should = [added] if manual else reasons
+        else:
+            gone.append(pk)
+            continue
+        if should != reasons:
+            changed.append(AgendaItem(pk=pk, reasons=should))
     if gone:
         AgendaItem.objects.filter(pk__in=gone).delete()
-    changed = []
-    for issue_id, item in items.items():
-        if issue_id in wanted:
-            reasons = _reasons(wanted[issue_id]) + ([AgendaReason.ADDED.value] if item.manual else [])
-            if reasons != item.reasons:
-                item.reasons = reasons
-                changed.append(item)
-        elif item.manual and item.reasons != [AgendaReason.ADDED.value]:
-            item.reasons = [AgendaReason.ADDED.value]
-            changed.append(item)
     if changed:
-        AgendaItem.objects.bulk_update(changed, ["reasons"])
+        AgendaItem.objects.bulk_update(changed, ["reasons"], batch_size=500)
     new = [
-        AgendaItem(meeting=meeting, issue=issue, title=f"{issue.number} {issue.title}"[:200], reasons=_reasons(issue))
-        for issue_id, issue in wanted.items()
-        if issue_id not in items
+        AgendaItem(meeting=meeting, issue_id=pk, title=f"{number} {title}"[:200], reasons=_reasons(*flags))
+        for pk, number, title, *flags in wanted.values()
+        if pk not in present
     ]
     # ignore_conflicts: two refreshes of one meeting at once add each issue once (agenda_issue_once).
-    AgendaItem.objects.bulk_create(new, ignore_conflicts=True)
+    AgendaItem.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
 
 
 @transaction.atomic
