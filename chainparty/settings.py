@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an over-large body before anything reads it.
+    "chainparty.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -237,6 +239,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
 }
+# The largest request body read at all (chainparty.middleware): ten attachments of 20 MB and the form.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 210 * 1024 * 1024)
 # Limits of a JSON body on the API (chainparty.parsers.JSONParser): a larger or deeper one is a 400.
 JSON_MAX_BYTES = env_int("JSON_MAX_BYTES", 2 * 1024 * 1024)
 JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 20)

@@ -51,6 +51,40 @@ ALLOWED_EXTENSIONS = {
 }
 
 
+# What a file of each allowed type begins with (its "magic number"): the name alone proves nothing, and
+# an HTML page named .pdf would be served back to other people's browsers.
+_OLE2 = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the compound file of .doc, .xls, .ppt, .wps, .et
+_ZIP = (b"PK\x03\x04",)  # the Office Open XML formats are zip archives
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),  # and "WEBP" at offset 8, checked below
+    ".doc": _OLE2,
+    ".xls": _OLE2,
+    ".ppt": _OLE2,
+    ".wps": _OLE2,
+    ".et": _OLE2,
+    ".docx": _ZIP,
+    ".xlsx": _ZIP,
+    ".pptx": _ZIP,
+}
+
+
+def content_matches(content: File, ext: str) -> bool:
+    """Whether the file's first bytes are those of its type (the stream is left at its start)."""
+    content.seek(0)
+    head = content.read(16)
+    content.seek(0)
+    if isinstance(head, str):
+        head = head.encode()
+    if not any(head.startswith(signature) for signature in SIGNATURES.get(ext, ())):
+        return False
+    return ext != ".webp" or head[8:12] == b"WEBP"
+
+
 @dataclass
 class Upload:
     name: str
@@ -92,6 +126,13 @@ def validate_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str, str]]
             )
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise ValidationError({"attachments": _("%(name)s: a file may be at most 20 MB.") % {"name": original}})
+        if not content_matches(upload.content, ext):
+            raise ValidationError(
+                {
+                    "attachments": _("%(name)s: the content is not a %(type)s file, whatever its name says.")
+                    % {"name": original, "type": ext.lstrip(".").upper()}
+                }
+            )
         checked.append((upload, original[-200:], ext))
     return checked
 

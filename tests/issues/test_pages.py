@@ -491,7 +491,7 @@ class TestSubmit:
         return {**data, **overrides}
 
     def test_contact_submits_with_attachments(self, client, world, categories):
-        files = [SimpleUploadedFile("../../报告.pdf", b"%PDF-1"), SimpleUploadedFile("图.png", b"\x89PNG")]
+        files = [SimpleUploadedFile("../../报告.pdf", b"%PDF-1"), SimpleUploadedFile("图.png", b"\x89PNG\r\n\x1a\n")]
         response = post(
             client,
             world.contact_a,
