@@ -57,7 +57,12 @@ def rate_issue(
         issue.shares.filter(role=ShareRole.LEAD, status=ShareStatus.REPLIED).update(
             status=ShareStatus.SIGNED, due_at=issue.resolve_due_at
         )
-        recipients = unit_handlers([issue.lead_unit_id])
+        # The co-units' parts answered what the enterprise has now refused: each gives a new part (its
+        # earlier reply stays in the timeline) before the lead can resolve again.
+        co_parts = issue.shares.filter(role=ShareRole.CO, status=ShareStatus.REPLIED)
+        co_unit_ids = list(co_parts.values_list("unit_id", flat=True))
+        co_parts.update(status=ShareStatus.SIGNED, due_at=deadlines.co_part_due(issue, now), replied_at=None)
+        recipients = unit_handlers([issue.lead_unit_id, *co_unit_ids])
         subject = _("Reopened: the enterprise is not satisfied")
     else:
         issue.status = Status.CLOSED

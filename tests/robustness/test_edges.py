@@ -168,3 +168,24 @@ def test_dispatch_to_a_unit_nobody_can_sign_for_is_refused_naming_it(world, cate
     issue.refresh_from_db()
     assert issue.status == "accepted"
     assert not issue.shares.exists()
+
+
+def test_an_unsatisfied_rating_asks_the_co_units_for_a_new_part(world, categories, calendar_2026):
+    from chainparty.errors import InvalidTransition
+    from issues import services
+    from issues.models import ShareRole, ShareStatus
+    from tests.issues.builders import issue_in
+
+    issue = issue_in(world, "resolved", mode="joint")
+    co = issue.shares.get(role=ShareRole.CO)
+    assert co.status == ShareStatus.REPLIED
+    services.rate_issue(
+        issue_id=issue.pk, actor=world.contact_a, satisfaction="unsatisfied", reason_codes=["slow"], comment="没解决"
+    )
+    co.refresh_from_db()
+    assert co.status == ShareStatus.SIGNED
+    assert co.due_at is not None
+    with pytest.raises(InvalidTransition):
+        services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="再答一次")
+    services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="补充新的意见")
+    services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="再答一次")
