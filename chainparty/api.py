@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from chainparty.errors import IdempotencyKeyReused, InvalidTransition
+from chainparty.errors import IdempotencyKeyReused, InvalidTransition, RateLimited
 from chainparty.scope import get_visible_or_404
 
 
@@ -116,6 +116,11 @@ def exception_handler(exc, context):
     and Http404 become 403 and 404 the same way, and a workflow's InvalidTransition (from any app)
     a 409 with the actions allowed now, where the workflow can say.
     """
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return Response(
+            {"code": exc.code, "detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers=headers
+        )
     if isinstance(exc, IdempotencyKeyReused):
         return Response({"code": exc.code, "detail": str(exc)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, InvalidTransition):

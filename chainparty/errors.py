@@ -26,3 +26,14 @@ class IdempotencyKeyReused(Exception):
     written (the first request's result stands)."""
 
     code = "idempotency_key_reused"
+
+
+class RateLimited(Exception):
+    """Too many of one kind of request from one person in a while; `retry_after` seconds until the
+    next is accepted. The API answers 429 with Retry-After; a page shows the message."""
+
+    code = "rate_limited"
+
+    def __init__(self, message, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -241,6 +241,8 @@ REST_FRAMEWORK = {
 }
 # The largest request body read at all (chainparty.middleware): ten attachments of 20 MB and the form.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 210 * 1024 * 1024)
+# Issues one account may submit in an hour (complaint-session entries aside); beyond: 429 / a message.
+ISSUE_SUBMIT_LIMIT_PER_HOUR = env_int("ISSUE_SUBMIT_LIMIT_PER_HOUR", 30)
 # Limits of a JSON body on the API (chainparty.parsers.JSONParser): a larger or deeper one is a 400.
 JSON_MAX_BYTES = env_int("JSON_MAX_BYTES", 2 * 1024 * 1024)
 JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 20)

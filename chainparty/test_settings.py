@@ -10,6 +10,8 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 # The test client speaks plain HTTP, as the app does behind the TLS-terminating proxy.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Fixtures submit hundreds of issues as one contact; the limit itself has its own test (tests/robustness).
+os.environ.setdefault("ISSUE_SUBMIT_LIMIT_PER_HOUR", "100000")
 
 from chainparty.settings import *  # noqa: E402,F403
 from chainparty.settings import STORAGES  # noqa: E402

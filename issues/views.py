@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import business_page, role_page
 from accounts.roles import Role
 from chainparty.actions import apply_service_errors
+from chainparty.errors import RateLimited
 from chainparty.pages import paginate
 from chainparty.scope import get_visible_or_404, parse_id
 from issues import forms as issue_forms
@@ -109,6 +110,8 @@ def issue_submit(request):
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
+            except RateLimited as exc:
+                form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Your issue %(number)s was submitted.") % {"number": issue.number})
                 return redirect("issues:issue-detail", pk=issue.pk)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from chainparty.errors import IdempotencyKeyReused
+from chainparty.errors import IdempotencyKeyReused, RateLimited
 from chainparty.scope import parse_id
 from chainparty.text import one_line, text_problem
 from chains.models import Chain, ChainMembership, Enterprise
@@ -218,6 +219,8 @@ def submit_issue_once(
         existing = _earlier_submission(actor, idempotency_key, fingerprint, at or timezone.now())
         if existing:
             return Submission(existing, replayed=True)
+    if session is None:
+        _within_submission_rate(actor, at or timezone.now())
     enterprise, category, chain = validate_submission(
         actor=actor,
         enterprise_id=enterprise_id,
@@ -274,6 +277,7 @@ def submit_issue_once(
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
+SUBMIT_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -320,6 +324,23 @@ def submission_fingerprint(
     what = [parse_id(enterprise_id), category_code, one_line(title or ""), (description or "").strip()]
     what += [parse_id(chain_id), files]
     return hashlib.sha256(json.dumps(what, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _within_submission_rate(actor: User, now: datetime) -> None:
+    """One account may submit ISSUE_SUBMIT_LIMIT_PER_HOUR issues an hour (entries of a complaint
+    session, which staff type in from a list, are not counted): beyond it, a RateLimited with the
+    seconds until the oldest of that hour's submissions leaves the window."""
+    limit = settings.ISSUE_SUBMIT_LIMIT_PER_HOUR
+    recent = Issue.objects.filter(submitted_by=actor, session__isnull=True, created_at__gt=now - SUBMIT_WINDOW)
+    times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+    if len(times) < limit:
+        return
+    wait = max(1, int((times[-1] + SUBMIT_WINDOW - now).total_seconds()) + 1)
+    raise RateLimited(
+        _("You have submitted %(limit)d issues in the last hour; you can submit again in %(minutes)d minutes.")
+        % {"limit": limit, "minutes": max(1, round(wait / 60))},
+        retry_after=wait,
+    )
 
 
 def _earlier_submission(actor: User, key: str, fingerprint: str, now: datetime) -> Issue | None:

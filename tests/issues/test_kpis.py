@@ -66,6 +66,8 @@ def history(world, categories, calendar_2026):
     with on(5, 10):
         services.resolve_issue(issue_id=i2, actor=a, answer="已协调")
         services.rate_issue(issue_id=i2, actor=world.contact_a, satisfaction="unsatisfied", reason_codes=["not_solved"])
+    with on(5, 11):  # reopened: the co-unit gives a new part first
+        services.reply_part(issue_id=i2, actor=b, reply="补充意见")
     with on(20):
         services.resolve_issue(issue_id=i2, actor=a, answer="已再次协调")
         services.rate_issue(issue_id=i2, actor=world.contact_a, satisfaction="basically")

@@ -440,6 +440,8 @@ class TestActions:
                 "rate",
                 {"rate-satisfaction": "unsatisfied", "rate-reason_codes": ["slow"], "rate-comment": "太慢"},
             ),
+            # Reopened: the co-unit's part is asked for again before the lead answers again.
+            (world.handler_town, "reply-part", {"reply_part-reply": "镇街已再次核查"}),
             (world.handler_a, "resolve", {"resolve-answer": "再次答复"}),
             (world.contact_a, "rate", {"rate-satisfaction": "satisfied"}),
         ]

@@ -2,9 +2,12 @@
 field and the reason, never a 500, and nothing is written."""
 
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from issues.models import ComplaintSession, Issue
 
@@ -189,3 +192,26 @@ def test_an_unsatisfied_rating_asks_the_co_units_for_a_new_part(world, categorie
         services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="再答一次")
     services.reply_part(issue_id=issue.pk, actor=world.handler_b, reply="补充新的意见")
     services.resolve_issue(issue_id=issue.pk, actor=world.handler_a, answer="再答一次")
+
+
+def test_one_account_submits_at_most_the_hourly_limit(api, client, world, categories, settings):
+    settings.ISSUE_SUBMIT_LIMIT_PER_HOUR = 3
+    api.force_authenticate(world.contact_a)
+    body = {"enterprise": world.ent_a1.pk, "category": "request", "description": "x"}
+    statuses = [api.post("/api/v1/issues/", {**body, "title": f"第{n}件"}, format="json").status_code for n in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    refused = api.post("/api/v1/issues/", {**body, "title": "又一件"}, format="json")
+    assert refused.json()["code"] == "rate_limited"
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert Issue.objects.count() == 3
+    # The page says so on the form, and another account is not held back.
+    client.force_login(world.contact_a)
+    page = client.post(reverse("issues:issue-submit"), {**body, "title": "页面", "category": "request"})
+    assert page.status_code == 400
+    assert page.context["form"].non_field_errors()
+    api.force_authenticate(world.secretary_a)
+    assert api.post("/api/v1/issues/", {**body, "title": "书记"}, format="json").status_code == 201
+    # An hour later the account may submit again.
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        api.force_authenticate(world.contact_a)
+        assert api.post("/api/v1/issues/", {**body, "title": "次时"}, format="json").status_code == 201
