@@ -34,6 +34,15 @@ class Pagination(PageNumberPagination):
             raise exceptions.ValidationError({self.page_query_param: [_("A page is a whole number from 1.")]})
         return number
 
+    def get_schema_operation_parameters(self, view):
+        # The bounds the two checks below enforce, in the document too.
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)
         if value not in (None, ""):

@@ -4,8 +4,34 @@ A FilterSet is built with the requesting user and offers only the choices the us
 outside the user's scope is "not a valid choice" — the same answer as an id that does not exist."""
 
 import django_filters
+from django import forms
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0, as Django's select sends), blank for "not given"; anything else is refused
+    with a reason, not silently read as "not given"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1", "2", "yes", "on"):
+            return True
+        if text in ("false", "0", "3", "no", "off"):
+            return False
+        raise forms.ValidationError(_("Give true or false."), code="invalid")
+
+    def validate(self, value):
+        return
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses what is neither (use it instead of django-filter's)."""
+
+    field_class = StrictNullBooleanField
 
 
 class UserScopedFilterBackend(DjangoFilterBackend):

@@ -231,7 +231,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "chainparty.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "chainparty.schema.AutoSchema",
     "EXCEPTION_HANDLER": "chainparty.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "chainparty.parsers.JSONParser",

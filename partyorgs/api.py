@@ -148,6 +148,7 @@ class CoverageViewSet(viewsets.ViewSet):
     organization ÷ enterprises in the registry), work coverage, none. Computed on each request."""
 
     permission_classes = [permissions.IsAuthenticated]
+    answers_one_object = True  # the list route gives one summary (chainparty.schema)
 
     def list(self, request):
         return Response(CoverageSerializer(coverage_for_user(request.user)).data)

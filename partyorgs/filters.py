@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from chainparty.filters import ScopedFilterSet
+from chainparty.filters import BooleanFilter, ScopedFilterSet
 from chains.models import Chain, Park
 from partyorgs import tree
 from partyorgs.models import AnnualPartyPlan, MeetingKind, OrgKind, OrgMeeting, Pairing, PartyOrganization, Programme
@@ -21,7 +21,7 @@ class OrganizationFilter(ScopedFilterSet):
     # id outside the user's scope matches nothing, like one that does not exist.
     covers = django_filters.NumberFilter(label=_("Covers enterprise (id)"), method="filter_covers")
     descendants_of = django_filters.NumberFilter(label=_("Below organization (id)"), method="filter_descendants_of")
-    top_level = django_filters.BooleanFilter(label=_("Top level only"), method="filter_top_level")
+    top_level = BooleanFilter(label=_("Top level only"), method="filter_top_level")
 
     scoped_choices = {"chain": Chain, "park": Park}
 

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Unit
-from chainparty.filters import ScopedFilterSet
+from chainparty.filters import BooleanFilter, ScopedFilterSet
 from chains.models import Chain, Park
 from secretaries.models import (
     Cadre,
@@ -30,8 +30,8 @@ class CadreFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name, position or expertise"), method="filter_q")
     source_kind = django_filters.ChoiceFilter(label=_("Source"), choices=SourceKind.choices)
     source_unit = django_filters.ModelChoiceFilter(label=_("Source unit"), queryset=Unit.objects.order_by("name"))
-    party_member = django_filters.BooleanFilter(label=_("Party member"))
-    young = django_filters.BooleanFilter(label=_("Young cadre"), method="filter_young")
+    party_member = BooleanFilter(label=_("Party member"))
+    young = BooleanFilter(label=_("Young cadre"), method="filter_young")
 
     class Meta:
         model = Cadre
