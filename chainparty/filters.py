@@ -10,17 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 
+class _RawNullBooleanSelect(forms.NullBooleanSelect):
+    # Django's select turns any value it does not know into "unknown"; hand the field what was sent.
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
 class StrictNullBooleanField(forms.NullBooleanField):
-    """true/false (or 1/0, as Django's select sends), blank for "not given"; anything else is refused
-    with a reason, not silently read as "not given"."""
+    """true or false (what the API documents and the page's select sends), blank for "not given";
+    anything else is refused with a reason, never silently read as "not given"."""
+
+    widget = _RawNullBooleanSelect
 
     def to_python(self, value):
-        if value in (None, ""):
+        if value in (None, "", "unknown"):  # "unknown": the select's own "any" option
             return None
         text = str(value).strip().lower()
-        if text in ("true", "1", "2", "yes", "on"):
+        if text == "true":
             return True
-        if text in ("false", "0", "3", "no", "off"):
+        if text == "false":
             return False
         raise forms.ValidationError(_("Give true or false."), code="invalid")
 

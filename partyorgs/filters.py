@@ -1,6 +1,7 @@
 """The party-organization list's FilterSet, shared by the page and the API (same parameter names)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +11,10 @@ from chainparty.filters import BooleanFilter, ScopedFilterSet
 from chains.models import Chain, Park
 from partyorgs import tree
 from partyorgs.models import AnnualPartyPlan, MeetingKind, OrgKind, OrgMeeting, Pairing, PartyOrganization, Programme
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # a year is whole: 2026.5 is refused, not rounded
 
 
 class OrganizationFilter(ScopedFilterSet):
@@ -100,7 +105,7 @@ class PairingFilter(ScopedFilterSet):
 
 class PartyPlanFilter(ScopedFilterSet):
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none())
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
 
     scoped_choices = {"chain": Chain}
 

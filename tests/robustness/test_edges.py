@@ -215,3 +215,14 @@ def test_one_account_submits_at_most_the_hourly_limit(api, client, world, catego
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
         api.force_authenticate(world.contact_a)
         assert api.post("/api/v1/issues/", {**body, "title": "次时"}, format="json").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("path", "param"), [("/api/v1/cadres/", "young"), ("/api/v1/party-organizations/", "top_level")]
+)
+def test_a_yes_no_filter_refuses_what_is_neither(api, world, path, param):
+    api.force_authenticate(world.staff)
+    assert api.get(f"{path}?{param}=maybe").status_code == 400
+    assert error_fields(api.get(f"{path}?{param}=2")) == {param}
+    assert api.get(f"{path}?{param}=true").status_code == 200
+    assert api.get(f"{path}?{param}=").status_code == 200  # blank: not given
