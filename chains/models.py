@@ -420,7 +420,7 @@ class TaskForceMember(models.Model):
         ChainMaster, verbose_name=_("chain master"), on_delete=models.CASCADE, related_name="task_force"
     )
     name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=MemberSource.choices)
     from_enterprise = models.ForeignKey(
         Enterprise,

@@ -226,3 +226,13 @@ def test_a_yes_no_filter_refuses_what_is_neither(api, world, path, param):
     assert error_fields(api.get(f"{path}?{param}=2")) == {param}
     assert api.get(f"{path}?{param}=true").status_code == 200
     assert api.get(f"{path}?{param}=").status_code == 200  # blank: not given
+
+
+def test_the_issue_title_is_a_title_in_chinese_not_a_job_title():
+    from django.utils import translation
+
+    from chains.models import TaskForceMember
+
+    with translation.override("zh-hans"):
+        assert str(Issue._meta.get_field("title").verbose_name) == "标题"
+        assert str(TaskForceMember._meta.get_field("title").verbose_name) == "职务"
