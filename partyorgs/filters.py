@@ -13,7 +13,7 @@ from partyorgs import tree
 from partyorgs.models import AnnualPartyPlan, MeetingKind, OrgKind, OrgMeeting, Pairing, PartyOrganization, Programme
 
 
-class YearFilter(django_filters.NumberFilter):
+class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField  # a year is whole: 2026.5 is refused, not rounded
 
 
