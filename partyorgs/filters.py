@@ -105,7 +105,7 @@ class PairingFilter(ScopedFilterSet):
 
 class PartyPlanFilter(ScopedFilterSet):
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none())
-    year = YearFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"), min_value=0, max_value=32767)  # the column's range, as documented
 
     scoped_choices = {"chain": Chain}
 
