@@ -175,12 +175,16 @@ def _enqueue_on_commit(job: Job) -> None:
 
 
 # --- running them ----------------------------------------------------------------------------------
+def _takeable(now) -> Q:
+    """A job a worker may take: waiting, or running with a worker gone quiet."""
+    return Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+
+
 def claim_job(job_id: int) -> int | None:
     """Take the job for this worker: a pending one, or a running one whose worker has gone quiet.
     Returns this attempt's number, or None when another worker has it or it is finished."""
     now = timezone.now()
-    takeable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
-    claimed = Job.objects.filter(takeable, pk=job_id).update(
+    claimed = Job.objects.filter(_takeable(now), pk=job_id).update(
         status=JobStatus.RUNNING, attempt=F("attempt") + 1, started_at=now, heartbeat_at=now, done=0
     )
     if claimed != 1:
@@ -316,8 +320,6 @@ def requeue_jobs(*, now=None) -> dict[str, int]:
 def run_pending_jobs() -> int:
     """Run every job that waits, here and now (`manage.py run_jobs`: no broker needed)."""
     ran = 0
-    now = timezone.now()
-    takeable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
-    for pk in Job.objects.filter(takeable).order_by("pk").values_list("pk", flat=True):
+    for pk in Job.objects.filter(_takeable(timezone.now())).order_by("pk").values_list("pk", flat=True):
         ran += run_job(pk)
     return ran

@@ -142,12 +142,16 @@ def date_value() -> Parser:
 def choice(options: Iterable[tuple[str, str | Promise]]) -> Parser:
     """A cell naming one of `options` (value, label): by its Chinese or English label, or its value."""
     options = list(options)
+    codes: dict[str, str] = {}  # every accepted spelling -> code; built on first use (labels are lazy)
 
     def parse(value: Any) -> str:
+        if not codes:
+            for code, label in options:
+                codes.update(dict.fromkeys(_labels(label), code))
+            codes.update({code: code for code, _label in options})
         raw = str(value).strip()
-        for code, label in options:
-            if raw == code or raw in _labels(label):
-                return code
+        if raw in codes:
+            return codes[raw]
         names = "、".join(str(label) for _code, label in options)
         raise CellError(gettext("“%(value)s” is not one of: %(names)s") % {"value": raw, "names": names})
 
