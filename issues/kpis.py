@@ -48,6 +48,19 @@ from issues.models import (
 )
 
 FOUR_PLACES = Decimal("0.0001")
+# The counts of each unit's row, in this order.
+FIGURES = (
+    "dispatched",
+    "response_due",
+    "responded_on_time",
+    "resolved",
+    "resolved_on_time",
+    "rated",
+    "satisfied",
+    "returns",
+    "extensions",
+    "overdue",
+)
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -107,21 +120,7 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
     for figure in figures:
         counts: dict[str, Any] = dict(figure)
         by_unit[counts.pop("unit_id")] = counts
-    zero = dict.fromkeys(
-        (
-            "dispatched",
-            "response_due",
-            "responded_on_time",
-            "resolved",
-            "resolved_on_time",
-            "rated",
-            "satisfied",
-            "returns",
-            "extensions",
-            "overdue",
-        ),
-        0,
-    )
+    zero = dict.fromkeys(FIGURES, 0)
     result = []
     for unit in units:
         row: dict[str, int] = {**zero, **by_unit.get(unit.pk, {})}

@@ -1,0 +1,372 @@
+"""The issues app's benchmark data and hot reads (`manage.py bench`, `manage.py bench_issues`).
+
+`seed_issues` writes benchmark issues in bulk (not through the services: the deadlines are set
+directly), on top of the demo world. The registered cases are the issue list as a unit handler and
+as an industry party committee (page 1 and a deep page), the unit KPIs, and the deadline sweep in
+its steady state and right after a catch-up; each beside its floor, the one hand-written SQL
+statement that returns the same rows. Figures: docs/benchmarks.md.
+"""
+
+import random
+import time
+from collections import Counter
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Unit, UnitKind, User
+from accounts.roles import Role
+from chainparty.bench import Bound, floor_rows, register
+from chainparty.dates import SHANGHAI
+from chains.models import Chain, ChainMembership
+from issues import deadlines, kpis
+from issues.demo import ensure_categories
+from issues.models import (
+    LIVE_SHARES,
+    DispatchMode,
+    Issue,
+    IssueAlert,
+    IssueShare,
+    ShareRole,
+    ShareStatus,
+    Status,
+)
+from issues.sweep import STEPS, _col, sweep_deadlines
+from workdays.calendar import add_working_days, subtract_working_days
+
+MARK = "【基准】"
+BATCH = 5000
+PAGE_SIZE = 50  # the API's (REST_FRAMEWORK["PAGE_SIZE"])
+DEEP_PAGE = 300  # the issue's "page 300", or the last page when there are fewer
+# Share of the issues in each state; "overdue" is in progress past its resolve deadline.
+MIX = [
+    ("overdue", 0.10),
+    ("closed", 0.50),
+    ("resolved", 0.10),
+    ("in_progress", 0.20),
+    ("dispatched", 0.05),
+    ("submitted", 0.05),
+]
+
+
+def _kind_for(index: int) -> str:
+    position = (index % 100) / 100
+    total = 0.0
+    for kind, share in MIX:
+        total += share
+        if position < total:
+            return kind
+    return MIX[-1][0]
+
+
+def benchmark_issue_count() -> int:
+    return Issue.objects.filter(title__startswith=MARK).count()
+
+
+def seed_issues(total: int, *, log=None) -> int:
+    """Top the benchmark issues up to `total` (10% overdue, one lead share per dispatched issue),
+    number them and ANALYZE; returns how many were added. Needs the demo world (seed_demo)."""
+    offset = benchmark_issue_count()
+    count = max(0, total - offset)
+    if not count:
+        return 0
+    categories = list(ensure_categories(Counter()).values())
+    chains = {c.pk: c for c in Chain.objects.select_related("lead_unit")}
+    memberships = list(ChainMembership.objects.values_list("enterprise_id", "chain_id"))
+    departments = list(Unit.objects.filter(kind=UnitKind.ECONOMIC_DEPARTMENT, is_active=True))
+    submitter = User.objects.filter(username="staff").first()
+    if not memberships or not departments or submitter is None:
+        raise LookupError("The chains demo is not loaded: run `manage.py seed_demo` first.")
+    rng = random.Random(20260930 + offset)
+    now = timezone.now()
+    for start in range(0, count, BATCH):
+        size = min(BATCH, count - start)
+        rows, leads = [], []
+        for index in range(offset + start, offset + start + size):
+            enterprise_id, chain_id = memberships[rng.randrange(len(memberships))]
+            chain = chains[chain_id]
+            category = categories[index % len(categories)]
+            lead = chain.lead_unit if rng.random() < 0.6 else departments[rng.randrange(len(departments))]
+            issue, share = _issue(_kind_for(index), category, now, rng)
+            issue.enterprise_id, issue.chain_id, issue.category = enterprise_id, chain_id, category
+            issue.title = f"{MARK}{category.name}诉求{index:06d}"
+            issue.description = "基准测试数据"
+            issue.submitted_by = submitter
+            if share is not None:
+                issue.lead_unit = lead
+                issue.dispatch_mode = DispatchMode.TRANSFER
+            rows.append(issue)
+            leads.append((lead, share))
+        with transaction.atomic():
+            Issue.objects.bulk_create(rows, batch_size=BATCH)
+            IssueShare.objects.bulk_create(
+                [
+                    IssueShare(issue=issue, unit=lead, role=ShareRole.LEAD, status=share, due_at=issue.resolve_due_at)
+                    for issue, (lead, share) in zip(rows, leads, strict=True)
+                    if share is not None
+                ],
+                batch_size=BATCH,
+            )
+        if log:
+            log(f"  {start + size}/{count} issues")
+    with connection.cursor() as cursor:
+        # The number comes from the primary key, as submit_issue does it.
+        cursor.execute(
+            "UPDATE issues_issue SET number = 'LZ-' || to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY')"
+            " || '-' || lpad(id::text, 6, '0') WHERE number IS NULL"
+        )
+        cursor.execute("ANALYZE issues_issue; ANALYZE issues_issueshare")
+    return count
+
+
+def _issue(kind: str, category, now, rng) -> tuple[Issue, str | None]:
+    issue = Issue(category=category)
+    if kind == "submitted":
+        issue.status = Status.SUBMITTED
+        deadlines.start_accept_clock(issue, now - timedelta(hours=rng.randrange(1, 20)))
+        return issue, None
+    if kind == "dispatched":
+        dispatched = now - timedelta(hours=rng.randrange(1, 20))
+        share = ShareStatus.PENDING
+    elif kind == "in_progress":
+        # Still within the deadline: dispatched fewer working days ago than it has.
+        dispatched = subtract_working_days(now, rng.randrange(0, category.resolve_days))
+        share = ShareStatus.SIGNED
+    elif kind == "overdue":
+        # 1 to 10 working days past the deadline: every rung of the ladder is represented.
+        dispatched = subtract_working_days(now, category.resolve_days + rng.randrange(1, 11))
+        share = ShareStatus.SIGNED
+    else:  # resolved or closed: dispatched weeks to a year ago
+        dispatched = now - timedelta(days=rng.randrange(20 if kind == "resolved" else 30, 365))
+        share = ShareStatus.REPLIED
+    issue.accepted_at = issue.dispatched_at = dispatched
+    deadlines.start_handling_clocks(issue, dispatched)
+    if kind == "dispatched":
+        issue.status = Status.DISPATCHED
+        return issue, share
+    issue.status = Status.IN_PROGRESS
+    issue.signed_at = dispatched + timedelta(hours=2)
+    if kind in ("in_progress", "overdue"):
+        return issue, share
+    issue.resolved_at = min(issue.resolve_due_at, dispatched + timedelta(days=rng.randrange(1, 14)))
+    issue.answer = "已办结"
+    if kind == "resolved":
+        issue.status = Status.RESOLVED
+        # Answered recently: the rating window is still open.
+        issue.resolved_at = now - timedelta(hours=rng.randrange(1, 48))
+        issue.rate_due_at = add_working_days(issue.resolved_at, category.rate_days)
+        return issue, share
+    issue.status = Status.CLOSED
+    issue.closed_at = issue.resolved_at + timedelta(days=1)
+    return issue, share
+
+
+# --- the issue list ----------------------------------------------------------------------------------
+# The floor's scope for a unit handler, by hand: its unit's live shares, and what escalated to it as
+# the lead unit's industry party committee. The count over the UNION of the two sets (an InitPlan,
+# computed once); the page by walking created_at.
+_LIST_FLOOR = """
+SELECT i.id, i.number, i.title, i.status, e.name, c.name, k.name, l.name,
+       (SELECT count(*) FROM (SELECT s.issue_id FROM issues_issueshare s
+                              WHERE s.unit_id = %(unit)s AND s.status IN %(live)s
+                              UNION
+                              SELECT x.id FROM issues_issue x
+                              WHERE x.escalation_level >= 1 AND x.lead_unit_id IN
+                                    (SELECT u.id FROM accounts_unit u WHERE u.industry_committee_id = %(unit)s)) v)
+FROM issues_issue i
+JOIN chains_enterprise e ON e.id = i.enterprise_id
+LEFT JOIN chains_chain c ON c.id = i.chain_id
+JOIN issues_issuecategory k ON k.id = i.category_id
+LEFT JOIN accounts_unit l ON l.id = i.lead_unit_id
+WHERE i.id IN (SELECT s.issue_id FROM issues_issueshare s WHERE s.unit_id = %(unit)s AND s.status IN %(live)s)
+   OR (i.escalation_level >= 1
+       AND i.lead_unit_id IN (SELECT u.id FROM accounts_unit u WHERE u.industry_committee_id = %(unit)s))
+ORDER BY i.created_at DESC, i.id DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+LIVE = tuple(str(status) for status in LIVE_SHARES)
+
+
+def _unit_handler(username: str) -> User | None:
+    user = User.objects.filter(username=username, is_active=True).first()
+    # The floor writes the unit handler's scope only: a user with another business role sees more.
+    if user is None or not user.unit_id or set(user.roles) != {Role.UNIT_HANDLER}:
+        return None
+    return user
+
+
+def _page_rows(response) -> tuple[list[int], int]:
+    body = response.json()
+    return [row["id"] for row in body["results"]], body["count"]
+
+
+def _floor_page(unit_id: int, offset: int) -> tuple[list[int], int]:
+    rows = floor_rows(_LIST_FLOOR, {"unit": unit_id, "live": LIVE, "limit": PAGE_SIZE, "offset": offset})
+    return [row[0] for row in rows], (rows[0][-1] if rows else 0)
+
+
+def _list_case(username: str, *, deep: bool):
+    user = _unit_handler(username)
+    if user is None:
+        yield None
+        return
+    client = APIClient()
+    client.force_authenticate(user)
+    _, count = _page_rows(client.get("/api/v1/issues/"))
+    page = max(1, min(DEEP_PAGE, -(-count // PAGE_SIZE))) if deep else 1
+    url = "/api/v1/issues/" if page == 1 else f"/api/v1/issues/?page={page}"
+    offset = (page - 1) * PAGE_SIZE
+    yield Bound(
+        label=f"GET {url} as {username} ({user.unit}; {count:,} visible)",
+        read=lambda: _page_rows(client.get(url)),
+        floor=lambda: _floor_page(user.unit_id, offset),
+    )
+
+
+def _list_factory(username: str, *, deep: bool):
+    def factory(context):
+        yield from _list_case(username, deep=deep)
+
+    return factory
+
+
+# A unit handler's list (its unit's shares) and an industry party committee's (what escalated to it).
+for _name, _username in (("handler", "handler"), ("committee", "handler.ic")):
+    register(f"issues.list.{_name}", goal=2)(_list_factory(_username, deep=False))
+    register(f"issues.list.{_name}.deep", goal=2)(_list_factory(_username, deep=True))
+
+
+# --- unit KPIs -----------------------------------------------------------------------------------------
+# Every active unit's figures over one year of shares, without COUNT(DISTINCT): the to-many rows
+# (ratings, extension requests) are counted per issue first and joined once per share.
+_KPI_FLOOR = """
+SELECT s.unit_id,
+  count(*),
+  count(*) FILTER (WHERE s.status <> 'cancelled' AND (s.signed_at IS NOT NULL OR s.sign_due_at < %(now)s)),
+  count(*) FILTER (WHERE s.status <> 'cancelled' AND s.signed_at <= s.sign_due_at),
+  count(*) FILTER (WHERE s.role = 'lead' AND s.status IN %(live)s AND i.status IN ('resolved', 'closed')
+                   AND i.resolved_at IS NOT NULL),
+  count(*) FILTER (WHERE s.role = 'lead' AND s.status IN %(live)s AND i.status IN ('resolved', 'closed')
+                   AND i.resolved_at IS NOT NULL AND i.resolved_at <= i.resolve_due_at),
+  coalesce(sum(r.rated) FILTER (WHERE s.role = 'lead' AND s.status IN %(live)s), 0),
+  coalesce(sum(r.satisfied) FILTER (WHERE s.role = 'lead' AND s.status IN %(live)s), 0),
+  count(*) FILTER (WHERE s.status = 'returned'),
+  coalesce(sum((SELECT count(*) FROM issues_extensionrequest x WHERE x.issue_id = s.issue_id
+                AND x.unit_id = s.unit_id)), 0),
+  count(*) FILTER (WHERE s.role = 'lead' AND s.status IN %(live)s AND i.status IN ('dispatched', 'in_progress')
+                   AND i.resolve_due_at < %(now)s)
+FROM issues_issueshare s
+JOIN issues_issue i ON i.id = s.issue_id
+LEFT JOIN (SELECT issue_id, count(*) AS rated,
+                  count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically')) AS satisfied
+           FROM issues_rating GROUP BY issue_id) r ON r.issue_id = s.issue_id
+WHERE s.created_at >= %(since)s AND s.created_at < %(until)s
+  AND s.unit_id IN (SELECT id FROM accounts_unit WHERE is_active)
+GROUP BY s.unit_id
+ORDER BY s.unit_id
+"""
+
+
+def kpi_period() -> tuple[date, date]:
+    today = timezone.now().astimezone(SHANGHAI).date()
+    return today - timedelta(days=365), today
+
+
+@register("issues.kpis", goal=2)
+def unit_kpis_case(context):
+    start, end = kpi_period()
+    now = timezone.now()
+    since, until = kpis.period_bounds(start, end)
+
+    def read():
+        rows = kpis.unit_kpis(start=start, end=end, at=now)
+        return sorted((row["unit"].pk, *(row[name] for name in kpis.FIGURES)) for row in rows if row["dispatched"])
+
+    def floor():
+        return [
+            tuple(row) for row in floor_rows(_KPI_FLOOR, {"now": now, "since": since, "until": until, "live": LIVE})
+        ]
+
+    yield Bound(label=f"unit_kpis(every active unit, {start} to {end})", read=read, floor=floor)
+
+
+# --- the deadline sweep ----------------------------------------------------------------------------------
+def _sweep_floor_sql() -> str:
+    """What every step of the sweep would find to do now: one UNION ALL, an anti-join per step on
+    the alerts' unique index. The sweep's read half, without its writes."""
+    parts = []
+    for number, step in enumerate(STEPS):
+        due = _col(Issue, step.due_column)
+        timely = ""
+        if step.pointless_after:
+            deadline = _col(Issue, step.pointless_after)
+            timely = f"AND (i.{deadline} IS NULL OR i.{deadline} > %(at)s) "
+        # Column names from the declared steps; every value is a parameter.
+        parts.append(
+            f"SELECT %(kind{number})s, i.id FROM issues_issue i WHERE i.status IN %(statuses{number})s "  # noqa: S608
+            f"AND i.{due} IS NOT NULL AND i.{due} <= %(at)s {timely}"
+            f"AND NOT EXISTS (SELECT 1 FROM issues_issuealert x WHERE x.issue_id = i.id "
+            f"AND x.kind = %(kind{number})s AND x.cycle = i.handling_cycle)"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _sweep_floor_params(at) -> dict:
+    params: dict = {"at": at}
+    for number, step in enumerate(STEPS):
+        params[f"kind{number}"] = str(step.kind)
+        params[f"statuses{number}"] = tuple(str(status) for status in step.statuses)
+    return params
+
+
+def _analyze_alerts() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE issues_issuealert")
+
+
+def _sweep_bound(label: str, *, settle=None) -> Bound:
+    sql = _sweep_floor_sql()
+
+    def read():
+        return {kind: n for kind, n in sweep_deadlines().items() if n}
+
+    def floor():
+        return dict(Counter(kind for kind, _ in floor_rows(sql, _sweep_floor_params(timezone.now()))))
+
+    return Bound(label=label, read=read, floor=floor, settle=settle)
+
+
+@register("issues.sweep.steady", goal=3)
+def steady_sweep(context):
+    sweep_deadlines()  # whatever fell due since the last run, so that the timed runs find nothing
+    yield _sweep_bound(f"sweep_deadlines() with nothing new ({IssueAlert.objects.count():,} alerts)")
+
+
+@register("issues.sweep.after_catchup", goal=3)
+def sweep_after_catchup(context):
+    """A district coming back from downtime: no alert recorded yet and the statistics saying so
+    (ANALYZE of the empty table), then one catch-up sweep writes them all; the sweep that follows
+    must not be planned on the stale figures. Its floor is timed after an ANALYZE: what the database
+    does with the same rows and fresh figures. All in one transaction, rolled back."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM issues_issuealert")
+            cursor.execute("UPDATE issues_issue SET escalation_level = 0 WHERE escalation_level > 0")
+            cursor.execute("ANALYZE issues_issuealert")
+        with CaptureQueriesContext(connection) as queries:
+            began = time.perf_counter()
+            counts = sweep_deadlines()
+            seconds = time.perf_counter() - began
+        done = ", ".join(f"{kind} {n:,}" for kind, n in counts.items() if n)
+        context.note(
+            f"catch-up sweep: {seconds * 1000:.0f} ms, {len(queries)} queries, {sum(counts.values()):,} alerts ({done})"
+        )
+        yield _sweep_bound(
+            f"sweep_deadlines() right after that catch-up ({IssueAlert.objects.count():,} alerts)",
+            settle=_analyze_alerts,
+        )
+        transaction.set_rollback(True)
+    _analyze_alerts()  # the rollback left the empty table's figures behind
