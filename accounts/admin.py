@@ -27,10 +27,11 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from accounts import audit
+from accounts import audit, twofactor
 from accounts.models import AuditEvent, Unit, User
 from accounts.roles import Role, role_combination_error
 
@@ -172,6 +173,7 @@ class UserAdmin(RoleGate, auth_admin.UserAdmin):
         (_("Person"), {"fields": ("full_name", "phone", "email")}),
         (_("Unit or enterprise"), {"fields": ("unit", "enterprise")}),
         (_("Roles and access"), {"fields": ("groups", "is_active", "is_staff", "is_superuser")}),
+        (_("Second factor"), {"fields": ("second_factor",)}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -184,7 +186,23 @@ class UserAdmin(RoleGate, auth_admin.UserAdmin):
         ),
         (_("Roles and access"), {"fields": ("groups",)}),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "second_factor")
+    actions = ["reset_second_factor"]
+
+    @admin.display(description=_("second factor"))
+    def second_factor(self, obj: User) -> str:
+        device = twofactor.authenticator(obj) if obj.pk else None
+        if device is None:
+            return str(_("not set up"))
+        return _("authenticator since %(day)s, %(count)d recovery codes left") % {
+            "day": f"{device.created_at:%Y-%m-%d}",
+            "count": twofactor.recovery_codes_left(obj),
+        }
+
+    @admin.action(description=_("Reset the second factor (lost phone): a new one is set up at the next sign-in"))
+    def reset_second_factor(self, request, queryset):
+        reset = sum(twofactor.reset_second_factor(user=user, actor=request.user) for user in queryset)
+        self.message_user(request, _("Second factor reset for %(count)d accounts.") % {"count": reset})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -225,6 +243,12 @@ class UserAdmin(RoleGate, auth_admin.UserAdmin):
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:
         return "、".join(_role_label(group) for group in obj.groups.all())
+
+
+# django-otp's own admin shows each authenticator's secret: nobody, the security administrator
+# included, needs to read one (they reset it with the action above).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 # --- roles (groups) ---------------------------------------------------------------------------

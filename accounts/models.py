@@ -116,6 +116,21 @@ class PasswordHistory(models.Model):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
 
+class RecoveryCode(models.Model):
+    """One recovery code of a user's second factor (accounts.twofactor): only its SHA-256 digest is
+    kept (a code is random, 50 bits, so a slow hash adds nothing), and using it deletes it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
 class AuditKind(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_OUT = "sign_out", _("Signed out")
@@ -136,6 +151,12 @@ class AuditKind(models.TextChoices):
     EXPORT = "export", _("Export")
     PERSONAL_DATA_READ = "personal_data_read", _("Personal data read")
     AUDIT_PURGED = "audit_purged", _("Old audit entries purged")
+    OTP_ENROLLED = "otp_enrolled", _("Second factor enrolled")
+    OTP_VERIFIED = "otp_verified", _("Second factor verified")
+    OTP_FAILED = "otp_failed", _("Wrong second-factor code")
+    OTP_RESET = "otp_reset", _("Second factor reset")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    RECOVERY_CODES_CREATED = "recovery_codes_created", _("Recovery codes generated")
 
 
 class AuditEvent(models.Model):

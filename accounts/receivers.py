@@ -22,7 +22,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from accounts import audit
+from accounts import audit, twofactor
 from accounts.models import AuditKind, PasswordHistory, User
 from accounts.roles import Role, role_combination_error
 from accounts.security import LAST_SEEN, SIGNED_IN_AT
@@ -40,6 +40,8 @@ def _signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         # The idle clock starts now (accounts.security), without a session write on the next page.
         request.session[LAST_SEEN] = request.session[SIGNED_IN_AT] = time.time()
+        # The password was the first factor; the second is asked next (accounts.twofactor).
+        request.session[twofactor.STATE_KEY] = twofactor.state_at_sign_in(user)
 
 
 @receiver(user_logged_out)

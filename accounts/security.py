@@ -4,6 +4,8 @@
   SESSION_COOKIE_AGE after signing in however active (Django alone would push that limit back at
   every session write). The last request's time is kept in the session, rewritten at most once a
   minute (a write per request would cost every page a query).
+- TwoFactorMiddleware: a session that has not passed its second factor (accounts.twofactor) reaches
+  nothing but the second-factor pages and signing out; the API answers it 403.
 - PasswordChangeMiddleware: a user whose password was set by an administrator or has expired
   (accounts.passwords) reaches nothing but the change-password page and signing out.
 - NoStoreMiddleware: `Cache-Control: no-store` on every answer to a signed-in user and on the API,
@@ -12,6 +14,7 @@
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +26,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 
+from accounts import twofactor
 from accounts.passwords import must_change_password
 
 LAST_SEEN = "last_seen"
@@ -63,13 +67,46 @@ class IdleTimeoutMiddleware:
 _OPEN_PREFIXES = ("/static/", "/i18n/", "/health/")
 
 
+class TwoFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            state = twofactor.session_state(request)
+            if state != twofactor.DONE:
+                open_paths = {
+                    reverse("accounts:two-factor-verify"),
+                    reverse("accounts:two-factor-setup"),
+                    reverse("accounts:logout"),
+                }
+                if request.path not in open_paths and not request.path.startswith(_OPEN_PREFIXES):
+                    if _is_api(request):
+                        return JsonResponse(
+                            {
+                                "code": "second_factor_required",
+                                "detail": gettext("Sign in with your second factor first."),
+                            },
+                            status=403,
+                        )
+                    page = "accounts:two-factor-verify" if state == twofactor.VERIFY else "accounts:two-factor-setup"
+                    return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
 class PasswordChangeMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and must_change_password(user):
+        # The second factor comes first (TwoFactorMiddleware); then the password.
+        second_factor_due = hasattr(request, "session") and request.session.get(twofactor.STATE_KEY) not in (
+            None,
+            twofactor.DONE,
+        )
+        if user is not None and user.is_authenticated and not second_factor_due and must_change_password(user):
             open_paths = {reverse("accounts:password-change"), reverse("accounts:logout")}
             if request.path not in open_paths and not request.path.startswith(_OPEN_PREFIXES):
                 if _is_api(request):

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "chainparty",  # the project package as an app: its seed_demo command sees every app
     "accounts",
     "chains",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.security.NoStoreMiddleware",
     "accounts.security.IdleTimeoutMiddleware",
+    "accounts.security.TwoFactorMiddleware",
     "accounts.security.PasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it inspects the outcome of authentication.
@@ -127,6 +130,14 @@ PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 # An API token stops working this many days after it was issued (0: never).
 API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90)
+# The second factor (TOTP, django-otp; accounts.twofactor): required of district staff, the security
+# and audit administrators and every account with admin access, optional for everyone else (who use it
+# once they enrol). Off only for development or a test that does not test it.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "chainparty") or "chainparty"
+# After a wrong code the next try waits 1, 2, 4, 8 ... seconds (django-otp's throttle).
+OTP_TOTP_THROTTLE_FACTOR = 1
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -12,6 +12,9 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # Fixtures submit hundreds of issues as one contact; the limit itself has its own test (tests/robustness).
 os.environ.setdefault("ISSUE_SUBMIT_LIMIT_PER_HOUR", "100000")
+# The cast signs in with force_login; the second factor's own tests (tests/accounts/test_twofactor.py)
+# turn it on.
+os.environ.setdefault("OTP_REQUIRED", "0")
 
 from chainparty.settings import *  # noqa: E402,F403
 from chainparty.settings import STORAGES  # noqa: E402

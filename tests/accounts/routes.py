@@ -51,6 +51,11 @@ ROUTES = {
     "accounts:login": page(anonymous=200, **dict.fromkeys(SIGNED_IN, 302)),
     "accounts:logout": everyone(302, method="post"),
     "accounts:password-change": page(**SIGNED_IN),
+    # one's own second factor: every signed-in account (optional for most, tests/accounts/test_twofactor.py);
+    # the verification page sends a session that needs no code on to where it was going
+    "accounts:two-factor": page(**SIGNED_IN),
+    "accounts:two-factor-setup": page(**SIGNED_IN),
+    "accounts:two-factor-verify": everyone(302),
     "set_language": everyone(302, method="post"),
     "api-root": page(anonymous=401, **SIGNED_IN),
     "api-schema": page(anonymous=401, **SIGNED_IN),

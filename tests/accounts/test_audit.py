@@ -16,6 +16,7 @@ from accounts.services import purge_audit_trail
 from chainparty import jobs
 from chainparty.models import Job, JobKind
 from tests import factories as f
+from tests.accounts.trail import events, mark, only
 
 pytestmark = pytest.mark.django_db
 
@@ -27,23 +28,10 @@ def sign_in(client, username, password=PASSWORD, ip="10.1.2.3", **headers):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **headers)
 
 
-_SINCE = {"pk": 0}
-
-
 @pytest.fixture(autouse=True)
 def _after_the_cast(world):
     """What the cast's creation recorded is not what a test looks at."""
-    _SINCE["pk"] = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def events(kind):
-    return list(AuditEvent.objects.filter(kind=kind, pk__gt=_SINCE["pk"]).order_by("pk"))
-
-
-def only(kind) -> AuditEvent:
-    found = events(kind)
-    assert len(found) == 1, [(e.kind, e.actor_name, e.detail) for e in found]
-    return found[0]
+    mark()
 
 
 def staff_client(client, user):
