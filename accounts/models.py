@@ -104,11 +104,13 @@ class User(AbstractUser):
 class PasswordHistory(models.Model):
     """The hashes of a user's recent passwords, so that none of the last few is chosen again."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
-    password = models.CharField(max_length=128)
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("password history")
+        verbose_name_plural = _("password histories")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "-created_at"])]
 

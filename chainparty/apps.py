@@ -1,4 +1,6 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChainpartyConfig(AppConfig):
@@ -6,6 +8,8 @@ class ChainpartyConfig(AppConfig):
     domain apps, so it is where a lower app is lent what a higher one knows without importing it."""
 
     name = "chainparty"
+    default = True  # the one of this module's app configs that "chainparty" in INSTALLED_APPS means
+    verbose_name = _("Background jobs")
 
     def ready(self):
         _lend_party_figures_to_matching()
@@ -31,3 +35,11 @@ def _lend_party_figures_to_matching() -> None:
 
     figures.register_enterprise_figure(figures.PARTY_MEMBERS, party_members)
     figures.register_organization_coverage(organization_covered)
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes (sign-in lockouts and logs) under a Chinese name in the admin: it ships no Chinese.
+    Its models' and columns' labels are in our catalogue (accounts/admin.py, AXES_LABELS)."""
+
+    default = False
+    verbose_name = _("Sign-in protection")

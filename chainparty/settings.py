@@ -21,6 +21,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "chainparty.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,7 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "guardian",
-    "axes",
+    "chainparty.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",

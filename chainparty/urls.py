@@ -34,6 +34,7 @@ router.register("party-plans", PartyPlanViewSet, basename="party-plan")
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("chains/", include("chains.urls")),
     path("issues/", include("issues.urls")),

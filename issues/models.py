@@ -122,8 +122,10 @@ class ComplaintSession(models.Model):
     host_unit = models.ForeignKey(
         "accounts.Unit", verbose_name=_("host unit"), on_delete=models.PROTECT, related_name="+"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ComplaintSessionQuerySet.as_manager()
 
@@ -224,9 +226,9 @@ class Issue(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True, editable=False)
     # A digest of what was submitted with the key: a retry must send the same (issues.services.intake).
-    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    idempotency_fingerprint = models.CharField(_("idempotency fingerprint"), max_length=64, blank=True, editable=False)
 
     dispatch_mode = models.CharField(_("dispatch mode"), max_length=8, choices=DispatchMode.choices, blank=True)
     lead_unit = models.ForeignKey(
@@ -245,25 +247,27 @@ class Issue(models.Model):
     sign_due_at = models.DateTimeField(_("sign for by"), null=True, blank=True)
     resolve_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)
     rate_due_at = models.DateTimeField(_("rate by"), null=True, blank=True)
-    accept_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sign_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
-    resolve_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accept_warn_at = models.DateTimeField(_("accept warning at"), null=True, blank=True, editable=False)
+    sign_warn_at = models.DateTimeField(_("sign-for warning at"), null=True, blank=True, editable=False)
+    resolve_warn_at = models.DateTimeField(_("resolve warning at"), null=True, blank=True, editable=False)
     # The escalation ladder's rungs, computed with the resolve deadline (§4.6): 1 at the breach,
     # 2 two working days later, 3 five working days after that.
-    escalate_2_at = models.DateTimeField(null=True, blank=True, editable=False)
-    escalate_3_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalate_2_at = models.DateTimeField(_("escalation to the chain leader at"), null=True, blank=True, editable=False)
+    escalate_3_at = models.DateTimeField(
+        _("escalation to the district committee at"), null=True, blank=True, editable=False
+    )
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     supervised_at = models.DateTimeField(_("supervised at"), null=True, blank=True)
 
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    signed_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # Each dispatch and each reopening starts a new handling cycle, with its own deadlines, warnings
     # and escalation ladder (IssueAlert is unique per issue, kind and cycle).
-    handling_cycle = models.PositiveSmallIntegerField(default=0, editable=False)
+    handling_cycle = models.PositiveSmallIntegerField(_("handling cycle"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Not a column: the inbox's notifications about this issue, deleted with it.
@@ -319,7 +323,7 @@ LIVE_SHARES = (ShareStatus.PENDING, ShareStatus.SIGNED, ShareStatus.REPLIED)
 class IssueShare(models.Model):
     """A unit's share of an issue: the lead unit's, and in joint handling each co-unit's part."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="shares")
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="shares")
     unit = models.ForeignKey("accounts.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=4, choices=ShareRole.choices)
     status = models.CharField(_("status"), max_length=10, choices=ShareStatus.choices, default=ShareStatus.PENDING)
@@ -327,10 +331,10 @@ class IssueShare(models.Model):
     # unit's response rate is judged against it.
     sign_due_at = models.DateTimeField(_("sign for by"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
-    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
     reply = models.TextField(_("reply"), blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("share")
@@ -358,20 +362,33 @@ class ExtensionStatus(models.TextChoices):
 
 
 class ExtensionRequest(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="extension_requests")
-    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
     days = models.PositiveSmallIntegerField(_("extra working days"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(max_length=9, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    status = models.CharField(
+        _("status"), max_length=9, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
         constraints = [
             models.UniqueConstraint(
                 fields=["issue"], condition=Q(status="pending"), name="extension_one_pending_per_issue"
@@ -399,12 +416,18 @@ class ReasonCode(models.TextChoices):
 
 
 class Rating(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="ratings")
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="ratings")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.PROTECT, related_name="+"
+    )
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices)
     reason_codes = models.JSONField(_("reasons"), default=list, blank=True)
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
 
     def __str__(self) -> str:
         return self.get_satisfaction_display()
@@ -413,21 +436,28 @@ class Rating(models.Model):
 class IssueEvent(models.Model):
     """The append-only timeline: every transition, comment, reassignment and escalation."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=24)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
+    from_status = models.CharField(_("from status"), max_length=12, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12, blank=True)
     note = models.TextField(_("note"), blank=True)
     public = models.BooleanField(_("visible to the enterprise"), default=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
     # When it happened: now, or the instant a service was told it happened (`at`, e.g. a back-dated
     # entry of a complaint session), so the timeline reads in order.
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("issue event")
+        verbose_name_plural = _("issue events")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["issue", "created_at"], name="event_issue_created")]
 
@@ -449,14 +479,16 @@ class IssueAlert(models.Model):
     """What the sweep did, once: the unique constraint makes each warning and escalation level
     happen exactly once per issue and handling cycle, even when two sweeps race (§4.6)."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(max_length=16, choices=AlertKind.choices)
-    cycle = models.PositiveSmallIntegerField(default=0)  # the issue's handling_cycle at the time
-    due_at = models.DateTimeField()
-    sweep = models.UUIDField(db_index=True)
-    created_at = models.DateTimeField()
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=16, choices=AlertKind.choices)
+    cycle = models.PositiveSmallIntegerField(_("handling cycle"), default=0)  # the issue's handling_cycle at the time
+    due_at = models.DateTimeField(_("due at"))
+    sweep = models.UUIDField(_("sweep run"), db_index=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("issue alert")
+        verbose_name_plural = _("issue alerts")
         constraints = [models.UniqueConstraint(fields=["issue", "kind", "cycle"], name="alert_once_per_cycle")]
 
     def __str__(self) -> str:
@@ -468,14 +500,20 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(max_length=200)
-    stored_name = models.CharField(max_length=120)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("original name"), max_length=200)
+    stored_name = models.CharField(_("stored name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.original_name

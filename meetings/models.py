@@ -90,16 +90,16 @@ class Meeting(models.Model):
     # The reminders' instants, computed on the working-day calendar whenever the date is set; the
     # reminder sweep then compares columns with "now". A new date is a new version: its reminders
     # are due again (MeetingReminder is unique per meeting, kind and version).
-    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
-    minutes_due_at = models.DateTimeField(null=True, blank=True, editable=False)
-    schedule_version = models.PositiveSmallIntegerField(default=1, editable=False)
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True, editable=False)
+    minutes_due_at = models.DateTimeField(_("minutes due at"), null=True, blank=True, editable=False)
+    schedule_version = models.PositiveSmallIntegerField(_("schedule version"), default=1, editable=False)
     held_at = models.DateTimeField(_("held"), null=True, blank=True)
     summary = models.TextField(pgettext_lazy("meeting record", "minutes"), blank=True, max_length=20_000)
     minutes_recorded_at = models.DateTimeField(_("minutes recorded"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     agenda_frozen_at = models.DateTimeField(_("agenda frozen"), null=True, blank=True)
     # The scheduler run that created it (None: created by hand); its invitations go to these rows only.
-    run = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    run = models.UUIDField(_("scheduling run"), null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     notifications = GenericRelation("inbox.Notification", content_type_field="target_type", object_id_field="target_id")
@@ -144,7 +144,7 @@ class InviteeRole(models.TextChoices):
 class MeetingInvitee(models.Model):
     """Who is invited: a chain leader (a person) or a unit (its handlers are told)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="invitees")
     role = models.CharField(_("role"), max_length=20, choices=InviteeRole.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, null=True, related_name="+"
@@ -185,7 +185,9 @@ class AgendaReason(models.TextChoices):
 
 
 class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
     issue = models.ForeignKey(
         "issues.Issue", verbose_name=_("issue"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -201,7 +203,7 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     discussion = models.TextField(_("what was discussed"), blank=True, max_length=10_000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("agenda item")
@@ -231,8 +233,10 @@ class AgendaItem(models.Model):
 class Attendance(models.Model):
     """Who came, for which unit."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=100)
     unit_name = models.CharField(_("unit"), max_length=200, blank=True)
 
@@ -250,7 +254,7 @@ class Decision(models.Model):
     in the issue workflow (`follow_up_issue`, linked back here); or it updates an existing issue
     (`updated_issue`, a note on its timeline)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions")
     agenda_item = models.ForeignKey(
         AgendaItem,
         verbose_name=_("agenda item"),
@@ -285,8 +289,10 @@ class Decision(models.Model):
         blank=True,
         related_name="+",
     )
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("decision")
@@ -306,14 +312,16 @@ class ReminderKind(models.TextChoices):
 class MeetingReminder(models.Model):
     """What the reminder sweep did, once: unique per meeting, kind and schedule version."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
-    version = models.PositiveSmallIntegerField()
-    due_at = models.DateTimeField()
-    run = models.UUIDField(db_index=True)
-    created_at = models.DateTimeField()
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    version = models.PositiveSmallIntegerField(_("schedule version"))
+    due_at = models.DateTimeField(_("due at"))
+    run = models.UUIDField(_("sweep run"), db_index=True)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
+        verbose_name = _("meeting reminder")
+        verbose_name_plural = _("meeting reminders")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "kind", "version"], name="meeting_reminder_once"),
         ]
@@ -326,10 +334,12 @@ class CalendarFeed(models.Model):
     """A person's iCalendar feed: the secret token in its URL is the only credential (calendar
     programs send no cookies). Revoking it makes the URL a 404; a new feed has a new token."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("calendar feed")

@@ -270,11 +270,11 @@ class PostingReminder(models.Model):
     """One end-of-term reminder sent, per (posting, kind, end date): the sweep's exactly-once key. A
     posting whose end date moves is reminded again for the new date."""
 
-    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
-    end_date = models.DateField()
-    sweep = models.UUIDField()
-    created_at = models.DateTimeField()
+    posting = models.ForeignKey(Posting, verbose_name=_("posting"), on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    end_date = models.DateField(_("end date"))
+    sweep = models.UUIDField(_("sweep run"))
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("posting reminder")

@@ -48,6 +48,7 @@ def objects(world):
 ROUTES = {
     "home": page(security=200, auditor=200, outsider=200),
     "health": everyone(200),
+    "favicon": everyone(200),
     "accounts:login": page(anonymous=200, **dict.fromkeys(SIGNED_IN, 302)),
     "accounts:logout": everyone(302, method="post"),
     "accounts:password-change": page(**SIGNED_IN),
