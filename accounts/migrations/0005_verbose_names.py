@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_security_audit'),
+        ('accounts', '0004_second_factor'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_verbose_names'),
+        ('accounts', '0005_verbose_names'),
         ('issues', '0005_idempotency_fingerprint'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
