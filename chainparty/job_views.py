@@ -74,8 +74,10 @@ def import_template(request, name):
 @role_holder_page
 def export_start(request, name):
     _exporter(request, name)
-    job = jobs.start_export(actor=request.user, name=name, params=request.POST.get("params", ""))
-    return redirect(job)
+    result = jobs.export_list(actor=request.user, name=name, params=request.POST.get("params", ""))
+    if isinstance(result, Job):
+        return redirect(result)
+    return xlsx_response(result.content, result.filename)
 
 
 def _title(job: Job) -> str:

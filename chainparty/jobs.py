@@ -53,11 +53,19 @@ STALE_AFTER = timedelta(minutes=10)
 REQUEUE_AFTER = timedelta(seconds=30)
 KEEP_FOR = timedelta(days=7)  # finished jobs and their files are deleted after this
 MAX_STORED_ERRORS = 2000
+# An export of this many rows or fewer is written during the request and downloaded at once (about a
+# second at most); a longer one runs as a job whose page shows a progress bar.
+EXPORT_AT_ONCE_ROWS = 2000
 HEARTBEAT_SECONDS = 0.5
 
 
 def _district_staff(user: User) -> bool:
     return user.is_district_staff
+
+
+def business_roles(user: User) -> bool:
+    """`allowed=` for a list any business role may export (in its own scope)."""
+    return user.has_business_role
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,28 @@ def confirm_import(*, actor: User, job_id: int) -> Job:
     return job
 
 
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    filename: str
+
+
+def export_list(*, actor: User, name: str, params: str = "") -> Download | Job:
+    """Export a list as the user filtered it: a small one at once (the workbook), a large one as a
+    job (EXPORT_AT_ONCE_ROWS). Either way the export is audited."""
+    exporter = exporter_for(name, actor)
+    total, rows = exporter.source(actor, QueryDict(params))
+    if total > EXPORT_AT_ONCE_ROWS:
+        return start_export(actor=actor, name=name, params=params)
+    content = write_workbook(exporter.columns, rows, title=exporter.title)
+    audit.record(AuditKind.EXPORT, actor=actor, target_repr=str(exporter.title), detail=params[:500])
+    return Download(content, _export_filename(exporter))
+
+
+def _export_filename(exporter: Exporter) -> str:
+    return f"{exporter.title}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.xlsx"
+
+
 def start_export(*, actor: User, name: str, params: str = "") -> Job:
     exporter = exporter_for(name, actor)
     with transaction.atomic():
@@ -253,8 +283,7 @@ class _Run:
         content = write_workbook(
             exporter.columns, rows, title=exporter.title, progress=lambda done: self.progress(done, total), every=200
         )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        filename = f"{exporter.title}-{stamp}.xlsx"
+        filename = _export_filename(exporter)
         self.job.result.save(filename, ContentFile(content), save=False)
         self.finish(
             status=JobStatus.DONE,

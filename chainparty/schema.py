@@ -10,8 +10,9 @@ what the server does (schemathesis checks it in tests/api).
 - 413 and 415: operations with a request body (chainparty.middleware; a body in a format the route
   does not read).
 A filter's query parameter may be sent empty, meaning "not given" (what a page's filter form sends):
-`allowEmptyValue`. A view answering one object from its `list` route (a summary such as coverage)
-says so with `answers_one_object = True`.
+`allowEmptyValue`. A list's aliases (chainparty.filters.ALIASES: `search` for `q`, `sort` for
+`ordering`) are documented beside the parameter they stand for, as deprecated. A view answering
+one object from its `list` route (a summary such as coverage) says so with `answers_one_object = True`.
 An operation's own @extend_schema responses are kept as they are."""
 
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,14 @@ class AutoSchema(SpectacularAutoSchema):
         return super()._is_list_view(serializer)
 
     def _get_filter_parameters(self):
+        from chainparty.filters import ALIASES  # imports django-filter's DRF backend; load late
+
         parameters = super()._get_filter_parameters()
+        by_name = {parameter["name"]: parameter for parameter in parameters}
+        for alias, name in ALIASES.items():
+            if name in by_name and alias not in by_name:
+                description = f"Alias of `{name}` (give one of the two)."
+                parameters.append({**by_name[name], "name": alias, "deprecated": True, "description": description})
         for parameter in parameters:
             parameter["allowEmptyValue"] = True
         return parameters

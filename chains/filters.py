@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from chainparty.filters import ScopedFilterSet
+from chainparty.filters import FROM, SEARCH_MAX_LENGTH, TO, DayFilter, Pinyin, ScopedFilterSet, SearchFilter, SortFilter
 from chains.credit_code import normalise_credit_code
 from chains.models import Chain, ChainMaster, ChainMasterStatus, Enterprise, Honour, Park, SizeClass
 
@@ -20,29 +20,48 @@ PATH_CHOICES = [
 
 
 class ChainFilter(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("Name contains"), field_name="name", lookup_expr="icontains")
+    q = SearchFilter(label=_("Name or code"), fields=("name", "code"))
     path = django_filters.ChoiceFilter(label=_("Coverage path"), choices=PATH_CHOICES, method="filter_path")
+    ordering = SortFilter(
+        {
+            "name": (_("Chain"), (Pinyin("name"),)),
+            "code": (_("Code"), ("code",)),
+            "enterprises": (_("Enterprises"), ("enterprise_count",)),
+        }
+    )
 
     class Meta:
         model = Chain
-        fields = ["q", "path"]
+        fields = ["q", "path", "ordering"]
 
     def filter_path(self, queryset, name, value):
         return queryset.filter(**{f"path_{value}": True}) if value else queryset
 
 
 class EnterpriseFilter(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("Name or credit code"), method="filter_q")
+    q = django_filters.CharFilter(label=_("Name or credit code"), method="filter_q", max_length=SEARCH_MAX_LENGTH)
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.all(), method="filter_chain")
     park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=Park.objects.all())
     size_class = django_filters.ChoiceFilter(label=_("Size class"), choices=SizeClass.choices)
     honour = django_filters.ChoiceFilter(label=_("Honour"), choices=Honour.choices, method="filter_honour")
+    created_after = DayFilter("created_at", bound=FROM, instant=True, label=_("Added from"))
+    created_before = DayFilter("created_at", bound=TO, instant=True, label=_("Added until"))
+    ordering = SortFilter(
+        {
+            "name": (_("Name"), (Pinyin("name"),)),
+            "credit_code": (_("Unified social credit code"), ("credit_code",)),
+            "employees": (_("Employees"), ("employees",)),
+            "output": (_("Annual output (10k CNY)"), ("annual_output",)),
+            "created": (_("Added"), ("created_at",)),
+            "updated": (_("Last updated"), ("updated_at",)),
+        }
+    )
 
     scoped_choices = {"chain": Chain, "park": Park}
 
     class Meta:
         model = Enterprise
-        fields = ["q", "chain", "park", "size_class", "honour"]
+        fields = ["q", "chain", "park", "size_class", "honour", "created_after", "created_before", "ordering"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

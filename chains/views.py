@@ -5,7 +5,7 @@ from django.shortcuts import render
 from accounts.decorators import business_page
 from chainparty.pages import paginate
 from chainparty.scope import get_visible_or_404
-from chains.filters import EnterpriseFilter
+from chains.filters import ChainFilter, EnterpriseFilter
 from chains.models import (
     Chain,
     ChainMasterStatus,
@@ -48,7 +48,10 @@ def _chains_by_park(user, park_ids) -> dict[int, list[Chain]]:
 # --- chains -----------------------------------------------------------------------------------
 @business_page
 def chain_list(request):
-    return render(request, "chains/chain_list.html", {"rows": list_chains_for_user(request.user)})
+    user = request.user
+    filterset = ChainFilter(request.GET or None, queryset=list_chains_for_user(user), user=user)
+    context = {**paginate(request, filterset.page_rows()), "form": filterset.form}
+    return render(request, "chains/chain_list.html", context)
 
 
 @business_page

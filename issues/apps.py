@@ -31,3 +31,7 @@ class IssuesConfig(AppConfig):
 
         figures.register_enterprise_figure(figures.OPEN_ISSUES, lambda: _issue_count(*OPEN_STATUSES))
         figures.register_enterprise_figure(figures.RESOLVED_ISSUES, lambda: _issue_count(Status.CLOSED))
+
+        from issues import exports
+
+        exports.register()

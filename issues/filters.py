@@ -1,8 +1,6 @@
 """One FilterSet for the issue list, used by the page and the API alike, with the API's parameter
 names (the published contract)."""
 
-from datetime import timedelta
-
 import django_filters
 from django import forms
 from django.utils import timezone
@@ -10,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from chainparty.dates import DAY_VALIDATORS, start_of_day
-from chainparty.filters import ScopedFilterSet
+from chainparty.filters import FROM, TO, DayFilter, Pinyin, ScopedFilterSet, SearchFilter, SortFilter, choice_rank
 from chains.models import Chain
 from issues.models import LIVE_SHARES, Issue, IssueCategory, IssueShare, Status
 
@@ -28,7 +25,28 @@ ESCALATION_CHOICES = [(level, str(level)) for level in range(4)]
 MIN_ESCALATION_CHOICES = [(1, _("Level 1 or higher")), (2, _("Level 2 or higher")), (3, _("Level 3"))]
 
 # What the list page offers as fields; the other filters ride along hidden when a link sets them.
-PAGE_FIELDS = ("status", "chain", "category", "min_escalation_level", "overdue")
+PAGE_FIELDS = (
+    "q",
+    "status",
+    "chain",
+    "category",
+    "min_escalation_level",
+    "overdue",
+    "created_after",
+    "created_before",
+    "ordering",
+)
+# What ?ordering= sorts by (the list's columns); "deadline" ascending is "least time left first".
+SORT_KEYS = {
+    "created": (_("Submitted"), ("created_at",)),
+    "number": (_("Number"), ("number",)),
+    "deadline": (_("Resolve by"), ("resolve_due_at",)),
+    "status": (_("Status"), (choice_rank("status", Status),)),
+    "enterprise": (_("Enterprise"), (Pinyin("enterprise__name"),)),
+    "chain": (_("Chain"), (Pinyin("chain__name"),)),
+    "escalation": (_("Escalation level"), ("escalation_level",)),
+    "updated": (_("Last change"), ("updated_at",)),
+}
 
 
 class IssueFilter(ScopedFilterSet):
@@ -37,6 +55,10 @@ class IssueFilter(ScopedFilterSet):
     scope is "not a valid choice", as one that does not exist; other ids that match nothing the user
     may see simply give an empty page (the list is scoped first)."""
 
+    q = SearchFilter(
+        label=_("Number, title or enterprise"),
+        fields=("number", "title", "enterprise__name", "enterprise__credit_code"),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=ANY)
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none(), empty_label=ANY)
     category = django_filters.ModelChoiceFilter(
@@ -58,18 +80,16 @@ class IssueFilter(ScopedFilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Past the resolve deadline now"), choices=BOOLEAN_CHOICES, method="filter_overdue", empty_label=ANY
     )
-    created_after = django_filters.DateFilter(
-        label=_("Created on or after (date, Asia/Shanghai)"), method="filter_created_after", validators=DAY_VALIDATORS
-    )
-    created_before = django_filters.DateFilter(
-        label=_("Created on or before (date, Asia/Shanghai)"), method="filter_created_before", validators=DAY_VALIDATORS
-    )
+    created_after = DayFilter("created_at", bound=FROM, instant=True, label=_("Submitted from"))
+    created_before = DayFilter("created_at", bound=TO, instant=True, label=_("Submitted until"))
+    ordering = SortFilter(SORT_KEYS)
 
     scoped_choices = {"chain": Chain}
 
     class Meta:
         model = Issue
         fields = [
+            "q",
             "status",
             "chain",
             "category",
@@ -80,6 +100,7 @@ class IssueFilter(ScopedFilterSet):
             "overdue",
             "created_after",
             "created_before",
+            "ordering",
         ]
 
     def page_form(self) -> forms.Form:
@@ -98,9 +119,3 @@ class IssueFilter(ScopedFilterSet):
     def filter_overdue(self, queryset, name, value):
         now = timezone.now()
         return queryset.overdue(now) if value == "true" else queryset.not_overdue(now)
-
-    def filter_created_after(self, queryset, name, value):
-        return queryset.filter(created_at__gte=start_of_day(value))
-
-    def filter_created_before(self, queryset, name, value):
-        return queryset.filter(created_at__lt=start_of_day(value + timedelta(days=1)))

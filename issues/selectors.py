@@ -1,5 +1,7 @@
 """Reads shared by the issue pages, the API and dashboards. Every list starts from visible_to."""
 
+from typing import TypeVar
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -19,7 +21,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from chainparty.scope import get_visible_or_404
-from chains.models import Chain
+from chains.models import Chain, Enterprise
 from issues.models import (
     HANDLING_STATUSES,
     LIVE_SHARES,
@@ -36,6 +38,8 @@ from issues.models import (
     overdue_q,
 )
 
+IssuesT = TypeVar("IssuesT", bound=QuerySet[Issue])
+
 INTERNAL_ROLES = (Role.DISTRICT_STAFF, Role.UNIT_HANDLER, Role.CHAIN_LEADER)
 
 
@@ -49,6 +53,14 @@ def list_issues_for_user(user) -> QuerySet[Issue]:
     )
 
 
+def with_enterprise_link(issues: IssuesT, user) -> IssuesT:
+    """Each issue's `enterprise_visible`: whether the user may open its enterprise's page (a unit
+    handler may see an issue dispatched to it for an enterprise of a chain that is not the unit's),
+    so that a page links to it only then. One correlated EXISTS, no query per row."""
+    visible = Enterprise.objects.visible_to(user).filter(pk=OuterRef("enterprise_id"))
+    return issues.annotate(enterprise_visible=Exists(visible))
+
+
 def get_issue_for_user(user, issue_id) -> Issue:
     """One issue with what its detail, allowed_actions and timeline need (and `is_overdue` now);
     404 outside scope.
@@ -60,7 +72,7 @@ def get_issue_for_user(user, issue_id) -> Issue:
     if not sees_internal(user):
         shares = shares.filter(status__in=LIVE_SHARES)
     queryset = (
-        Issue.objects.visible_to(user)
+        with_enterprise_link(Issue.objects.visible_to(user), user)
         .with_overdue(timezone.now())
         .select_related("enterprise", "chain", "category", "lead_unit", "session", "submitted_by")
         .prefetch_related(

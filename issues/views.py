@@ -43,6 +43,7 @@ from issues.selectors import (
     list_issues_for_user,
     list_queue_for_user,
     sees_internal,
+    with_enterprise_link,
 )
 from issues.workflow import Action
 
@@ -58,7 +59,7 @@ def issue_list(request):
     filterset = IssueFilter(request.GET or None, queryset=list_issues_for_user(user), user=user)
     asked = {key: value for key, value in request.GET.items() if key != "page"}
     context = {
-        **paginate(request, filterset.page_rows()),
+        **paginate(request, with_enterprise_link(filterset.page_rows(), user)),
         "form": filterset.page_form(),
         "is_chain_leader": user.has_role(Role.CHAIN_LEADER),
         "escalated_query": urlencode(ESCALATED_TO_LEADER),

@@ -111,3 +111,13 @@ def _fresh_workday_calendar():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request with another Accept-Language leaves its
+    language active on the thread, and a service message asserted in Chinese would read English."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -24,5 +24,5 @@ ROUTES = {
     "jobs:job-download": page(kwargs=_job, staff=404, **ONLY_STAFF_JOB),
     "jobs:import": page(ok=["staff"], kwargs=lambda w, o: {"name": "tests.units"}),
     "jobs:import-template": page(ok=["staff"], kwargs=lambda w, o: {"name": "tests.units"}),
-    "jobs:export": page(ok=["staff"], kwargs=lambda w, o: {"name": "tests.units"}, method="post", staff=302),
+    "jobs:export": page(ok=["staff"], kwargs=lambda w, o: {"name": "tests.units"}, method="post"),
 }

@@ -1,8 +1,11 @@
 """The import, export and job pages: who may reach them, what they show, their queries."""
 
+import io
+
 import pytest
 from django.urls import reverse
 from django.utils.translation import gettext
+from openpyxl import load_workbook
 
 from chainparty import jobs
 from chainparty.models import Job
@@ -74,7 +77,21 @@ def test_the_status_is_json_for_the_progress_bar(client, world, media, recorded)
     assert state["done"] == state["total"] == 1
 
 
-def test_an_export_starts_from_a_post_and_downloads_for_its_owner(client, world, media, recorded):
+def test_a_small_export_downloads_at_once_with_the_filters(client, world, media, recorded):
+    client.force_login(world.staff)
+    response = client.post(reverse("jobs:export", args=["tests.units"]), {"params": "kind=town_street"})
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert not Job.objects.exists()
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == [world.town.name]
+
+
+def test_a_large_export_starts_a_job_from_a_post_and_downloads_for_its_owner(
+    client, world, media, recorded, monkeypatch
+):
+    monkeypatch.setattr(jobs, "EXPORT_AT_ONCE_ROWS", 0)
     client.force_login(world.staff)
     response = client.post(reverse("jobs:export", args=["tests.units"]), {"params": "kind=town_street"})
     job = Job.objects.get()
