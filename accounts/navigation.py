@@ -30,6 +30,12 @@ MENU = [
     MenuEntry(_("Party organizations"), "partyorgs:org-list", BUSINESS_ROLES),
     MenuEntry(_("Issues"), "issues:issue-list", BUSINESS_ROLES),
     MenuEntry(_("My queue"), "issues:queue", frozenset({Role.UNIT_HANDLER})),
+    # What the escalation ladder brought to them; a unit handler reaches it from their queue's tab.
+    MenuEntry(
+        _("Supervision (督办件)"),
+        "issues:supervision-queue",
+        frozenset({Role.CHAIN_LEADER, Role.DISTRICT_STAFF, Role.PARK_CHIEF}),
+    ),
     MenuEntry(
         _("Submit an issue"),
         "issues:issue-submit",

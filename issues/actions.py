@@ -78,6 +78,15 @@ ISSUE_ACTIONS = ActionSet(
         description="A co-handling unit's part of a joint issue.",
     ),
     ActionSpec(
+        Action.ANSWER_SUPERVISION,
+        services.answer_supervision,
+        serializer=serializers.AnswerSupervisionInputSerializer,
+        form=forms.AnswerSupervisionForm,
+        done=_("Your answer to the supervision was sent."),
+        primary=True,
+        description="The lead unit answers a supervision (督办), the oldest unanswered unless `supervision` names one.",
+    ),
+    ActionSpec(
         Action.RESOLVE,
         services.resolve_issue,
         serializer=serializers.ResolveInputSerializer,
@@ -106,9 +115,31 @@ ISSUE_ACTIONS = ActionSet(
         services.supervise_issue,
         serializer=serializers.SuperviseInputSerializer,
         form=forms.SuperviseForm,
-        done=_("The supervision was recorded."),
+        done=_("The supervision was recorded; the lead unit is told to answer by the day given."),
         primary=True,
-        description="督办 an escalated issue; `report` marks it for the district's circular (通报).",
+        description="督办 an escalated issue, by whoever its ladder has reached (the lead unit's industry party\n"
+        "committee from level 1, the chain leader from 2, district staff and the park chief from 1): an\n"
+        "`instruction` the lead unit answers by `reply_by`; `report` (district staff) marks it for the\n"
+        "district's circular (通报).",
+    ),
+    ActionSpec(
+        Action.URGE,
+        services.urge_issue,
+        serializer=serializers.UrgeInputSerializer,
+        form=forms.UrgeForm,
+        done=_("The unit was urged; its handlers are told."),
+        description="催办 a unit still owing its part: by whoever the ladder has reached, or by the lead unit of a\n"
+        "joint issue (its co-units). Recorded in the timeline and counted per unit (the unit's KPIs).",
+    ),
+    ActionSpec(
+        Action.ADD_TO_MEETING,
+        services.add_issue_to_meeting,
+        form=forms.AddToMeetingForm,
+        done=_("The issue is on the agenda of the chain's next meeting."),
+        hint=_("Put this issue on the agenda of the chain's next quarterly meeting."),
+        secondary=True,
+        description="The chain leader (or district staff) puts the issue on its chain's next meeting; a 409 says\n"
+        "why not when the chain has no meeting planned or the issue is on its agenda already.",
     ),
     target=lambda issue: {"issue_id": issue.pk},
     require=workflow.require,

@@ -19,6 +19,7 @@ from chains.models import Chain
 from issues import services
 from issues.models import DispatchMode, IssueCategory, ReasonCode, Satisfaction
 from issues.selectors import sees_internal
+from workdays.calendar import add_working_days
 
 TEXTAREA = {"rows": 3}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -297,10 +298,43 @@ class CommentForm(ActionForm):
 
 
 class SuperviseForm(ActionForm):
-    note = forms.CharField(
-        label=_("Supervision note"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "required": True})
+    instruction = forms.CharField(
+        label=_("Instruction"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "required": True})
+    )
+    # A text the service parses, so that a wrong day is its message, the API's too.
+    reply_by = forms.DateField(
+        label=_("The lead unit answers by"),
+        required=False,
+        widget=DATE_INPUT,
+        error_messages={"invalid": _("Give a day as YYYY-MM-DD.")},
     )
     report = forms.BooleanField(label=_("Report it in the district circular (通报)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None and not self.user.is_district_staff:
+            del self.fields["report"]  # the circular (通报) is the district's
+        self.fields["reply_by"].initial = timezone.localdate(add_working_days(timezone.now(), 3))
+
+
+class AnswerSupervisionForm(ActionForm):
+    reply = forms.CharField(
+        label=_("Your unit's answer"), required=False, widget=forms.Textarea(attrs={**TEXTAREA, "required": True})
+    )
+
+
+class UrgeForm(ActionForm):
+    """The units offered are the issue's (the page sets them: issues.views); the service decides."""
+
+    unit = forms.IntegerField(label=_("Unit"), required=False, widget=forms.Select)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+
+    def service_kwargs(self):
+        return {"unit_id": self.cleaned_data.get("unit"), "note": self.cleaned_data["note"]}
+
+
+class AddToMeetingForm(ActionForm):
+    pass
 
 
 # --- unit ranking --------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ Asia/Shanghai, both ends included. For each unit:
 - satisfaction rate: satisfied and basically satisfied among every rating of the issues it leads
   (a reopened issue is rated again, and each rating counts);
 - returns: its shares returned (退单); extensions: the extension requests it made on the cohort's
-  issues; overdue: the issues it leads still in handling past their resolve deadline, now.
+  issues; overdue: the issues it leads still in handling past their resolve deadline, now;
+- urged: the urges (催办) it received in the period, whatever issue they were about (a third query).
 
 A lead share counts only while it is live (pending, signed or replied): once returned, the issue's
 resolution and ratings belong to the next lead unit.
@@ -44,6 +45,7 @@ from issues.models import (
     ShareRole,
     ShareStatus,
     Status,
+    Urge,
     overdue_q,
 )
 
@@ -60,6 +62,7 @@ FIGURES = (
     "returns",
     "extensions",
     "overdue",
+    "urged",
 )
 
 
@@ -120,6 +123,14 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
     for figure in figures:
         counts: dict[str, Any] = dict(figure)
         by_unit[counts.pop("unit_id")] = counts
+    urged = (
+        Urge.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=[u.pk for u in units])
+        .values("unit_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    for urges in urged:
+        by_unit.setdefault(urges["unit_id"], {})["urged"] = urges["n"]
     zero = dict.fromkeys(FIGURES, 0)
     result = []
     for unit in units:

@@ -517,3 +517,81 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Overseer(models.TextChoices):
+    """Who oversees an issue when its ladder reaches them (design §4.6), and the lead unit urging its
+    co-units: the rung a supervision or an urge came from."""
+
+    DISTRICT = "district", _("District committee")
+    COMMITTEE = "committee", _("Industry party committee")
+    CHAIN_LEADER = "chain_leader", _("Chain leader")
+    PARK_CHIEF = "park_chief", _("Park chief")
+    LEAD_UNIT = "lead_unit", _("Lead unit")
+
+
+class SupervisionQuerySet(models.QuerySet["Supervision"]):
+    def pending(self) -> Self:
+        return self.filter(replied_at__isnull=True)
+
+    def overdue(self, today) -> Self:
+        """Unanswered after the reply-by day (`today` a date in Asia/Shanghai)."""
+        return self.pending().filter(reply_by__lt=today)
+
+
+class Supervision(models.Model):
+    """督办: someone the escalation ladder has reached instructs the lead unit, which answers by a
+    day. The lead unit's answer is recorded on the row (and in the timeline); an unanswered one past
+    its day is overdue for everyone who oversees the issue to see."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="supervisions")
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="+")
+    by = models.CharField(_("supervised by"), max_length=12, choices=Overseer.choices)
+    supervised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    instruction = models.TextField(_("instruction"))
+    reply_by = models.DateField(_("reply by"))
+    report = models.BooleanField(_("reported in the district circular"), default=False)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = SupervisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervisions")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The queues' "waiting for an answer" subqueries: an issue's unanswered supervisions.
+            models.Index(fields=["issue"], condition=Q(replied_at__isnull=True), name="supervision_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} · {self.get_by_display()} · {self.reply_by}"
+
+
+class Urge(models.Model):
+    """催办: a reminder to a unit about an issue, recorded and counted per unit (its KPIs)."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="urges")
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    by = models.CharField(_("urged by"), max_length=12, choices=Overseer.choices)
+    urged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("urge")
+        verbose_name_plural = _("urges")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The KPIs count a unit's urges in a period; the issue page counts an issue's per unit.
+            models.Index(fields=["unit", "created_at"], name="urge_unit_created"),
+            models.Index(fields=["issue", "unit"], name="urge_issue_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} → {self.unit_id}"

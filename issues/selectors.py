@@ -7,21 +7,25 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import Role
 from chainparty.scope import get_visible_or_404
-from chains.models import Chain, Enterprise
+from chains.models import Chain, Enterprise, Park
 from issues.models import (
     HANDLING_STATUSES,
     LIVE_SHARES,
@@ -32,11 +36,16 @@ from issues.models import (
     Issue,
     IssueEvent,
     IssueShare,
+    Overseer,
     Rating,
     Satisfaction,
+    ShareRole,
     ShareStatus,
+    Supervision,
+    Urge,
     overdue_q,
 )
+from issues.workflow import DISTRICT_RUNG, LADDER
 
 IssuesT = TypeVar("IssuesT", bound=QuerySet[Issue])
 
@@ -78,6 +87,11 @@ def get_issue_for_user(user, issue_id) -> Issue:
         .prefetch_related(
             Prefetch("shares", queryset=shares),
             Prefetch("extension_requests", queryset=ExtensionRequest.objects.order_by("-created_at")),
+            Prefetch(
+                "supervisions",
+                queryset=Supervision.objects.select_related("supervised_by", "replied_by").order_by("created_at", "pk"),
+            ),
+            Prefetch("urges", queryset=Urge.objects.order_by("created_at", "pk")),
             "attachments",
         )
     )
@@ -117,6 +131,11 @@ def list_complaint_sessions_for_user(user) -> QuerySet[ComplaintSession]:
     )
 
 
+def _pending_reply_by_of_share():
+    pending = Supervision.objects.filter(issue=OuterRef("issue_id"), replied_at__isnull=True).order_by()
+    return pending.values("issue").annotate(day=Min("reply_by")).values("day")
+
+
 def list_queue_for_user(user) -> QuerySet[IssueShare]:
     """我的待办: the shares of the user's unit waiting for a signature or an answer, on issues the user
     may see that are still being handled; the nearest deadline first. Empty without a unit.
@@ -134,8 +153,67 @@ def list_queue_for_user(user) -> QuerySet[IssueShare]:
         )
         .annotate(due=Case(When(status=ShareStatus.PENDING, then=F("issue__sign_due_at")), default=F("due_at")))
         .annotate(past_due=ExpressionWrapper(Q(due__lt=timezone.now()), output_field=BooleanField()))
+        # The lead unit owes the answer to a supervision (督办): the earliest day one is due.
+        .annotate(
+            reply_by=Case(
+                When(role=ShareRole.LEAD, then=Subquery(_pending_reply_by_of_share())),
+                default=None,
+                output_field=DateField(),
+            )
+        )
+        .annotate(reply_overdue=ExpressionWrapper(Q(reply_by__lt=timezone.localdate()), output_field=BooleanField()))
         .select_related("issue__enterprise", "issue__category", "issue__chain")
         .order_by("due_at", "pk")
+    )
+
+
+def _count_of(model, **filters):
+    """Per issue (OuterRef "pk"), how many `model` rows match: one subquery."""
+    counted = model.objects.filter(issue=OuterRef("pk"), **filters).order_by().values("issue").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def _first_pending_reply_by():
+    pending = Supervision.objects.filter(issue=OuterRef("pk"), replied_at__isnull=True).order_by()
+    return Subquery(pending.values("issue").annotate(day=Min("reply_by")).values("day"))
+
+
+def ladder_scope(user) -> Q:
+    """督办件: the issues the escalation ladder has brought to `user` (issues.workflow.LADDER), as a
+    condition on Issue. The lead unit's industry party committee from level 1, the chain leader from
+    2, district staff at the district's rung (3), a park chief their parks' from level 1."""
+    rungs = Q(pk__in=[])
+    if user.is_district_staff:
+        rungs |= Q(escalation_level__gte=DISTRICT_RUNG)
+    if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+        rungs |= Q(escalation_level__gte=LADDER[Overseer.COMMITTEE], lead_unit__industry_committee_id=user.unit_id)
+    if user.has_role(Role.CHAIN_LEADER):
+        led = Chain.objects.filter(leaderships__user=user).values("pk")
+        rungs |= Q(escalation_level__gte=LADDER[Overseer.CHAIN_LEADER], chain__in=led)
+    if user.has_role(Role.PARK_CHIEF):
+        parks = Park.objects.filter(chiefs=user).values("pk")
+        rungs |= Q(escalation_level__gte=LADDER[Overseer.PARK_CHIEF], enterprise__park__in=parks)
+    return rungs
+
+
+def list_supervision_queue_for_user(user) -> QuerySet[Issue]:
+    """督办件: the issues still being handled that the ladder has brought to the user (ladder_scope),
+    the highest level first, then the nearest deadline. Each with `is_overdue`, `urge_count`,
+    `supervision_count`, `reply_by` (the earliest day an unanswered supervision is due, or None) and
+    `reply_overdue` (that day has passed)."""
+    today = timezone.localdate()
+    return (
+        Issue.objects.visible_to(user)
+        .filter(ladder_scope(user), status__in=HANDLING_STATUSES)
+        .with_overdue(timezone.now())
+        .annotate(
+            urge_count=_count_of(Urge),
+            supervision_count=_count_of(Supervision),
+            reply_by=_first_pending_reply_by(),
+        )
+        .annotate(reply_overdue=ExpressionWrapper(Q(reply_by__lt=today), output_field=BooleanField()))
+        .select_related("enterprise", "chain", "category", "lead_unit")
+        .order_by("-escalation_level", "resolve_due_at", "pk")
     )
 
 

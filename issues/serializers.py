@@ -3,6 +3,7 @@ row); input serializers parse and shape types only — every rule lives in issue
 workflow table. Users appear as {id, full_name}; phone numbers are never serialized."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -232,6 +233,44 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "days", "reason", "status", "decision_note", "decided_at", "created_at"]
 
 
+class SupervisionSerializer(serializers.ModelSerializer):
+    supervised_by = PersonRefSerializer(read_only=True)
+    replied_by = PersonRefSerializer(read_only=True, allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = models.Supervision
+        fields = [
+            "id",
+            "unit",
+            "by",
+            "supervised_by",
+            "instruction",
+            "reply_by",
+            "report",
+            "reply",
+            "replied_by",
+            "replied_at",
+            "overdue",
+            "created_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_overdue(self, supervision) -> bool:
+        """Unanswered after its reply-by day."""
+        return supervision.replied_at is None and supervision.reply_by < self.context["today"]
+
+
+class UrgeCountSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
+class BlockedActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=workflow.PEOPLE_ACTIONS)
+    reason = serializers.CharField()
+
+
 class IssueDetailSerializer(IssueListSerializer):
     """The whole issue as the requesting user may see it. Context: `request` and, from the view,
     `sees_internal` and `suggested_lead_unit` (computed once, not per field)."""
@@ -243,7 +282,10 @@ class IssueDetailSerializer(IssueListSerializer):
     ratings = RatingSerializer(many=True, read_only=True)
     extension_requests = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    blocked_actions = serializers.SerializerMethodField()
     suggested_lead_unit = serializers.SerializerMethodField()
+    supervisions = serializers.SerializerMethodField()
+    urges = serializers.SerializerMethodField()
 
     class Meta(IssueListSerializer.Meta):
         fields = [
@@ -265,7 +307,10 @@ class IssueDetailSerializer(IssueListSerializer):
             "ratings",
             "extension_requests",
             "allowed_actions",
+            "blocked_actions",
             "suggested_lead_unit",
+            "supervisions",
+            "urges",
         ]
 
     @extend_schema_field(DeadlinesSerializer)
@@ -282,6 +327,33 @@ class IssueDetailSerializer(IssueListSerializer):
     def get_allowed_actions(self, issue) -> list[str]:
         user = _viewer(self)
         return workflow.allowed_actions(issue, user) if user is not None else []
+
+    @extend_schema_field(BlockedActionSerializer(many=True))
+    def get_blocked_actions(self, issue) -> list:
+        """What the caller would do next but cannot yet, and why (resolve waiting for a co-unit's part,
+        no chain meeting planned, the ladder not at the caller's rung yet)."""
+        user = _viewer(self)
+        if user is None:
+            return []
+        return [{"action": action, "reason": reason} for action, reason in workflow.blocked_actions(issue, user)]
+
+    @extend_schema_field(SupervisionSerializer(many=True))
+    def get_supervisions(self, issue) -> list:
+        """督办 and the lead unit's answers; for the government side only."""
+        if not self.context.get("sees_internal"):
+            return []
+        context = {**self.context, "today": timezone.localdate()}
+        return SupervisionSerializer(issue.supervisions.all(), many=True, context=context).data
+
+    @extend_schema_field(UrgeCountSerializer(many=True))
+    def get_urges(self, issue) -> list:
+        """How often each unit was urged (催办) on this issue; for the government side only."""
+        if not self.context.get("sees_internal"):
+            return []
+        counts: dict[int, int] = {}
+        for urge in issue.urges.all():
+            counts[urge.unit_id] = counts.get(urge.unit_id, 0) + 1
+        return [{"unit": unit, "count": count} for unit, count in counts.items()]
 
     @extend_schema_field(UnitRefSerializer(allow_null=True))
     def get_suggested_lead_unit(self, issue):
@@ -367,8 +439,31 @@ class CommentInputSerializer(serializers.Serializer):
 
 
 class SuperviseInputSerializer(serializers.Serializer):
-    note = _optional_text()
+    instruction = _optional_text()
+    reply_by = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="The day by which the lead unit answers."
+    )
     report = serializers.BooleanField(required=False, default=False)
+
+
+class AnswerSupervisionInputSerializer(serializers.Serializer):
+    reply = _optional_text()
+    supervision = serializers.IntegerField(
+        source="supervision_id",
+        required=False,
+        allow_null=True,
+        help_text="Which unanswered supervision (the detail's `supervisions`); by default the oldest.",
+    )
+
+
+class UrgeInputSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(
+        source="unit_id",
+        required=False,
+        allow_null=True,
+        help_text="The unit urged (one still owing its part); by default every unit the caller may urge.",
+    )
+    note = _optional_text()
 
 
 # --- unit KPIs -------------------------------------------------------------------------------------
@@ -395,3 +490,4 @@ class UnitKpiSerializer(serializers.Serializer):
     returns = serializers.IntegerField(read_only=True)
     extensions = serializers.IntegerField(read_only=True)
     overdue = serializers.IntegerField(read_only=True)
+    urged = serializers.IntegerField(read_only=True, help_text="Urges (催办) the unit received in the period.")

@@ -6,6 +6,7 @@ app_name = "issues"
 urlpatterns = [
     path("", views.issue_list, name="issue-list"),
     path("queue/", views.queue, name="queue"),
+    path("supervision/", views.supervision_queue, name="supervision-queue"),
     path("new/", views.issue_submit, name="issue-submit"),
     path("<int:pk>/", views.issue_detail, name="issue-detail"),
     path("<int:pk>/<slug:action>/", views.issue_action, name="issue-action"),

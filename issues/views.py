@@ -26,7 +26,6 @@ from issues import kpis, services
 from issues.actions import ISSUE_ACTIONS
 from issues.filters import IssueFilter
 from issues.models import (
-    OPEN_STATUSES,
     AlertKind,
     Attachment,
     Issue,
@@ -42,10 +41,11 @@ from issues.selectors import (
     list_events_for_user,
     list_issues_for_user,
     list_queue_for_user,
+    list_supervision_queue_for_user,
     sees_internal,
     with_enterprise_link,
 )
-from issues.workflow import Action
+from issues.workflow import Action, blocked_actions, urgeable_shares
 
 SESSION_GRID_ROWS = 5
 # The chain leader's tab: what climbed the ladder to them (level 2) or beyond.
@@ -68,9 +68,39 @@ def issue_list(request):
     return render(request, "issues/issue_list.html", context)
 
 
+# Whom the ladder reaches (issues.workflow.overseer): they have 督办件.
+OVERSEER_ROLES = (Role.UNIT_HANDLER, Role.CHAIN_LEADER, Role.DISTRICT_STAFF, Role.PARK_CHIEF)
+
+
+def _queue_tabs(request, current: str) -> list[dict]:
+    """The two queues' tabs, each with its count: 我的待办 (a unit's shares) and 督办件 (what the ladder
+    brought to the user). One count query per tab shown."""
+    user = request.user
+    tabs = []
+    if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+        tabs.append(
+            {
+                "label": _("My queue"),
+                "url": reverse("issues:queue"),
+                "count": list_queue_for_user(user).count() if current != "queue" else None,
+                "current": current == "queue",
+            }
+        )
+    tabs.append(
+        {
+            "label": _("Supervision (督办件)"),
+            "url": reverse("issues:supervision-queue"),
+            "count": list_supervision_queue_for_user(user).count() if current != "supervision" else None,
+            "current": current == "supervision",
+        }
+    )
+    return tabs
+
+
 @role_page(Role.UNIT_HANDLER)
 def queue(request):
-    """我的待办: the unit's shares waiting for a signature or an answer, the nearest deadline first."""
+    """我的待办: the unit's shares waiting for a signature or an answer, the nearest deadline first;
+    the tab beside it counts the 督办件 the ladder brought to the unit."""
     user = request.user
     if not user.unit_id:
         raise PermissionDenied
@@ -82,11 +112,25 @@ def queue(request):
             "pending": share.status == ShareStatus.PENDING,
             "due": share.due,
             "overdue": share.past_due,
+            "reply_by": share.reply_by,
+            "reply_overdue": share.reply_overdue,
         }
         for share in listed["rows"]
     ]
-    context = {**listed, "rows": rows, "unit": user.unit}
+    tabs = _queue_tabs(request, "queue")
+    context = {**listed, "rows": rows, "unit": user.unit, "tabs": tabs, "supervision_count": tabs[-1]["count"]}
     return render(request, "issues/queue.html", context)
+
+
+@role_page(*OVERSEER_ROLES)
+def supervision_queue(request):
+    """督办件: the issues being handled that the escalation ladder has brought to the user — the
+    lead unit's industry party committee from level 1, the chain leader from 2, the district at 3 —
+    with their supervisions' replies and urges."""
+    user = request.user
+    listed = paginate(request, list_supervision_queue_for_user(user))
+    context = {**listed, "tabs": _queue_tabs(request, "supervision")}
+    return render(request, "issues/supervision_queue.html", context)
 
 
 # --- submit ------------------------------------------------------------------------------------------
@@ -162,6 +206,31 @@ def _timeline(user, issue):
     return entries
 
 
+def _earlier_answers(timeline) -> list[dict]:
+    """The answers the enterprise refused (不满意), each with when it was given and the rating that
+    reopened the issue: history, not the issue's current answer (design §4.6, 重办)."""
+    earlier, answer = [], None
+    for entry in timeline:
+        event = entry["event"]
+        if event.action == Action.RESOLVE:
+            answer = entry
+        elif event.action == Action.RATE and (event.data or {}).get("satisfaction") == Satisfaction.UNSATISFIED:
+            if answer is not None:
+                answer["superseded"] = True
+                earlier.append({"answer": answer["event"], "rating": entry})
+            answer = None
+    return earlier
+
+
+def _blocked(issue, user) -> list[dict]:
+    """What the user would do next but cannot yet, and why (the reason in place of the button);
+    actions refused for one reason are named together."""
+    grouped: dict[str, list[str]] = {}
+    for action, reason in blocked_actions(issue, user):
+        grouped.setdefault(reason, []).append(str(Action(action).label))
+    return [{"labels": "、".join(labels), "reason": reason} for reason, labels in grouped.items()]
+
+
 def _render_detail(request, issue, *, bound=None, status=200):
     user = request.user
     internal = sees_internal(user)
@@ -172,12 +241,43 @@ def _render_detail(request, issue, *, bound=None, status=200):
             return {"lead_unit": lead.pk if lead else None}
         return None
 
+    action_forms = ISSUE_ACTIONS.page_actions(
+        issue,
+        user,
+        url=lambda action: reverse("issues:issue-action", args=[issue.pk, action]),
+        bound=bound,
+        initial=initial,
+    )
+    for item in action_forms:
+        if item["action"] == Action.URGE:
+            choices = [
+                (share.unit_id, f"{share.unit} · {share.get_role_display()}") for share in urgeable_shares(issue, user)
+            ]
+            if len(choices) > 1:
+                choices.insert(0, ("", _("Every unit still owing its part")))
+            item["form"].fields["unit"].widget.choices = choices
+    urges: dict[int, int] = {}
+    for urge in issue.urges.all():
+        urges[urge.unit_id] = urges.get(urge.unit_id, 0) + 1
+    shares = list(issue.shares.all())
+    for share in shares:
+        share.urge_count = urges.get(share.unit_id, 0)  # shown beside the unit (催办 N 次)
+    today = timezone.localdate()
+    timeline = _timeline(user, issue)
     context = {
         "issue": issue,
-        "shares": issue.shares.all(),
+        "shares": shares,
+        "urge_total": sum(urges.values()),
+        "supervisions": [
+            {"supervision": item, "overdue": item.replied_at is None and item.reply_by < today}
+            for item in issue.supervisions.all()
+        ]
+        if internal
+        else [],
         "attachments": issue.attachments.all(),
         "extensions": issue.extension_requests.all() if internal else [],
-        "timeline": _timeline(user, issue),
+        "timeline": timeline,
+        "earlier_answers": _earlier_answers(timeline),
         "has_deadlines": bool(
             (issue.status == Status.SUBMITTED and issue.accept_due_at)
             or issue.sign_due_at
@@ -185,19 +285,9 @@ def _render_detail(request, issue, *, bound=None, status=200):
             or issue.rate_due_at
             or issue.closed_at
         ),
-        "action_forms": ISSUE_ACTIONS.page_actions(
-            issue,
-            user,
-            url=lambda action: reverse("issues:issue-action", args=[issue.pk, action]),
-            bound=bound,
-            initial=initial,
-        ),
+        "action_forms": action_forms,
+        "blocked": _blocked(issue, user),
         "internal": internal,
-        # The chain leader puts an open issue of the chain on its next quarterly meeting (design §4.7);
-        # the meetings app takes the POST and decides (this app knows nothing of meetings).
-        "can_add_to_meeting": bool(
-            issue.chain_id and issue.status in OPEN_STATUSES and user.has_role(Role.CHAIN_LEADER, Role.DISTRICT_STAFF)
-        ),
     }
     return render(request, "issues/issue_detail.html", context, status=status)
 

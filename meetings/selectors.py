@@ -1,13 +1,14 @@
 """Reads shared by the meeting pages, the API and the calendar feeds. Every list starts from
 Meeting.objects.visible_to (scope in SQL)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import User
 from chainparty.scope import get_visible_or_404
-from issues.models import ComplaintSession
+from issues.agenda import NextMeeting
+from issues.models import ComplaintSession, Issue
 from issues.selectors import list_complaint_sessions_for_user
-from meetings.models import AgendaItem, CalendarFeed, Decision, Meeting, MeetingInvitee
+from meetings.models import UPCOMING, AgendaItem, CalendarFeed, Decision, Meeting, MeetingInvitee
 from meetings.quarters import Quarter
 
 
@@ -60,4 +61,26 @@ def list_sessions_in_quarter_for_user(user, quarter: Quarter) -> QuerySet[Compla
         list_complaint_sessions_for_user(user)
         .filter(held_on__gte=quarter.first_day, held_on__lte=quarter.last_day)
         .order_by("held_on", "pk")
+    )
+
+
+def next_meeting_for_issue(issue: Issue) -> NextMeeting | None:
+    """The issue's chain's next meeting not yet held (the one services.next_meeting_of picks), and
+    whether the issue is on its agenda: one query. Lent to the issues app (issues.agenda)."""
+    if issue.chain_id is None:
+        return None
+    meeting = (
+        Meeting.objects.filter(chain_id=issue.chain_id, status__in=UPCOMING)
+        .annotate(has_issue=Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"), issue_id=issue.pk)))
+        .order_by("starts_at", "pk")
+        .only("pk", "title")
+        .first()
+    )
+    if meeting is None:
+        return None
+    return NextMeeting(
+        pk=meeting.pk,
+        title=meeting.title,
+        url=meeting.get_absolute_url(),
+        has_issue=bool(meeting.has_issue),  # type: ignore[attr-defined]  # the annotation above
     )

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
     path("calendar/", views.calendar_feed_settings, name="calendar"),
     path("feed/<str:token>.ics", views.calendar_feed, name="feed"),
-    path("add-issue/<int:issue_pk>/", views.add_issue_to_next_meeting, name="add-issue"),
     path("<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("<int:pk>/minutes/", views.minutes_print, name="minutes"),
     path("<int:pk>/meeting.ics", views.meeting_ics, name="meeting-ics"),

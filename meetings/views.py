@@ -4,7 +4,6 @@ downloads and the person's calendar feed. Thin: fetch through the selectors (a m
 is a 404 on every route), ask the workflow, call a service, render."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,9 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import business_page
-from accounts.roles import Role
 from chainparty.pages import paginate
-from issues.selectors import get_issue_for_user
 from meetings import ical, selectors, services
 from meetings.actions import MEETING_ACTIONS
 from meetings.filters import MeetingFilter
@@ -177,22 +174,3 @@ def calendar_feed(request, token):
         session_url=request.build_absolute_uri(reverse("issues:session-list")),
     )
     return HttpResponse(body, content_type=ICS)
-
-
-@require_POST
-@business_page
-def add_issue_to_next_meeting(request, issue_pk):
-    """From an issue's page: the chain leader (or staff) puts it on the chain's next meeting."""
-    user = request.user
-    issue = get_issue_for_user(user, issue_pk)  # outside scope: 404
-    if not (user.is_district_staff or user.has_role(Role.CHAIN_LEADER)):
-        raise PermissionDenied
-    try:
-        item = services.add_issue_to_next_meeting(actor=user, issue_id=issue.pk)
-    except ValidationError as exc:
-        for message_list in exc.message_dict.values():
-            for message in message_list:
-                messages.error(request, message)
-        return redirect("issues:issue-detail", pk=issue.pk)
-    messages.success(request, _("The issue is on the agenda of %(meeting)s.") % {"meeting": item.meeting.title})
-    return redirect("meetings:meeting-detail", pk=item.meeting_id)

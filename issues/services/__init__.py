@@ -18,7 +18,6 @@ from issues.services.handling import (
     resolve_issue,
     return_issue,
     sign_issue,
-    supervise_issue,
 )
 from issues.services.intake import (
     ALLOWED_EXTENSIONS,
@@ -33,6 +32,7 @@ from issues.services.intake import (
     validate_submission,
     validate_uploads,
 )
+from issues.services.oversight import add_issue_to_meeting, answer_supervision, supervise_issue, urge_issue
 from issues.services.rating import rate_issue
 from issues.services.sessions import create_complaint_session, submit_session_issues
 
@@ -44,6 +44,8 @@ __all__ = [
     "SUBMITTER_ROLES",
     "Upload",
     "accept_issue",
+    "add_issue_to_meeting",
+    "answer_supervision",
     "comment_on_issue",
     "create_complaint_session",
     "decide_extension",
@@ -63,6 +65,7 @@ __all__ = [
     "submitter_enterprises",
     "suggest_lead_unit",
     "supervise_issue",
+    "urge_issue",
     "validate_submission",
     "validate_supervised_issue",
     "validate_uploads",

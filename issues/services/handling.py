@@ -1,6 +1,7 @@
 """Handling an issue (design §4.6), in the order of its life: district staff accept or reject it and
 dispatch it to a lead unit (and co-handling units); the units sign for it, return it, ask for more
-time, reply their part and resolve it; the district decides extensions and supervises (督办)."""
+time, reply their part and resolve it; the district decides extensions. Oversight (督办, 催办) is in
+issues/services/oversight.py."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -23,7 +24,7 @@ from issues.models import (
     ShareStatus,
     Status,
 )
-from issues.notifications import chain_leaders, district_staff, enterprise_people, notify_about_issue, unit_handlers
+from issues.notifications import district_staff, enterprise_people, notify_about_issue, unit_handlers
 from issues.services._common import lock_for, record_event, require_text, save_issue
 from issues.workflow import Action
 
@@ -322,24 +323,3 @@ def _withdraw_pending_extension(issue: Issue, now: datetime, note: str) -> None:
     issue.extension_requests.filter(status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.WITHDRAWN, decided_at=now, decision_note=note
     )
-
-
-# --- the district, watching over -----------------------------------------------------------------
-@transaction.atomic
-def supervise_issue(*, issue_id: int, actor: User, note: str, report: bool = False) -> Issue:
-    """督办 by the district, or by a chief of the enterprise's park: recorded, and the lead unit and
-    the chain leaders are told. `report` marks it for the district's circular (通报)."""
-    issue = lock_for(issue_id, Action.SUPERVISE, actor)
-    note = require_text("note", note, max_length=2000)
-    issue.supervised_at = timezone.now()
-    save_issue(issue, "supervised_at")
-    record_event(issue, actor, Action.SUPERVISE, from_status=issue.status, note=note, public=False, report=bool(report))
-    notify_about_issue(
-        issue=issue,
-        recipients=unit_handlers([issue.lead_unit_id]) | chain_leaders(issue),
-        subject=_("Supervised by the district (督办)")
-        if actor.is_district_staff
-        else _("Supervised by the park chief"),
-        body=note,
-    )
-    return issue

@@ -42,6 +42,9 @@ ROUTES = {
     # pages
     "issues:issue-list": page(),
     "issues:queue": page(ok=["handler_a"]),
+    # 督办件: whoever the escalation ladder reaches (the committee's and other units' handlers, the
+    # chain leader, district staff, the park chief); empty until something escalates.
+    "issues:supervision-queue": page(ok=["staff", "leader_a", "handler_a", "chief_a"]),
     "issues:issue-submit": page(ok=["staff", "chief_a", "contact_a", "contact_b", "secretary_a"]),
     "issues:issue-detail": page(kwargs=_issue, **SUBMITTED_A),
     "issues:issue-action": page(
@@ -92,7 +95,14 @@ ACTIONS = {
     "resolve": {},
     "return": {},
     "sign": {},
-    "supervise": {"staff": 409, "chief_a": 409},  # park chiefs supervise their parks' issues too
+    # Whoever the ladder reaches supervises and urges once it has escalated (not yet: 409): staff, the
+    # park chief of the enterprise's park, the chain leader (the committee sees no submitted issue).
+    "supervise": {"staff": 409, "chief_a": 409, "leader_a": 409},
+    "urge": {"staff": 409, "chief_a": 409, "leader_a": 409},
+    "answer-supervision": {},  # the lead unit's, which a submitted issue does not have
+    # The chain leader and staff: the meetings' objects plan chain_a's meeting, leader_a (asked
+    # before staff: tests/test_permission_matrix.ORDER) adds the issue, then it is on it already (409).
+    "add-to-meeting": {"staff": 409, "leader_a": 200},
 }
 for _action, _allowed in ACTIONS.items():
     ROUTES[f"issue-{_action}"] = api(ok=[], kwargs=_issue, method="post", **{**HIDDEN, **_allowed})

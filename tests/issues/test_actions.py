@@ -29,7 +29,10 @@ API_INPUT = {
     "resolve": {"answer": "已解决"},
     "rate": {"satisfaction": "satisfied"},
     "comment": {"text": "请尽快"},
-    "supervise": {"note": "请三日内办结"},
+    "answer-supervision": {"reply": "已整改"},
+    "supervise": {"instruction": "请三日内办结", "reply_by": "2026-10-09"},
+    "urge": {"note": "请尽快回复"},
+    "add-to-meeting": {},
 }
 PAGE_INPUT = {
     **API_INPUT,

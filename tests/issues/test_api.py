@@ -301,8 +301,23 @@ def test_a_co_unit_return_drops_only_its_part_and_the_lead_return_goes_back_to_t
 
 def test_supervise_an_escalated_issue(api, world):
     issue = issue_in(world, "in_progress", escalation=3)
-    body = ok(act(api, world.staff, issue, "supervise", {"note": "请三日内办结", "report": True}))
+    reply_by = timezone.localdate() + timedelta(days=3)
+    body = ok(
+        act(
+            api,
+            world.staff,
+            issue,
+            "supervise",
+            {"instruction": "请三日内办结", "reply_by": str(reply_by), "report": True},
+        )
+    )
     assert body["supervised_at"] is not None
+    [supervision] = body["supervisions"]
+    assert (supervision["instruction"], supervision["reply_by"], supervision["overdue"]) == (
+        "请三日内办结",
+        reply_by.isoformat(),
+        False,
+    )
     event = IssueEvent.objects.filter(issue=issue, action="supervise").get()
     assert (event.public, event.data["report"]) == (False, True)
 
@@ -350,7 +365,15 @@ REFUSED = [
         {"grant": True},
         ["comment"],
     ),
-    ("supervise before escalation", "in_progress", "transfer", "staff", "supervise", {"note": "督办"}, ["comment"]),
+    (
+        "supervise before escalation",
+        "in_progress",
+        "transfer",
+        "staff",
+        "supervise",
+        {"instruction": "督办"},
+        ["comment"],
+    ),
     (
         "second extension request while one is pending",
         "in_progress",
@@ -367,7 +390,7 @@ REFUSED = [
         "handler_a",
         "resolve",
         {"answer": "已办"},
-        ["return", "request-extension", "comment"],
+        ["return", "request-extension", "comment", "urge"],  # the lead urges the co-unit instead
     ),
     (
         "co-unit replies before signing its part",
@@ -398,8 +421,16 @@ def test_refused_transition_is_409_with_allowed_actions_and_writes_nothing(
     answer = response.json()
     assert answer["code"] == "invalid_transition"
     assert answer["allowed_actions"] == allowed
-    assert "is not possible while the issue is" in answer["detail"]
+    # A guard of the table that says why (the ladder's rung here) says it; the rest name the state.
+    why = WHY.get((state, handling, action), "is not possible while the issue is")
+    assert why in answer["detail"]
     assert snapshot(issue) == before
+
+
+WHY = {
+    ("in_progress", "transfer", "supervise"): "The issue reaches you at escalation level 1; it is at level 0.",
+    ("in_progress", "joint", "resolve"): "Waiting for the part of 经济部门B、镇街C.",
+}
 
 
 def test_the_state_is_checked_before_the_body(api, world):

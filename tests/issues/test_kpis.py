@@ -115,6 +115,7 @@ NOTHING = {
     "returns": 0,
     "extensions": 0,
     "overdue": 0,
+    "urged": 0,
 }
 
 
@@ -140,6 +141,7 @@ def test_unit_kpis_of_a_constructed_history(history):
         "returns": 1,
         "extensions": 2,  # not I6's: created after the period
         "overdue": 1,  # I3; I5 is no longer dept_a's
+        "urged": 0,
     }
     assert figures(rows, world.dept_b) == {
         **NOTHING,
@@ -169,9 +171,9 @@ def test_the_period_bounds_are_shanghai_days_both_included(history):
 
 
 def test_unit_kpis_take_the_same_queries_for_one_unit_or_all(history, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the shares' figures, the units, the urges
         one = unit_kpis(unit_ids=[history.dept_a.pk], start=START, end=END, at=NOW)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         every = unit_kpis(start=START, end=END, at=NOW)
     assert len(one) == 1
     assert len(every) == 6
@@ -219,6 +221,7 @@ def test_kpi_endpoint_reports_the_figures(api, history):
         "returns": 1,
         "extensions": 2,
         "overdue": 1,
+        "urged": 0,
     }
 
 

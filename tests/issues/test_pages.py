@@ -460,7 +460,8 @@ class TestActions:
         # The escalated one first: the sweep that lifts it acts on every issue there is.
         issue = issue_in(world, "dispatched", escalation=3)
         calm = issue_in(world, "dispatched")
-        data = {"supervise-note": "请三日内办结", "supervise-report": "on"}
+        reply_by = (timezone.localdate() + timedelta(days=3)).isoformat()
+        data = {"supervise-instruction": "请三日内办结", "supervise-reply_by": reply_by, "supervise-report": "on"}
         refused = post(client, world.staff, action_url(calm, "supervise"), data, follow=True)
         assert len(list(refused.context["messages"])) == 1  # not escalated: refused, nothing written
         assert not IssueEvent.objects.filter(action="supervise").exists()
@@ -716,7 +717,7 @@ class TestQueryCounts:
             ("staff", "issues:issue-list", 8),
             ("leader_a", "issues:issue-list", 8),
             ("handler_a", "issues:issue-list", 8),
-            ("handler_a", "issues:queue", 7),
+            ("handler_a", "issues:queue", 8),  # with the 督办件 tab's count
             ("handler_a", "inbox:list", 6),
         ],
     )

@@ -3,11 +3,12 @@ posted to — it enters the workflow as submitted by them on its behalf — and 
 routed; a park chief raises issues for the park's enterprises and supervises the park's escalated
 issues, and only their park's."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from issues import services
@@ -88,7 +89,12 @@ def test_a_park_chief_sees_only_the_parks_issues(world, categories, calendar_202
 
 def test_a_park_chief_supervises_an_escalated_issue_of_the_park(world, categories, calendar_2026):
     issue = issue_in(world, "in_progress", at=at(9, 28), escalation=1)
-    services.supervise_issue(issue_id=issue.pk, actor=world.chief_a, note="请加快办理")
+    services.supervise_issue(
+        issue_id=issue.pk,
+        actor=world.chief_a,
+        instruction="请加快办理",
+        reply_by=timezone.localdate() + timedelta(days=3),
+    )
     event = IssueEvent.objects.filter(issue=issue, action=Action.SUPERVISE).get()
     assert event.actor == world.chief_a
 
@@ -98,4 +104,6 @@ def test_a_chief_of_another_park_may_not_supervise(world, categories, calendar_2
     other_chief = f.UserFactory(roles=[Role.PARK_CHIEF])
     world.park_b.chiefs.add(other_chief)
     with pytest.raises(PermissionDenied):
-        services.supervise_issue(issue_id=issue.pk, actor=other_chief, note="督办")
+        services.supervise_issue(
+            issue_id=issue.pk, actor=other_chief, instruction="督办", reply_by=timezone.localdate() + timedelta(days=3)
+        )

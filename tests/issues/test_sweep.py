@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from inbox.models import Notification
@@ -135,7 +135,10 @@ class TestLadder:
         assert not list_issues_for_user(handler_ic).filter(pk=issue.pk).exists()
         sweep_deadlines(at=at(10, 10, 9))
         assert list_issues_for_user(handler_ic).filter(pk=issue.pk).exists()
-        services.supervise_issue(issue_id=issue.pk, actor=world.staff, note="请加快办理", report=True)
+        reply_by = timezone.localdate() + timedelta(days=3)
+        services.supervise_issue(
+            issue_id=issue.pk, actor=world.staff, instruction="请加快办理", reply_by=reply_by, report=True
+        )
         issue.refresh_from_db()
         assert issue.supervised_at is not None
         assert Notification.objects.about(issue).filter(subject__contains="Supervised").count() == 2  # handler, leader

@@ -21,15 +21,28 @@ from issues.models import (
     IssueEvent,
     IssueShare,
     Rating,
+    Supervision,
+    Urge,
 )
 from issues.workflow import PEOPLE_ACTIONS, Action, InvalidTransition, allowed_actions, require
+from meetings.models import AgendaItem, Meeting
 from tests import factories as f
 from tests.clock import at
 from tests.issues.builders import complaint_session, issue_in
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["staff", "handler_a", "handler_b", "handler_town", "contact_a", "secretary_a", "leader_a", "chief_a"]
+ROLES = [
+    "staff",
+    "handler_a",
+    "handler_b",
+    "handler_town",
+    "handler_ic",
+    "contact_a",
+    "secretary_a",
+    "leader_a",
+    "chief_a",
+]
 STATES = [
     "submitted",
     "accepted",
@@ -39,24 +52,35 @@ STATES = [
     "parts_replied",
     "extension_pending",
     "escalated",
+    "escalated_2",
+    "supervised",
     "resolved",
     "closed",
 ]
-HANDLING_STATES = {"dispatched", "in_progress", "parts_replied", "extension_pending", "escalated"}
+HANDLING_STATES = set(STATES) - {"submitted", "accepted", "rejected", "resolved", "closed"}
 WITH_SHARES = HANDLING_STATES | {"resolved", "closed"}
 
 # What each person may do in each state (every other person: comment only). The issue is raised by
 # contact_a for ent_a1 and handled jointly: dept_a (handler_a) leads, dept_b (handler_b) co-handles.
+# dept_a's industry party committee is ic_a (handler_ic): the ladder's first rung; leader_a leads
+# chain_a: the second. No chain meeting is planned, so nobody may put the issue on one.
+ESCALATED = {
+    "staff": {"supervise", "urge", "comment"},
+    "chief_a": {"supervise", "urge", "comment"},  # ent_a1 is in park_a, which chief_a leads
+    "handler_ic": {"supervise", "urge", "comment"},
+    "handler_a": {"return", "request-extension", "urge", "comment"},  # the lead urges its co-unit
+    "handler_b": {"return", "reply-part", "comment"},
+}
 TABLE = {
     "submitted": {"staff": {"accept", "reject", "comment"}},
     "accepted": {"staff": {"dispatch", "comment"}},
     "rejected": {},
     "dispatched": {
-        "handler_a": {"sign", "return", "comment"},  # an extension is asked for once signed
+        "handler_a": {"sign", "return", "urge", "comment"},  # an extension is asked for once signed
         "handler_b": {"sign", "return", "comment"},
     },
     "in_progress": {
-        "handler_a": {"return", "request-extension", "comment"},  # resolve waits for the co-unit's part
+        "handler_a": {"return", "request-extension", "urge", "comment"},  # resolve waits for the co-unit's part
         "handler_b": {"return", "reply-part", "comment"},
     },
     "parts_replied": {
@@ -68,12 +92,10 @@ TABLE = {
         "handler_a": {"return", "resolve", "comment"},
         "handler_b": {"return", "comment"},
     },
-    "escalated": {
-        "staff": {"supervise", "comment"},
-        "chief_a": {"supervise", "comment"},  # ent_a1 is in park_a, which chief_a leads
-        "handler_a": {"return", "request-extension", "comment"},
-        "handler_b": {"return", "reply-part", "comment"},
-    },
+    "escalated": ESCALATED,  # level 1: not yet the chain leader's
+    "escalated_2": {**ESCALATED, "leader_a": {"supervise", "urge", "comment"}},
+    # Supervised by staff at level 1: the lead unit answers it.
+    "supervised": {**ESCALATED, "handler_a": {"return", "request-extension", "answer-supervision", "urge", "comment"}},
     "resolved": {"contact_a": {"rate", "comment"}},
     "closed": {},
 }
@@ -86,15 +108,19 @@ def expected_allowed(state, role):
 def who_may(state, role):
     """The actions a person may ever take on this issue in this state (403 for the rest)."""
     if role == "staff":
-        return {"accept", "reject", "dispatch", "decide-extension", "supervise", "comment"}
+        return {"accept", "reject", "dispatch", "decide-extension", "supervise", "urge", "add-to-meeting", "comment"}
     if role == "handler_a" and state in WITH_SHARES:
-        return {"sign", "return", "request-extension", "resolve", "comment"}
+        return {"sign", "return", "request-extension", "answer-supervision", "resolve", "urge", "comment"}
     if role == "handler_b" and state in WITH_SHARES:
         return {"sign", "return", "reply-part", "comment"}
+    if role == "handler_ic" and state in WITH_SHARES:  # once dept_a leads it
+        return {"supervise", "urge", "comment"}
     if role == "contact_a":
         return {"rate", "comment"}
     if role == "chief_a":
-        return {"supervise", "comment"}
+        return {"supervise", "urge", "comment"}
+    if role == "leader_a":
+        return {"supervise", "urge", "add-to-meeting", "comment"}
     return {"comment"}
 
 
@@ -110,14 +136,30 @@ BUILD = {
     "parts_replied": ("in_progress", {"co_parts": "replied"}),
     "extension_pending": ("in_progress", {"co_parts": "replied", "extension": "pending"}),
     "escalated": ("in_progress", {"escalation": 1}),  # due Wed 30 September: level 1 once it passes
+    "escalated_2": ("in_progress", {"escalation": 2}),
+    "supervised": ("in_progress", {"escalation": 1}),
     "resolved": ("resolved", {"co_parts": "replied"}),
     "closed": ("closed", {"co_parts": "replied", "satisfaction": "satisfied"}),
 }
 
 
+@pytest.fixture
+def world(world):
+    """The cast, with a handler of dept_a's industry party committee (the ladder's first rung)."""
+    world.handler_ic = f.UserFactory(username="handler_ic", unit=world.ic_a, roles=[Role.UNIT_HANDLER])
+    return world
+
+
 def build(world, state):
     builder_state, options = BUILD[state]
-    return issue_in(world, builder_state, co=[world.dept_b], **{**JOINT, **options})
+    issue = issue_in(world, builder_state, co=[world.dept_b], **{**JOINT, **options})
+    if state == "supervised":
+        when = issue.resolve_due_at
+        with time_machine.travel(when, tick=False):
+            services.supervise_issue(
+                issue_id=issue.pk, actor=world.staff, instruction="请三日内答复", reply_by=date(2026, 10, 9)
+            )
+    return issue
 
 
 def take(action, issue, actor, world):
@@ -138,7 +180,12 @@ def take(action, issue, actor, world):
         "resolve": lambda: services.resolve_issue(issue_id=issue.pk, actor=actor, answer="答复"),
         "rate": lambda: services.rate_issue(issue_id=issue.pk, actor=actor, satisfaction="satisfied"),
         "comment": lambda: services.comment_on_issue(issue_id=issue.pk, actor=actor, text="评论"),
-        "supervise": lambda: services.supervise_issue(issue_id=issue.pk, actor=actor, note="督办"),
+        "supervise": lambda: services.supervise_issue(
+            issue_id=issue.pk, actor=actor, instruction="督办", reply_by=date(2026, 10, 30)
+        ),
+        "answer-supervision": lambda: services.answer_supervision(issue_id=issue.pk, actor=actor, reply="已整改"),
+        "urge": lambda: services.urge_issue(issue_id=issue.pk, actor=actor),
+        "add-to-meeting": lambda: services.add_issue_to_meeting(issue_id=issue.pk, actor=actor),
     }
     return calls[action]()
 
@@ -150,7 +197,18 @@ def snapshot(issue):
         "extensions": list(ExtensionRequest.objects.filter(issue=issue).order_by("pk").values()),
         "counts": [
             model.objects.count()
-            for model in (IssueEvent, Notification, IssueShare, ExtensionRequest, Rating, IssueAlert, Attachment)
+            for model in (
+                IssueEvent,
+                Notification,
+                IssueShare,
+                ExtensionRequest,
+                Rating,
+                IssueAlert,
+                Attachment,
+                Supervision,
+                Urge,
+                AgendaItem,
+            )
         ],
     }
 
@@ -165,10 +223,13 @@ BUTTON_ORDER = [
     "request-extension",
     "decide-extension",
     "reply-part",
+    "answer-supervision",
     "resolve",
     "rate",
     "comment",
     "supervise",
+    "urge",
+    "add-to-meeting",
 ]
 
 
@@ -177,7 +238,7 @@ def in_button_order(actions):
 
 
 def test_the_table_names_every_action_people_take_in_the_order_of_the_buttons():
-    assert set(PEOPLE_ACTIONS) == {a.value for a in Action} - {"submit", "warn", "escalate", "close"}
+    assert set(PEOPLE_ACTIONS) == {a.value for a in Action} - {"submit", "extend", "warn", "escalate", "close"}
     assert PEOPLE_ACTIONS == BUTTON_ORDER
 
 
@@ -330,6 +391,9 @@ WHEN = {
     "rate": {"resolved"},
     "comment": set(LIFE),
     "supervise": HANDLING,
+    "answer-supervision": HANDLING,
+    "urge": HANDLING,
+    "add-to-meeting": {"submitted", "accepted", "dispatched", "in_progress", "resolved"},  # open
 }
 
 
@@ -355,6 +419,27 @@ def co_parts_replied(issue, world):
     IssueShare.objects.filter(issue=issue, role="co", status__in=["pending", "signed"]).update(status="replied")
 
 
+def pending_supervision(issue, world):
+    Supervision.objects.create(
+        issue=issue,
+        unit=world.dept_a,
+        by="district",
+        supervised_by=world.staff,
+        instruction="请答复",
+        reply_by=date(2026, 10, 9),
+    )
+
+
+def level(n):
+    return lambda issue, world: Issue.objects.filter(pk=issue.pk).update(escalation_level=n)
+
+
+def next_meeting(issue, world):
+    Meeting.objects.create(
+        chain=world.chain_a, quarter="2026Q4", title="生物医药链2026年第四季度会议", starts_at=at(10, 20, 14)
+    )
+
+
 # Who takes each action, and the rows that meet its guard, written straight to the database so that
 # in every state the person and the guard are satisfied and only the state can refuse.
 READY = {
@@ -373,6 +458,12 @@ READY = {
     "rate": ("contact_a", []),
     "comment": ("contact_a", []),
     "supervise": ("staff", [lambda issue, w: Issue.objects.filter(pk=issue.pk).update(escalation_level=1)]),
+    "answer-supervision": (
+        "handler_a",
+        [lambda issue, w: share_of(issue, w.dept_a, "lead", "signed"), pending_supervision],
+    ),
+    "urge": ("leader_a", [lambda issue, w: share_of(issue, w.dept_b, "co", "signed"), level(2)]),
+    "add-to-meeting": ("leader_a", [next_meeting]),
 }
 
 

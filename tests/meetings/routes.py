@@ -68,23 +68,6 @@ ROUTES = {
         },
         kwargs=lambda w, o: {"token": "no-such-token"},
     ),
-    "meetings:add-issue": Route(
-        expect={
-            "anonymous": 302,
-            "staff": 404,
-            "leader_a": 404,
-            "handler_a": 404,
-            "chief_a": 404,
-            "secretary_a": 404,
-            "contact_a": 404,
-            "contact_b": 404,
-            "security": 404,
-            "auditor": 404,
-            "outsider": 404,
-        },
-        kwargs=lambda w, o: {"issue_pk": 0},
-        method="post",
-    ),
     "meetings:meeting-detail": Route(
         expect={
             "anonymous": 302,

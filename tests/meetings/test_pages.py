@@ -191,10 +191,25 @@ class TestAddFromIssuePage:
         issue = issue_in(meetings_world, "in_progress", category="request")
         login(client, meetings_world, "leader_a")
         assert "Add to the next chain meeting" in client.get(issue.get_absolute_url()).content.decode()
-        response = client.post(reverse("meetings:add-issue", args=[issue.pk]))
+        response = client.post(reverse("issues:issue-action", args=[issue.pk, "add-to-meeting"]))
         assert response.status_code == 302
-        assert response["Location"] == meeting.get_absolute_url()
+        assert response["Location"] == issue.get_absolute_url()
         assert AgendaItem.objects.filter(meeting=meeting, issue=issue).exists()
+        # Once on it, the page says so in place of the button, and a second try is refused with why.
+        page = client.get(issue.get_absolute_url()).content.decode()
+        assert f"The issue is on the agenda of {meeting.title} already." in page
+        again = client.post(reverse("issues:issue-action", args=[issue.pk, "add-to-meeting"]), follow=True)
+        assert f"The issue is on the agenda of {meeting.title} already." in again.content.decode()
+        assert AgendaItem.objects.filter(meeting=meeting, issue=issue).count() == 1
+
+    def test_without_a_planned_meeting_the_page_says_why(self, client, meetings_world):
+        issue = issue_in(meetings_world, "in_progress", category="request")
+        login(client, meetings_world, "leader_a")
+        page = client.get(issue.get_absolute_url()).content.decode()
+        assert "The chain has no meeting planned: district staff schedule one first." in page
+        refused = client.post(reverse("issues:issue-action", args=[issue.pk, "add-to-meeting"]), follow=True)
+        assert "The chain has no meeting planned" in refused.content.decode()
+        assert not AgendaItem.objects.exists()
 
     @pytest.mark.parametrize(("who", "status"), [("leader_b", 404), ("handler_b", 404), ("contact_a", 403)])
     def test_others_cannot(self, client, meetings_world, meeting, who, status):
@@ -202,7 +217,8 @@ class TestAddFromIssuePage:
         login(client, meetings_world, who)
         if status == 403:
             assert "Add to the next chain meeting" not in client.get(issue.get_absolute_url()).content.decode()
-        assert client.post(reverse("meetings:add-issue", args=[issue.pk])).status_code == status
+        url = reverse("issues:issue-action", args=[issue.pk, "add-to-meeting"])
+        assert client.post(url).status_code == status
         assert not AgendaItem.objects.filter(issue=issue).exists()
 
 
