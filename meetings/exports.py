@@ -12,6 +12,7 @@ from chainparty.spreadsheets import Column
 from issues.models import Status as IssueStatus
 from meetings.filters import MeetingFilter
 from meetings.models import Decision
+from meetings.models import Status as MeetingStatus
 from meetings.selectors import list_meetings_for_user
 
 COLUMNS = [
@@ -57,10 +58,47 @@ def decisions_source(actor: User, params: QueryDict):
     return decisions.count(), rows()
 
 
+MEETING_COLUMNS = [
+    Column("quarter", _("Quarter"), width=10),
+    Column("date", _("Date"), width=18),
+    Column("chain", _("Chain"), width=24),
+    Column("meeting", _("Meeting"), width=36),
+    Column("place", _("Place"), width=24),
+    Column("status", _("Status"), width=10),
+]
+
+
+def meetings_source(actor: User, params: QueryDict):
+    """The meetings the list shows for these parameters, in its order."""
+    meetings = MeetingFilter(params or None, queryset=list_meetings_for_user(actor), user=actor).page_rows()
+    labels = dict(MeetingStatus.choices)
+
+    def rows():
+        for meeting in meetings.iterator(chunk_size=500):
+            yield (
+                meeting.quarter,
+                timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+                meeting.chain.name,
+                meeting.title,
+                meeting.place,
+                str(labels.get(meeting.status, meeting.status)),
+            )
+
+    return meetings.count(), rows()
+
+
+MEETINGS = jobs.Exporter(
+    name="meetings.list",
+    title=_("Chain meetings"),
+    columns=MEETING_COLUMNS,
+    source=meetings_source,
+    allowed=jobs.business_roles,
+)
 DECISIONS = jobs.Exporter(
     name="meetings.decisions", title=_("Meeting decisions"), columns=COLUMNS, source=decisions_source
 )
 
 
 def register() -> None:
+    jobs.register_exporter(MEETINGS)
     jobs.register_exporter(DECISIONS)

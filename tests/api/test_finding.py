@@ -17,20 +17,16 @@ NOT_A_SEARCHABLE_LIST = {
 }
 # Lists that are to search and sort and do not yet (issue 10); this set only shrinks.
 PENDING = {
-    "cadre-list",
     "chain-master-list",
     "complaint-session-list",
     "issue-category-list",
-    "meeting-list",
     "org-meeting-list",
     "pairing-list",
     "park-list",
     "party-organization-list",
     "party-plan-list",
-    "posting-list",
     "routing-rule-list",
     "unit-list",
-    "work-log-list",
 }
 
 
