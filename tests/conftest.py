@@ -41,8 +41,8 @@ def pytest_sessionstart(session):
         pytest.exit("Cannot run the tests:\n  - " + "\n  - ".join(missing), returncode=3)
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> SimpleNamespace:
+    """The cast's objects (the `world` fixture's, and the permission matrix's once per module)."""
     district = f.UnitFactory(name="区委", kind=UnitKind.DISTRICT_COMMITTEE)
     two_new = f.UnitFactory(name="区委两新工委", kind=UnitKind.TWO_NEW_COMMITTEE)
     ic_a = f.UnitFactory(name="行业党委A", kind=UnitKind.INDUSTRY_PARTY_COMMITTEE)
@@ -85,6 +85,11 @@ def world(db):
     outsider = f.UserFactory(username="outsider")
 
     return SimpleNamespace(**{k: v for k, v in locals().items() if not k.startswith("_")})
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
 
 
 @pytest.fixture

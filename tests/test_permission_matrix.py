@@ -6,14 +6,17 @@ cannot arrive without saying who may reach it."""
 import importlib
 import pkgutil
 import re
+from http.cookies import SimpleCookie
 from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
+from tests.conftest import build_world
 from tests.matrix import CAST, AdminAccess, Route
 
 # Writes come last, from the most privileged, so that a refused caller sees the object untouched.
@@ -103,24 +106,40 @@ def test_no_declaration_is_left_over():
     assert not (set(ADMIN_MODELS) - registered), sorted(set(ADMIN_MODELS) - registered)
 
 
-@pytest.fixture
-def cast(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    for who in ("staff", "security", "auditor"):  # the demo gives these three admin access
-        user = getattr(world, who)
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    objects = {}
-    for table in TABLES:
-        if hasattr(table, "objects"):
-            objects.update(table.objects(world))
-    return SimpleNamespace(**objects)
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The cast, its objects and one signed-in client per member, built once for the module inside a
+    transaction that is rolled back at its end; each test runs in a savepoint within it (pytest-django's
+    own per-test atomic block), so a write by one route is gone before the next route is asked."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"))
+    with django_db_blocker.unblock(), media, transaction.atomic():
+        world = build_world()
+        for who in ("staff", "security", "auditor"):  # the demo gives these three admin access
+            user = getattr(world, who)
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        objects = {}
+        for table in TABLES:
+            if hasattr(table, "objects"):
+                objects.update(table.objects(world))
+        clients = {who: _client(world, who) for who in CAST}
+        yield SimpleNamespace(world=world, cast=SimpleNamespace(**objects), clients=clients)
+        transaction.set_rollback(True)
 
 
 def _client(world, who) -> Client:
     client = Client()
     if who != "anonymous":
         client.force_login(getattr(world, who))
+    client.signed_in_cookies = SimpleCookie(client.cookies.output(header="", sep="\n"))
+    return client
+
+
+def _as(shared, who) -> Client:
+    """The member's client with just the cookies of its sign-in: a route that signs out, rotates the
+    session or sets a cookie leaves nothing for the next one (its rows are rolled back anyway)."""
+    client = shared.clients[who]
+    client.cookies = SimpleCookie(client.signed_in_cookies.output(header="", sep="\n"))
     return client
 
 
@@ -143,11 +162,11 @@ def _answer(client, route: Route, url: str) -> int:
 
 
 @pytest.mark.parametrize("key", sorted(DECLARED))
-def test_route(key, world, cast):
+def test_route(key, shared, db):
     route = DECLARED[key]
     pattern = routes_in_urlconf()[key]
-    url = _url(pattern, route.kwargs(world, cast))
-    got = {who: _answer(_client(world, who), route, url) for who in ORDER}
+    url = _url(pattern, route.kwargs(shared.world, shared.cast))
+    got = {who: _answer(_as(shared, who), route, url) for who in ORDER}
     expected = {who: route.expect[who] for who in ORDER}
     assert got == expected, f"{route.method.upper()} {url}: got {got}"
 
@@ -170,14 +189,14 @@ ADMIN_CASES = sorted((model, view) for model in ADMIN_MODELS for view in ADMIN_V
 
 
 @pytest.mark.parametrize(("model", "view"), ADMIN_CASES)
-def test_admin_route(model, view, world, cast):
+def test_admin_route(model, view, shared, db):
     from django.apps import apps
 
     model_class = apps.get_model(model)
     obj = model_class._default_manager.order_by("pk").first()
     path = ADMIN_VIEWS[view].format(pk=obj.pk if obj else 0)
     url = f"/admin/{model_class._meta.app_label}/{model_class._meta.model_name}/{path}"
-    got = {who: _client(world, who).get(url).status_code for who in ORDER}
+    got = {who: _as(shared, who).get(url).status_code for who in ORDER}
     expected = {who: _admin_expectation(ADMIN_MODELS[model], view, who) for who in ORDER}
     if obj is None and "{pk}" in ADMIN_VIEWS[view]:
         # No row in the cast (give the model one in a routes.py objects()): whoever may open the

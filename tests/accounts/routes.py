@@ -72,7 +72,8 @@ ROUTES = {
     "admin:password_change_done": admin_site(200),
     "admin:autocomplete": admin_site(403),  # no model named: refused
     "admin:jsi18n": admin_site(200),
-    "admin:view_on_site": admin_site(404, kwargs=lambda w, o: {"content_type_id": 1, "object_id": 1}),
+    # No such object (pk 0): the admin answers 404 to whoever may use it.
+    "admin:view_on_site": admin_site(404, kwargs=lambda w, o: {"content_type_id": 1, "object_id": 0}),
     "admin:app_list": admin_site(200, kwargs=lambda w, o: {"app_label": "accounts"}),
     "admin:auth_user_password_change": admin_site(403, kwargs=lambda w, o: {"id": w.contact_a.pk}, security=200),
     "admin/(?P<url>.*)$": admin_site(404, kwargs=lambda w, o: {"url": "nothing-here/"}),
