@@ -95,6 +95,31 @@ class ReadOnlyMixin:
         return False
 
 
+class PersonalDataAdmin:
+    """Mix in before ModelAdmin where a page shows personal data (`personal_data`: accounts.audit.PHONE
+    or PARTY_MEMBERS): each GET of a change page whose object `shows_personal_data`, and of the list
+    when `personal_data_in_list`, is one entry of the audit trail."""
+
+    personal_data: object = audit.PHONE
+    personal_data_in_list = False
+
+    def shows_personal_data(self, obj) -> bool:
+        return True
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        obj = getattr(response, "context_data", {}).get("original") if audit.shown(request, response) else None
+        if obj is not None and self.shows_personal_data(obj):
+            audit.record_personal_data_read(request, target=obj, what=self.personal_data)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        if self.personal_data_in_list and audit.shown(request, response):
+            audit.record_personal_data_read(request, what=self.personal_data)
+        return response
+
+
 class BusinessAdmin(RoleGate, admin.ModelAdmin):
     """Business data: district staff edit it; the administrators never see it (三员分立)."""
 
@@ -155,7 +180,7 @@ class UserChangeForm(UnitOrEnterpriseMixin, auth_forms.UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(RoleGate, auth_admin.UserAdmin):
+class UserAdmin(PersonalDataAdmin, RoleGate, auth_admin.UserAdmin):
     edit_roles = SECURITY
     # District staff name chain leaders, park chiefs and posted cadres through autocomplete.
     lookup_roles = DISTRICT_STAFF
@@ -205,12 +230,8 @@ class UserAdmin(RoleGate, auth_admin.UserAdmin):
         reset = sum(twofactor.reset_second_factor(user=user, actor=request.user) for user in queryset)
         self.message_user(request, _("Second factor reset for %(count)d accounts.") % {"count": reset})
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        user = getattr(response, "context_data", {}).get("original") if request.method == "GET" else None
-        if user is not None and user.phone:
-            audit.record_personal_data_read(request, target=user, what=str(_("phone")))
-        return response
+    def shows_personal_data(self, obj: User) -> bool:
+        return bool(obj.phone)
 
     def get_queryset(self, request):
         users = super().get_queryset(request).prefetch_related("groups")

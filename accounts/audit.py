@@ -6,18 +6,30 @@ accounts.receivers, chainparty.jobs' start_export) need not pass them down. DRF 
 user on the same HttpRequest, so API calls are attributed too. Outside a request (a management
 command, a Celery task) the actor is whoever the caller names, else nobody (the system).
 
-Other apps record their reads of personal data (phone numbers, party-membership lists) with
-`record_personal_data_read(request, target=..., what=...)`.
+Reads of personal data — an unmasked phone number, an organization's or an enterprise's party-member
+figures — are recorded once per answer that shows them: a page view with `@reads_personal_data(what)`,
+an API viewset with `PersonalDataReadAudit` (its `personal_data`, and `shows_personal_data(request)`
+when only some callers see it unmasked), an admin page with accounts.admin.PersonalDataAdmin, anything
+else with `record_personal_data_read(request, what=..., target=...)`. A list is one entry naming its
+address (the filters in its query string), not one per row.
 """
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, AuditKind, User
+
+# What a read showed, as the trail names it.
+PHONE = _("phone")
+PARTY_MEMBERS = _("party members")
 
 _request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 
@@ -72,10 +84,59 @@ def record(
     return event
 
 
-def record_personal_data_read(request: HttpRequest, *, target: models.Model, what: str) -> AuditEvent:
-    """A page or API answer showed personal data (`what`: e.g. "phone", "party members")."""
+def record_personal_data_read(request: HttpRequest, *, what: str, target: models.Model | None = None) -> AuditEvent:
+    """A page or API answer showed personal data (`what`: e.g. "phone", "party members"): of
+    `target`, or of the list at the request's address."""
     user = request.user if isinstance(request.user, User) else None
-    return record(AuditKind.PERSONAL_DATA_READ, actor=user, target=target, detail=what, request=request)
+    return record(
+        AuditKind.PERSONAL_DATA_READ,
+        actor=user,
+        target=target,
+        target_repr="" if target is not None else request.get_full_path(),
+        detail=_in_the_trails_language(what),
+        request=request,
+    )
+
+
+def _in_the_trails_language(text: Any) -> str:
+    # The trail is read in the portal's language whatever the reader's page was in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
+def shown(request: Any, response: Any) -> bool:
+    return request.method == "GET" and 200 <= response.status_code < 300
+
+
+def reads_personal_data(what: Any) -> Callable:
+    """A page view whose successful GET shows personal data: one entry per view."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if shown(request, response):
+                record_personal_data_read(request, what=what)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+class PersonalDataReadAudit:
+    """For a DRF view: a successful GET answer is recorded as a read of `personal_data`."""
+
+    personal_data: Any = ""
+
+    def shows_personal_data(self, request: Any) -> bool:
+        return True
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if shown(request, response) and request.user.is_authenticated and self.shows_personal_data(request):
+            record_personal_data_read(request, what=self.personal_data)
+        return response
 
 
 class AuditContextMiddleware:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import SECURITY, BusinessAdmin, BusinessTabularInline
+from accounts.admin import SECURITY, BusinessAdmin, BusinessTabularInline, PersonalDataAdmin
 from chainparty.errors import InvalidTransition
 from chains.models import (
     SCORE_FIELDS,
@@ -236,7 +236,7 @@ def _score_total():
 
 
 @admin.register(ChainMaster)
-class ChainMasterAdmin(BusinessAdmin):
+class ChainMasterAdmin(PersonalDataAdmin, BusinessAdmin):
     list_display = ("enterprise", "chain", "status", "score_total", "designated_on", "revoked_on")
     list_select_related = ("chain", "enterprise")
     list_filter = ("status", "chain")
@@ -250,6 +250,9 @@ class ChainMasterAdmin(BusinessAdmin):
     readonly_fields = ("status", "designated_on", "revoked_on")
     actions = ["designate", "revoke"]
     inlines = [TaskForceMemberInline, CultivationMeasureInline]
+
+    def shows_personal_data(self, obj: ChainMaster) -> bool:
+        return obj.task_force.exclude(phone="").exists()  # the task force's phones, in the inline
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(score_total=_score_total())
@@ -277,12 +280,15 @@ class ChainMasterAdmin(BusinessAdmin):
 
 
 @admin.register(TaskForceMember)
-class TaskForceMemberAdmin(BusinessAdmin):
+class TaskForceMemberAdmin(PersonalDataAdmin, BusinessAdmin):
     list_display = ("name", "title", "source", "chain_master", "from_enterprise")
     list_select_related = ("chain_master__chain", "chain_master__enterprise", "from_enterprise")
     list_filter = ("source",)
     search_fields = ("name", "title", "chain_master__enterprise__name")
     autocomplete_fields = ("chain_master", "from_enterprise")
+
+    def shows_personal_data(self, obj: TaskForceMember) -> bool:
+        return bool(obj.phone)
 
 
 @admin.register(CultivationMeasure)

@@ -4,7 +4,8 @@ shows them read-only (the plans' deadline is set on the plans page, through set_
 
 from django.contrib import admin
 
-from accounts.admin import BusinessAdmin, ReadOnlyMixin
+from accounts import audit
+from accounts.admin import BusinessAdmin, PersonalDataAdmin, ReadOnlyMixin
 from partyorgs.models import (
     AnnualPartyPlan,
     EnterprisePartyProfile,
@@ -17,7 +18,8 @@ from partyorgs.models import (
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(ReadOnlyMixin, BusinessAdmin):
+class PartyOrganizationAdmin(PersonalDataAdmin, ReadOnlyMixin, BusinessAdmin):
+    personal_data, personal_data_in_list = audit.PARTY_MEMBERS, True
     list_display = ("name", "kind", "parent", "formal_members", "probationary_members", "term_ends_on")
     list_select_related = ("parent",)
     list_filter = ("kind", "has_branch_committee")
@@ -25,7 +27,8 @@ class PartyOrganizationAdmin(ReadOnlyMixin, BusinessAdmin):
 
 
 @admin.register(EnterprisePartyProfile)
-class EnterprisePartyProfileAdmin(ReadOnlyMixin, BusinessAdmin):
+class EnterprisePartyProfileAdmin(PersonalDataAdmin, ReadOnlyMixin, BusinessAdmin):
+    personal_data, personal_data_in_list = audit.PARTY_MEMBERS, True
     list_display = ("enterprise", "formal_members", "probationary_members", "updated_at")
     list_select_related = ("enterprise",)
     search_fields = ("enterprise__name", "enterprise__credit_code")

@@ -11,6 +11,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.audit import PARTY_MEMBERS, PersonalDataReadAudit
 from chainparty.api import ERRORS, ScopedObjectMixin, validated_input
 from chainparty.filters import UserScopedFilterBackend
 from chainparty.permissions import DistrictStaffWrites
@@ -73,7 +74,7 @@ class OrganizationWithRollupSerializer(OrganizationSerializer):
     ),
 )
 class PartyOrganizationViewSet(
-    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    PersonalDataReadAudit, ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Party organizations in the user's scope, each with its subtree's rolled-up counts
     (organizations, formal and probationary members). `?covers=<enterprise id>`, `?kind=`,
@@ -82,6 +83,7 @@ class PartyOrganizationViewSet(
 
     serializer_class = OrganizationWithRollupSerializer
     permission_classes = [permissions.IsAuthenticated, DistrictStaffWrites]
+    personal_data = PARTY_MEMBERS  # member counts, of each organization and its subtree
     filter_backends = [UserScopedFilterBackend]
     filterset_class = OrganizationFilter
 

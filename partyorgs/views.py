@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import PARTY_MEMBERS, reads_personal_data
 from accounts.decorators import business_page, role_page
 from accounts.roles import Role
 from chainparty.actions import apply_service_errors
@@ -57,6 +58,7 @@ def _with_rollups(user, orgs) -> list[dict]:
 
 
 @business_page
+@reads_personal_data(PARTY_MEMBERS)
 def org_list(request):
     user = request.user
     data = request.GET.copy()
@@ -94,6 +96,7 @@ def _detail(request, org: PartyOrganization, meeting_form: OrgMeetingForm | None
 
 
 @business_page
+@reads_personal_data(PARTY_MEMBERS)
 def org_detail(request, pk):
     return _detail(request, get_visible_or_404(list_organizations_for_user(request.user), pk=pk))
 
@@ -125,6 +128,7 @@ def org_create(request):
 
 
 @role_page(Role.DISTRICT_STAFF)
+@reads_personal_data(PARTY_MEMBERS)
 def org_edit(request, pk):
     return _org_form_page(request, get_visible_or_404(PartyOrganization.objects.visible_to(request.user), pk=pk))
 
@@ -136,6 +140,7 @@ def coverage(request):
 
 
 @business_page
+@reads_personal_data(PARTY_MEMBERS)
 def should_establish(request):
     user = request.user
     enterprises = list_should_establish_for_user(user)

@@ -4,17 +4,20 @@ evaluated through the pages or the API, whose services check the rules."""
 
 from django.contrib import admin
 
-from accounts.admin import BusinessAdmin
+from accounts.admin import BusinessAdmin, PersonalDataAdmin
 from secretaries.models import Cadre, Posting, WorkLog
 
 
 @admin.register(Cadre)
-class CadreAdmin(BusinessAdmin):
+class CadreAdmin(PersonalDataAdmin, BusinessAdmin):
     list_display = ("name", "source_kind", "source_unit", "position", "party_member")
     list_select_related = ("source_unit",)
     list_filter = ("source_kind", "party_member")
     search_fields = ("name", "source_unit__name", "position")
     autocomplete_fields = ("source_unit", "user")
+
+    def shows_personal_data(self, obj: Cadre) -> bool:
+        return bool(obj.phone)
 
 
 class ReadOnlyAdmin(BusinessAdmin):

@@ -15,6 +15,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.audit import PHONE, PersonalDataReadAudit
 from chainparty.actions import ActionRoutesMixin
 from chainparty.api import ERRORS, Pagination, ScopedObjectMixin, conflict, validated_input
 from chainparty.filters import UserScopedFilterBackend
@@ -51,13 +52,17 @@ class _ListReadCreate(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveM
     ),
     update=extend_schema(request=CadreInputSerializer, responses={200: CadreSerializer, **ERRORS}),
 )
-class CadreViewSet(_ListReadCreate):
+class CadreViewSet(PersonalDataReadAudit, _ListReadCreate):
     """The cadre pool (干部库): district staff keep it; a cadre sees their own record. Phones are
     masked for anyone but district staff and the cadre."""
 
     serializer_class = CadreSerializer
     filterset_class = CadreFilter
     permission_classes = [permissions.IsAuthenticated, DistrictStaffWrites]
+    personal_data = PHONE
+
+    def shows_personal_data(self, request) -> bool:
+        return request.user.is_district_staff  # everyone else reads masked numbers (their own aside)
 
     def get_queryset(self):
         return selectors.list_cadres_for_user(self.request.user)

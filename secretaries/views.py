@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.audit import PHONE, reads_personal_data, record_personal_data_read
 from accounts.decorators import business_page, role_page
 from accounts.roles import Role
 from chainparty.actions import apply_service_errors
@@ -57,7 +58,11 @@ def _render_detail(request, posting: Posting, *, bound=None, status: int = 200):
 
 @business_page
 def posting_detail(request, pk):
-    return _render_detail(request, selectors.get_posting_for_user(request.user, pk))
+    posting = selectors.get_posting_for_user(request.user, pk)
+    cadre = posting.cadre
+    if cadre.phone and cadre.user_id != request.user.pk and cadre.phone_for(request.user) == cadre.phone:
+        record_personal_data_read(request, what=PHONE, target=cadre)
+    return _render_detail(request, posting)
 
 
 @require_POST
@@ -98,6 +103,7 @@ def posting_create(request):
 
 # --- the cadre pool ----------------------------------------------------------------------------
 @role_page(Role.DISTRICT_STAFF)
+@reads_personal_data(PHONE)
 def cadre_list(request):
     user = request.user
     filterset = CadreFilter(request.GET or None, queryset=selectors.list_cadres_for_user(user), user=user)
@@ -111,6 +117,7 @@ def cadre_create(request):
 
 
 @role_page(Role.DISTRICT_STAFF)
+@reads_personal_data(PHONE)
 def cadre_edit(request, pk):
     return _cadre_form(request, get_visible_or_404(selectors.list_cadres_for_user(request.user), pk=pk))
 

@@ -261,9 +261,9 @@ def grow(world, n):
         ("secretaries:posting-list", "chief_a", {}, 9),
         # searched, sorted and within a date range: the same queries (issue 10)
         ("secretaries:posting-list", "staff", {"q": "企业", "ordering": "-start", "started_after": "2026-01-01"}, 9),
-        # session, user, roles, count, unread badge, the filter's units, page
-        ("secretaries:cadre-list", "staff", {}, 7),
-        ("secretaries:cadre-list", "staff", {"q": "干部", "ordering": "source_unit"}, 7),
+        # session, user, roles, count, unread badge, the filter's units, page, the phones' audit entry
+        ("secretaries:cadre-list", "staff", {}, 8),
+        ("secretaries:cadre-list", "staff", {"q": "干部", "ordering": "source_unit"}, 8),
         # session, user, roles, grouped counts, park chiefs, parks, unread badge
         ("secretaries:parks", "chief_a", {}, 7),
         ("secretaries:parks", "staff", {}, 7),
