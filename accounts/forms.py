@@ -25,7 +25,7 @@ class LoginForm(AuthenticationForm):
 
 class SecondFactorForm(forms.Form):
     token = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=64,
         help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
@@ -34,7 +34,7 @@ class SecondFactorForm(forms.Form):
 
 class EnrolForm(forms.Form):
     token = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=6,
         min_length=6,
         help_text=_("The 6 digits the app shows for this portal once you have added it."),

@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseKindEnum": "chains.models.EnterpriseKind",
         "MeasureKindEnum": "chains.models.MeasureKind",
         "IssueStatusEnum": "issues.models.Status",
+        # The actions a person takes on an issue: allowed_actions and blocked_actions share the set.
+        "IssueActionEnum": "issues.workflow.PEOPLE_ACTIONS",
         "ShareStatusEnum": "issues.models.ShareStatus",
         "ExtensionStatusEnum": "issues.models.ExtensionStatus",
         "CategoryKindEnum": "issues.models.CategoryKind",
