@@ -15,7 +15,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.audit import PHONE, PersonalDataReadAudit
+from accounts.audit import PARTY_MEMBERS, PHONE, PersonalDataReadAudit
 from chainparty.actions import ActionRoutesMixin
 from chainparty.api import ERRORS, Pagination, ScopedObjectMixin, conflict, validated_input
 from chainparty.filters import UserScopedFilterBackend
@@ -173,12 +173,13 @@ class PostingSuggestionSerializer(serializers.Serializer):
     cadres = CadreSuggestionSerializer(many=True)
 
 
-class PostingSuggestionView(APIView):
+class PostingSuggestionView(PersonalDataReadAudit, APIView):
     """For a chain, its SMEs without coverage, ranked (party members, employees, open issues,
     honours), each with up to three cadres suggested by source unit's remit and expertise. A
     suggestion for a person to confirm by posting (POST /api/v1/postings/); nothing is written."""
 
     permission_classes = [permissions.IsAuthenticated, IsDistrictStaff]
+    personal_data = PARTY_MEMBERS  # each SME's party members
 
     @extend_schema(
         parameters=[OpenApiParameter("chain", OpenApiTypes.INT, required=True, description="the chain's id")],

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.audit import PHONE, reads_personal_data, record_personal_data_read
+from accounts.audit import PARTY_MEMBERS, PHONE, reads_personal_data, record_personal_data_read
 from accounts.decorators import business_page, role_page
 from accounts.roles import Role
 from chainparty.actions import apply_service_errors
@@ -185,6 +185,7 @@ def my_postings(request):
 
 # --- matching ----------------------------------------------------------------------------------
 @role_page(Role.DISTRICT_STAFF)
+@reads_personal_data(PARTY_MEMBERS)  # each SME's party members
 def suggestions(request):
     user = request.user
     chains = list(Chain.objects.visible_to(user).order_by("name"))

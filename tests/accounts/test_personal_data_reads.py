@@ -46,6 +46,13 @@ class TestPartyMembers:
         read = only(READ)
         assert (read.actor, read.ip_address, read.target, read.detail) == (world.leader_a, IP, url, "党员人数")
 
+    def test_the_matching_page_and_api_are_recorded(self, world, client, api):
+        signed_in(client, world.staff)
+        assert client.get(f"/secretaries/suggestions/?chain={world.chain_a.pk}", REMOTE_ADDR=IP).status_code == 200
+        api.force_authenticate(world.staff)
+        assert api.get(f"/api/v1/posting-suggestions/?chain={world.chain_a.pk}").status_code == 200
+        assert [e.actor for e in events(READ)] == [world.staff, world.staff]
+
     def test_the_detail_and_edit_pages_are_recorded(self, world, client, org):
         signed_in(client, world.staff)
         client.get(f"/party-orgs/{org.pk}/", REMOTE_ADDR=IP)

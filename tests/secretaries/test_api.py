@@ -260,8 +260,8 @@ def test_suggestions_take_a_fixed_number_of_queries(posts, api, django_assert_nu
             enterprise = f.EnterpriseFactory(size_class="small")
             f.MembershipFactory(enterprise=enterprise, segment=posts.seg_a, chain=posts.chain_a)
             f.CadreFactory(source_unit=posts.dept_a, expertise=["研发"])
-        # roles, the chain, count, page, cooperating units, the pool
-        with django_assert_num_queries(6):
+        # roles, the chain, count, page, cooperating units, the pool, the audit entry (party members)
+        with django_assert_num_queries(7):
             response = api.get(url, {"chain": posts.chain_a.pk})
         assert response.json()["count"] >= n
 
