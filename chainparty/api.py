@@ -11,15 +11,82 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from chainparty import keyset
 from chainparty.errors import IdempotencyKeyReused, InvalidTransition, RateLimited
 from chainparty.scope import get_visible_or_404
 
 
 class Pagination(PageNumberPagination):
+    """Numbered pages (`?page=`), and keyset pages (`?cursor=`) wherever the list's order allows
+    (chainparty.keyset): `next` is then a cursor after the page's last row, so a client walking the
+    list pays the same for page 300 as for page 1; `previous` from a cursor page is a cursor too."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.order = keyset.ordering(queryset)
+        self.cursor_rows = None
+        token = request.query_params.get(self.cursor_query_param)
+        if token is None or self.order is None:
+            if token is not None:
+                raise exceptions.ValidationError({self.cursor_query_param: [_("This list has numbered pages only.")]})
+            rows = super().paginate_queryset(queryset, request, view)
+            self.first = self.last = None
+            if rows:
+                self.first, self.last = rows[0], rows[-1]
+            return rows
+        if self.page_query_param in request.query_params:
+            raise exceptions.ValidationError({self.cursor_query_param: [_("Give a page or a cursor, not both.")]})
+        try:
+            values, backwards = keyset.decode(token, self.order, queryset.model)
+        except keyset.BadCursor:
+            raise exceptions.ValidationError({self.cursor_query_param: [_("Not a cursor of this list.")]}) from None
+        self.request = request
+        size = self.get_page_size(request) or api_settings.PAGE_SIZE
+        self.count = queryset.count()
+        fetched = list(keyset.beyond(queryset, self.order, values, backwards=backwards)[: size + 1])
+        more = len(fetched) > size
+        rows = fetched[:size]
+        if backwards:
+            rows.reverse()
+        self.cursor_rows = rows
+        self.first, self.last = (rows[0], rows[-1]) if rows else (None, None)
+        # Walking forwards, a further page exists when one more row came; backwards, the page we came from.
+        self.has_next = bool(rows) and (more if not backwards else True)
+        self.has_previous = bool(rows) and (True if not backwards else more)
+        return rows
+
+    def get_next_link(self):
+        if self.order is None or self.last is None:
+            return super().get_next_link()
+        if self.cursor_rows is None and not self.page.has_next():
+            return None
+        if self.cursor_rows is not None and not self.has_next:
+            return None
+        return self._cursor_link(keyset.encode(self.last, self.order))
+
+    def get_previous_link(self):
+        if self.cursor_rows is None:
+            return super().get_previous_link()
+        if not self.has_previous:
+            return None
+        return self._cursor_link(keyset.encode(self.first, self.order, backwards=True))
+
+    def get_paginated_response(self, data):
+        if self.cursor_rows is None:
+            return super().get_paginated_response(data)
+        return Response(
+            {"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
+
+    def _cursor_link(self, token: str) -> str:
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        return replace_query_param(url, self.cursor_query_param, token)
 
     def get_page_number(self, request, paginator):
         # A page that is not a number is a bad parameter (400 naming it), not a missing page.
@@ -37,7 +104,20 @@ class Pagination(PageNumberPagination):
     def get_schema_operation_parameters(self, view):
         # The bounds the two checks below enforce, in the document too.
         parameters = super().get_schema_operation_parameters(view)
+        parameters.append(
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _("A keyset page: the `next` or `previous` link of a page (lists ordered by their own columns).")
+                ),
+                "schema": {"type": "string"},
+            }
+        )
         for parameter in parameters:
+            if parameter["name"] == self.cursor_query_param:
+                continue
             parameter["schema"]["minimum"] = 1
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["maximum"] = self.max_page_size

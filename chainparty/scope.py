@@ -2,10 +2,10 @@
 ``.visible_to(user)`` or a selector built on it), and a single object outside it does not exist —
 a 404 on every route, page or API, never a 403 that would confirm it is there."""
 
-from typing import TYPE_CHECKING, Generic, Self, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeGuard, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Expression, Model, Q, QuerySet
 from django.http import Http404
 
 if TYPE_CHECKING:  # accounts.models imports nothing from here; the names are for the checker only
@@ -18,6 +18,40 @@ def in_business_scope(user: "AnyUser") -> "TypeGuard[User]":
     """Signed in and active: only such a user sees any business data (and, past this check, the type
     checker knows it is a User)."""
     return user.is_authenticated and user.is_active
+
+
+class CountedScope(Expression):
+    """A scope filter that knows a cheaper way to be counted: `ids`, a query of the ids of the same
+    rows (the UNION of each role's set). Filtering renders `condition` as it is, so a page keeps the
+    plan that walks the ordering's index; ScopedQuerySet.count() counts `ids` instead when the scope
+    is the only filter (the list's paginator count, the hot one), which is an index-only scan of each
+    set rather than the OR evaluated on every row of the table."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, condition: Q, ids: QuerySet) -> None:
+        super().__init__(output_field=BooleanField())
+        self.condition, self.ids = condition, ids
+        self.clause: Any = None  # the condition resolved against its query (a WhereNode)
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        # Once resolved against its own query, a second call (the query used as a subquery) only
+        # resolves what refers outwards, as the rest of that query's WHERE.
+        source = self.condition if self.clause is None else self.clause
+        resolved.clause = source.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return resolved
+
+    def get_source_expressions(self):
+        return [] if self.clause is None else [self.clause]
+
+    def set_source_expressions(self, exprs):
+        if exprs:
+            (self.clause,) = exprs
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(self.clause)
 
 
 class ScopedQuerySet(QuerySet[M], Generic[M]):
@@ -35,11 +69,26 @@ class ScopedQuerySet(QuerySet[M], Generic[M]):
             return self.none()
         if user.is_district_staff:
             return self
-        visible = self.filter(self.scope(user))
+        scope, ids = self.scope(user), self.scope_ids(user)
+        visible = self.filter(scope if ids is None else CountedScope(scope, ids))
         return visible.distinct() if self.distinct_scope else visible
 
     def scope(self, user: "User") -> Q:
         raise NotImplementedError
+
+    def scope_ids(self, user: "User") -> QuerySet | None:
+        """Optionally, the ids of the rows `scope(user)` admits as one query (a UNION of each role's
+        set), for count() to count when the scope is the only filter. None: count the filter."""
+        return None
+
+    def count(self) -> int:
+        where, query = self.query.where, self.query
+        only_scope = len(where.children) == 1 and not where.negated
+        if self._result_cache is None and not query.is_sliced and not query.distinct and only_scope:
+            counted = getattr(where.children[0], "lhs", None)
+            if isinstance(counted, CountedScope):
+                return counted.ids.count()
+        return super().count()
 
 
 def get_visible_or_404(queryset: QuerySet[M], **lookup: object) -> M:

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from chainparty.filters import FROM, SEARCH_MAX_LENGTH, TO, DayFilter, Pinyin, ScopedFilterSet, SearchFilter, SortFilter
-from chains.credit_code import normalise_credit_code
+from chains.credit_code import VALUES, normalise_credit_code
 from chains.models import Chain, ChainMaster, ChainMasterStatus, Enterprise, Honour, Park, SizeClass
 
 PATH_CHOICES = [
@@ -70,7 +70,11 @@ class EnterpriseFilter(ScopedFilterSet):
         code = normalise_credit_code(value)
         if len(code) == 18:
             return queryset.filter(Q(credit_code=code) | Q(name__icontains=value))
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=code))
+        if code and all(char in VALUES for char in code):
+            return queryset.filter(Q(name__icontains=value) | Q(credit_code__startswith=code))
+        # Not the start of any credit code (科技, say): the name alone, which the trigram index serves
+        # (chains migration 0004) — an OR with the code would make it a scan of the registry.
+        return queryset.filter(name__icontains=value)
 
     # The filter method hides the chain's type from drf-spectacular: state it.
     @extend_schema_field(OpenApiTypes.INT)

@@ -11,6 +11,7 @@ import random
 import time
 from collections import Counter
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Unit, UnitKind, User
 from accounts.roles import Role
+from chainparty import keyset
 from chainparty.bench import Bound, floor_rows, register
 from chainparty.dates import SHANGHAI
 from chains.models import Chain, ChainMembership
@@ -34,6 +36,7 @@ from issues.models import (
     ShareStatus,
     Status,
 )
+from issues.selectors import list_issues_for_user
 from issues.sweep import STEPS, _col, sweep_deadlines
 from workdays.calendar import add_working_days, subtract_working_days
 
@@ -181,11 +184,12 @@ JOIN chains_enterprise e ON e.id = i.enterprise_id
 LEFT JOIN chains_chain c ON c.id = i.chain_id
 JOIN issues_issuecategory k ON k.id = i.category_id
 LEFT JOIN accounts_unit l ON l.id = i.lead_unit_id
-WHERE i.id IN (SELECT s.issue_id FROM issues_issueshare s WHERE s.unit_id = %(unit)s AND s.status IN %(live)s)
-   OR (i.escalation_level >= 1
-       AND i.lead_unit_id IN (SELECT u.id FROM accounts_unit u WHERE u.industry_committee_id = %(unit)s))
+WHERE (i.id IN (SELECT s.issue_id FROM issues_issueshare s WHERE s.unit_id = %(unit)s AND s.status IN %(live)s)
+       OR (i.escalation_level >= 1
+           AND i.lead_unit_id IN (SELECT u.id FROM accounts_unit u WHERE u.industry_committee_id = %(unit)s)))
+  AND (i.created_at, i.id) < (%(before)s, %(before_id)s)
 ORDER BY i.created_at DESC, i.id DESC
-LIMIT %(limit)s OFFSET %(offset)s
+LIMIT %(limit)s
 """
 LIVE = tuple(str(status) for status in LIVE_SHARES)
 
@@ -203,12 +207,16 @@ def _page_rows(response) -> tuple[list[int], int]:
     return [row["id"] for row in body["results"]], body["count"]
 
 
-def _floor_page(unit_id: int, offset: int) -> tuple[list[int], int]:
-    rows = floor_rows(_LIST_FLOOR, {"unit": unit_id, "live": LIVE, "limit": PAGE_SIZE, "offset": offset})
+def _floor_page(unit_id: int, before) -> tuple[list[int], int]:
+    """The page after the row `before` (created_at, id): the keyset floor at any depth."""
+    params = {"unit": unit_id, "live": LIVE, "limit": PAGE_SIZE, "before": before[0], "before_id": before[1]}
+    rows = floor_rows(_LIST_FLOOR, params)
     return [row[0] for row in rows], (rows[0][-1] if rows else 0)
 
 
 def _list_case(username: str, *, deep: bool):
+    """Page 1, or the page 300 (the last when fewer) as a client walking `next` reaches it: a cursor
+    after the last row of the page before."""
     user = _unit_handler(username)
     if user is None:
         yield None
@@ -217,12 +225,17 @@ def _list_case(username: str, *, deep: bool):
     client.force_authenticate(user)
     _, count = _page_rows(client.get("/api/v1/issues/"))
     page = max(1, min(DEEP_PAGE, -(-count // PAGE_SIZE))) if deep else 1
-    url = "/api/v1/issues/" if page == 1 else f"/api/v1/issues/?page={page}"
-    offset = (page - 1) * PAGE_SIZE
+    url, before = "/api/v1/issues/", (timezone.now() + timedelta(days=3650), 0)
+    if page > 1:
+        issues = list_issues_for_user(user)
+        previous = issues[(page - 1) * PAGE_SIZE - 1]
+        url += "?" + urlencode({"cursor": keyset.encode(previous, keyset.ordering(issues) or [])})
+        before = (previous.created_at, previous.pk)
     yield Bound(
-        label=f"GET {url} as {username} ({user.unit}; {count:,} visible)",
+        label=f"GET /api/v1/issues/ page {page} ({'after a cursor' if page > 1 else 'first'}) as {username} "
+        f"({user.unit}; {count:,} visible)",
         read=lambda: _page_rows(client.get(url)),
-        floor=lambda: _floor_page(user.unit_id, offset),
+        floor=lambda: _floor_page(user.unit_id, before),
     )
 
 

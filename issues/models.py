@@ -11,12 +11,12 @@ from typing import Self
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Unit, User
 from accounts.roles import Role
 from chainparty.scope import ScopedQuerySet
 from chains.models import Chain, Enterprise
@@ -190,17 +190,39 @@ class IssueQuerySet(ScopedQuerySet["Issue"]):
         a chain leader their chains' issues; a park chief their parks'; a first secretary the
         enterprises they are posted to; an enterprise its own."""
         scope = Q(pk__in=[])
-        if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
-            live = IssueShare.objects.filter(unit_id=user.unit_id, status__in=LIVE_SHARES)
-            scope |= Q(pk__in=live.values("issue_id"))
-            # The level-1 rung: the lead unit's industry party committee sees what escalated to it.
-            scope |= Q(escalation_level__gte=1, lead_unit__industry_committee_id=user.unit_id)
-        if user.has_role(Role.CHAIN_LEADER):
-            scope |= Q(chain__in=Chain.objects.filter(leaderships__user=user).values("pk"))
-        if user.has_role(Role.PARK_CHIEF, Role.FIRST_SECRETARY, Role.ENTERPRISE_CONTACT):
-            own = Enterprise.objects.visible_to(user).values("pk")
-            scope |= Q(enterprise__in=own)
+        for clause, _ids in self._scope_sets(user):
+            scope |= clause
         return scope
+
+    def scope_ids(self, user: User) -> QuerySet | None:
+        # The list's count: the UNION of the roles' sets (an index-only scan of the unit's shares,
+        # issue_escalated_lead for the committee's), not the OR on each of the table's rows.
+        sets = [ids for _, ids in self._scope_sets(user)]
+        if not sets:
+            return None
+        return sets[0].union(*sets[1:]) if len(sets) > 1 else sets[0]
+
+    def _scope_sets(self, user: User) -> list[tuple[Q, QuerySet]]:
+        """Each role's clause, with the ids it admits. No clause joins: the page's plan walks the
+        created_at index and checks each row against hashed subqueries."""
+        sets: list[tuple[Q, QuerySet]] = []
+
+        def add(clause: Q, ids: QuerySet | None = None) -> None:
+            if ids is None:
+                ids = self.model._default_manager.filter(clause).order_by().values("pk")
+            sets.append((clause, ids))
+
+        if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+            live = IssueShare.objects.filter(unit_id=user.unit_id, status__in=LIVE_SHARES).values("issue_id")
+            add(Q(pk__in=live), live)
+            # The level-1 rung: the lead unit's industry party committee sees what escalated to it.
+            committee_units = Unit.objects.filter(industry_committee_id=user.unit_id).values("pk")
+            add(Q(escalation_level__gte=1, lead_unit_id__in=committee_units))
+        if user.has_role(Role.CHAIN_LEADER):
+            add(Q(chain__in=Chain.objects.filter(leaderships__user=user).values("pk")))
+        if user.has_role(Role.PARK_CHIEF, Role.FIRST_SECRETARY, Role.ENTERPRISE_CONTACT):
+            add(Q(enterprise__in=Enterprise.objects.visible_to(user).values("pk")))
+        return sets
 
 
 class Issue(models.Model):
@@ -268,7 +290,7 @@ class Issue(models.Model):
     # Each dispatch and each reopening starts a new handling cycle, with its own deadlines, warnings
     # and escalation ladder (IssueAlert is unique per issue, kind and cycle).
     handling_cycle = models.PositiveSmallIntegerField(_("handling cycle"), default=0, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)  # indexed with id (Meta)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Not a column: the inbox's notifications about this issue, deleted with it.
     notifications = GenericRelation("inbox.Notification", content_type_field="target_type", object_id_field="target_id")
@@ -293,6 +315,11 @@ class Issue(models.Model):
             models.Index(fields=["status", "accept_due_at"], name="issue_status_accept_due"),
             models.Index(fields=["status", "rate_due_at"], name="issue_status_rate_due"),
             models.Index(fields=["lead_unit", "status"], name="issue_lead_unit_status"),
+            # The list's order and its keyset pages (created_at, id) < (…): every list walks it.
+            models.Index(fields=["created_at", "id"], name="issue_created_id"),
+            # An industry party committee's list and count: the escalated issues of its units
+            # (IssueQuerySet._scope_sets), a few percent of the table.
+            models.Index(fields=["lead_unit"], condition=Q(escalation_level__gte=1), name="issue_escalated_lead"),
         ]
 
     def __str__(self) -> str:
@@ -347,7 +374,11 @@ class IssueShare(models.Model):
                 name="share_one_live_per_unit",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "status"], name="share_unit_status")]
+        indexes = [
+            # A unit's live shares, index-only with the issue included: the issue list's scope and its
+            # count (IssueQuerySet._scope_sets), the queue, the unit filter.
+            models.Index(fields=["unit", "status"], include=["issue"], name="share_unit_status_issue"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_role_display()} · {self.get_status_display()}"
