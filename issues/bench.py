@@ -270,7 +270,9 @@ SELECT s.unit_id,
   coalesce(sum((SELECT count(*) FROM issues_extensionrequest x WHERE x.issue_id = s.issue_id
                 AND x.unit_id = s.unit_id)), 0),
   count(*) FILTER (WHERE s.role = 'lead' AND s.status IN %(live)s AND i.status IN ('dispatched', 'in_progress')
-                   AND i.resolve_due_at < %(now)s)
+                   AND i.resolve_due_at < %(now)s),
+  (SELECT count(*) FROM issues_urge g
+   WHERE g.unit_id = s.unit_id AND g.created_at >= %(since)s AND g.created_at < %(until)s)
 FROM issues_issueshare s
 JOIN issues_issue i ON i.id = s.issue_id
 LEFT JOIN (SELECT issue_id, count(*) AS rated,
