@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -228,11 +228,15 @@ class ActionForm(forms.Form):
 
 
 def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: each field it names, the rest as non-field errors."""
+    """Put a service's ValidationError on the form: each field it names, the rest as non-field errors.
+    A message the form shows already (the service repeats what the form's parsing found) is not added
+    twice."""
     for field, field_messages in exc.message_dict.items():
         target = field if field in form.fields else None
+        shown = [str(message) for message in form.errors.get(target or NON_FIELD_ERRORS, ())]
         for message in field_messages:
-            form.add_error(target, message)
+            if message not in shown:
+                form.add_error(target, message)
 
 
 # --- API ---------------------------------------------------------------------------------------

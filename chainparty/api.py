@@ -195,6 +195,22 @@ def validated_input(serializer_class, request, *, partial: bool = False) -> dict
     return serializer.validated_data
 
 
+def parsed_input(serializer_class, request) -> tuple[dict, dict[str, list[str]]]:
+    """The request body parsed as far as it goes: the validated data of the fields that parsed, and
+    the messages of those that did not (keyed by field name). For a service that checks every field
+    itself and reports the parser's errors with its own, in one answer (`input_errors` of
+    issues.services.submit_issue_once): a type error in one field does not hide the others'."""
+    serializer = serializer_class(data=request.data)
+    if serializer.is_valid():
+        return dict(serializer.validated_data), {}
+    errors = _flatten(serializer.errors)
+    rest = serializer_class(data=request.data)
+    for name in list(rest.fields):
+        if name in errors or any(key.startswith(f"{name}.") for key in errors):
+            del rest.fields[name]
+    return (dict(rest.validated_data) if rest.is_valid() else {}), errors
+
+
 def exception_handler(exc, context):
     """Errors are JSON: {"code": ..., "detail": ..., "errors": {field: [messages]}}.
 

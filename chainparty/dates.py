@@ -1,6 +1,7 @@
 """Dates and instants. The district works in Asia/Shanghai (settings.TIME_ZONE); a calendar day
 given by a user means that day there."""
 
+import argparse
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -54,6 +55,15 @@ def parse_period(
     if errors:
         raise ValidationError(errors)
     return days[first], days[last]
+
+
+def instant_argument(value: str) -> datetime:
+    """A management command's ``--at`` (``parser.add_argument("--at", type=instant_argument)``): the
+    instant, or the command refuses to run, saying why."""
+    instant = parse_instant(value)
+    if instant is None:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 date-time: {value!r}")
+    return instant
 
 
 def parse_instant(value: str) -> datetime | None:

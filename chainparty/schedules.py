@@ -20,6 +20,7 @@ class Schedule:
 SCHEDULES = [
     Schedule("问题期限巡检 issue deadline sweep", "issues.tasks.sweep_deadlines_task"),
     Schedule("导入导出任务补发 requeue import/export jobs", "chainparty.tasks.requeue_jobs_task"),
+    Schedule("清理暂存附件 purge staged uploads", "issues.tasks.purge_staged_uploads_task", minute="23"),
     Schedule(
         "换届提醒 party-organization term reminders",
         "partyorgs.tasks.sweep_term_reminders_task",

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from chainparty import api
 from chainparty.actions import ActionRoutesMixin
-from chainparty.api import ScopedObjectMixin, validated_input
+from chainparty.api import ScopedObjectMixin, parsed_input, validated_input
 from chainparty.dates import parse_period
 from chainparty.filters import UserScopedFilterBackend
 from chainparty.parsers import JSONParser
@@ -109,9 +109,21 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
             raise serializers.ValidationError(
                 {"idempotency_key": [_("At most %(max)d characters.") % {"max": IDEMPOTENCY_KEY_MAX}]}
             )
-        data = dict(validated_input(IssueCreateInputSerializer, request))
-        uploads = [services.Upload(upload.name, upload, upload.size) for upload in data.pop("attachments", [])]
-        submission = services.submit_issue_once(actor=user, **data, uploads=uploads, idempotency_key=key)
+        # Every problem in one answer: what does not parse, and what the service finds in the rest.
+        # Nothing is kept from a refused request (no staging): the client still holds its files.
+        data, refused = parsed_input(IssueCreateInputSerializer, request)
+        uploads = [services.Upload(upload.name, upload, upload.size) for upload in data.get("attachments", [])]
+        submission = services.submit_issue_once(
+            actor=user,
+            enterprise_id=data.get("enterprise_id"),
+            category_code=data.get("category_code"),
+            title=data.get("title", ""),
+            description=data.get("description", ""),
+            chain_id=data.get("chain_id"),
+            uploads=uploads,
+            input_errors=refused,
+            idempotency_key=key,
+        )
         response = self._detail(submission.issue.pk, status.HTTP_201_CREATED)
         if submission.replayed:
             response["Idempotent-Replayed"] = "true"

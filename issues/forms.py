@@ -3,6 +3,7 @@ submit for which enterprise, dispatch modes, reason codes) stay in issues/servic
 ValidationError field names these forms mirror, so a service's message lands next to its field
 (chainparty.actions.apply_service_errors). The list's filter is issues.filters.IssueFilter."""
 
+import re
 import uuid
 from datetime import date
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Unit, UnitKind
 from chainparty.actions import ActionForm
 from chainparty.dates import DAY_VALIDATORS, parse_period
+from chainparty.scope import parse_id
 from chains.credit_code import normalise_credit_code, validate_credit_code
 from chains.models import Chain
 from issues import services
@@ -31,8 +33,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    # An empty file is the service's to refuse, by name, with the others' problems: refused here, it
+    # would take every file of the round with it.
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -41,10 +46,26 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class IdListField(forms.Field):
+    """Ids sent as repeated hidden inputs; what is not an id is dropped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [pk for pk in (parse_id(item) for item in value or []) if pk]
+
+
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
 # --- submit ----------------------------------------------------------------------------------------
 class IssueSubmitForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None, to_field_name="code")
+    """Every field optional here: the service says what is missing, with every other problem at once
+    (issues.services.submit_issue_once). A choice that is no choice is this form's error, handed to
+    the service with the rest."""
+
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, to_field_name="code", required=False)
     chain = forms.ModelChoiceField(
         label=_("Chain"),
         queryset=None,
@@ -60,6 +81,14 @@ class IssueSubmitForm(forms.Form):
     )
     # One key per rendered form: a double click or a resent POST returns the issue already created.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The form's files kept from a refused try (issues.models.StagedUpload), and the files on it.
+    upload_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    staged = IdListField(required=False)
+    remove_staged = IdListField(required=False)
+
+    def clean_upload_token(self) -> str:
+        token = self.cleaned_data["upload_token"]
+        return token if _TOKEN.match(token or "") else ""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,11 +101,12 @@ class IssueSubmitForm(forms.Form):
         self.fields["enterprise"].empty_label = _("Choose…")
         self.fields["category"].empty_label = _("Choose…")
         self.fields["chain"].empty_label = _("The enterprise's first chain")
-        self.fields["title"].widget.attrs["required"] = True
-        self.fields["description"].widget.attrs["required"] = True
+        for name in ("enterprise", "category", "title", "description"):
+            self.fields[name].widget.attrs["required"] = True
         self.fields["attachments"].widget.attrs["accept"] = ",".join(sorted(services.ALLOWED_EXTENSIONS))
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+            self.initial.setdefault("upload_token", uuid.uuid4().hex)
             ids = list(enterprises.values_list("pk", flat=True)[:2])
             if len(ids) == 1:
                 self.initial.setdefault("enterprise", ids[0])

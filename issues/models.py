@@ -626,3 +626,32 @@ class Urge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id} → {self.unit_id}"
+
+
+def staged_path(instance: "StagedUpload", filename: str) -> str:
+    return f"issues/staged/{instance.owner_id}/{instance.stored_name}"
+
+
+class StagedUpload(models.Model):
+    """A file sent with a submission that was refused (another field was wrong), kept so the person
+    need not choose it again: tied to its uploader and to the form's token, shown by name on the form
+    that comes back, attached by the submission that succeeds, deleted a day later
+    (issues.services.uploads: STAGED_KEEP, purge_staged_uploads). Nobody but the uploader sees it."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    file = models.FileField(upload_to=staged_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    # The purge reads the oldest first (created_at), the form its owner's token's files.
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("staged upload")
+        verbose_name_plural = _("staged uploads")
+        indexes = [models.Index(fields=["owner", "token"], name="staged_upload_owner_token")]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import AnyUser
 from accounts.roles import Role
 from chainparty.scope import get_visible_or_404
 from chains.models import Chain, Enterprise, Park
@@ -41,6 +42,7 @@ from issues.models import (
     Satisfaction,
     ShareRole,
     ShareStatus,
+    StagedUpload,
     Supervision,
     Urge,
     overdue_q,
@@ -237,3 +239,19 @@ def list_agenda_candidates(*, chain_id: int, at) -> QuerySet[Issue]:
         )
         .order_by("-escalation_level", "resolve_due_at", "pk")
     )
+
+
+# --- files kept from refused submissions (issues.services.uploads) -------------------------------
+def list_staged_uploads_for_user(user: AnyUser) -> QuerySet[StagedUpload]:
+    """The files a person keeps from refused tries, oldest first: only ever the person's own (district
+    staff included: a staged file is nobody's business but its uploader's)."""
+    if not (user.is_authenticated and user.is_active):
+        return StagedUpload.objects.none()
+    return StagedUpload.objects.filter(owner=user).order_by("created_at", "pk")
+
+
+def staged_on_form(user: AnyUser, token: str | None) -> QuerySet[StagedUpload]:
+    """The files a person kept on one form (its token)."""
+    if not token:
+        return StagedUpload.objects.none()
+    return list_staged_uploads_for_user(user).filter(token=token)

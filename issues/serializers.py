@@ -387,7 +387,8 @@ def _text_input(name: str, field: str) -> type[serializers.Serializer]:
 
 
 class IssueCreateInputSerializer(serializers.Serializer):
-    # The keywords of services.submit_issue, under the contract's names.
+    # The keywords of services.submit_issue_once, under the contract's names. Types only: a field
+    # refused here is reported with every other problem the service finds (chainparty.api.parsed_input).
     enterprise = serializers.IntegerField(source="enterprise_id")
     category = _text(source="category_code", help_text="The category's code (GET /api/v1/issue-categories/).")
     title = _text()

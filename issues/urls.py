@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.issue_detail, name="issue-detail"),
     path("<int:pk>/<slug:action>/", views.issue_action, name="issue-action"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("staged/<int:pk>/", views.staged_download, name="staged-download"),
     path("sessions/", views.session_list, name="session-list"),
     path("sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/entry/", views.session_entry, name="session-entry"),

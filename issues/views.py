@@ -41,8 +41,10 @@ from issues.selectors import (
     list_events_for_user,
     list_issues_for_user,
     list_queue_for_user,
+    list_staged_uploads_for_user,
     list_supervision_queue_for_user,
     sees_internal,
+    staged_on_form,
     with_enterprise_link,
 )
 from issues.workflow import Action, blocked_actions, urgeable_shares
@@ -136,39 +138,63 @@ def supervision_queue(request):
 # --- submit ------------------------------------------------------------------------------------------
 @role_page(*services.SUBMITTER_ROLES)
 def issue_submit(request):
+    """The submission form. A refused try shows every problem at once and keeps the files that were
+    fine (staged on the form's token, listed by name, each with a box to remove it); the successful try
+    attaches them."""
     user = request.user
+    status = 200
     if request.method == "POST":
         form = issue_forms.IssueSubmitForm(request.POST, request.FILES, user=user)
-        if form.is_valid():
-            data = form.cleaned_data
-            uploads = [services.Upload(name=f.name, content=f, size=f.size) for f in data["attachments"]]
-            try:
-                issue = services.submit_issue(
-                    actor=user,
-                    enterprise_id=data["enterprise"].pk,
-                    category_code=data["category"].code,
-                    title=data["title"],
-                    description=data["description"],
-                    chain_id=data["chain"].pk if data["chain"] else None,
-                    uploads=uploads,
-                    idempotency_key=data["idempotency_key"] or None,
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            except RateLimited as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Your issue %(number)s was submitted.") % {"number": issue.number})
-                return redirect("issues:issue-detail", pk=issue.pk)
+        form.is_valid()  # parsing only: every rule is the service's, which reports the form's errors too
+        data = form.cleaned_data
+        token = data.get("upload_token", "")
+        uploads = [services.Upload(name=f.name, content=f, size=f.size) for f in data.get("attachments") or []]
+        # Kept files ticked "remove" leave the form first, whatever this try's outcome.
+        services.discard_staged_uploads(actor=user, token=token, ids=data.get("remove_staged", []))
+        kept = [pk for pk in data.get("staged", []) if pk not in data.get("remove_staged", [])]
+        try:
+            submission = services.submit_issue_once(
+                actor=user,
+                enterprise_id=data["enterprise"].pk if data.get("enterprise") else None,
+                category_code=data["category"].code if data.get("category") else None,
+                title=data.get("title", ""),
+                description=data.get("description", ""),
+                chain_id=data["chain"].pk if data.get("chain") else None,
+                uploads=uploads,
+                staged_ids=kept,
+                staging_token=token or None,
+                input_errors={field: list(errors) for field, errors in form.errors.items()},
+                idempotency_key=data.get("idempotency_key") or None,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+        else:
+            issue = submission.issue
+            messages.success(request, _("Your issue %(number)s was submitted.") % {"number": issue.number})
+            return redirect("issues:issue-detail", pk=issue.pk)
         status = 400
     else:
         form = issue_forms.IssueSubmitForm(user=user)
+        token = form.initial["upload_token"]
         # From a posting's page: the enterprise it names, if the user may submit for it.
         chosen = parse_id(request.GET.get("enterprise"))
         if chosen and form.fields["enterprise"].queryset.filter(pk=chosen).exists():
             form.initial["enterprise"] = chosen
-        status = 200
-    return render(request, "issues/issue_submit.html", {"form": form}, status=status)
+    context = {"form": form, "staged": staged_on_form(user, token)}
+    return render(request, "issues/issue_submit.html", context, status=status)
+
+
+@business_page
+def staged_download(request, pk):
+    """A file kept from a refused try, for its uploader alone (404 for everyone else)."""
+    staged = get_visible_or_404(list_staged_uploads_for_user(request.user), pk=pk)
+    try:
+        handle = staged.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=staged.original_name, content_type=staged.content_type)
 
 
 # --- detail and actions -----------------------------------------------------------------------------

@@ -20,21 +20,27 @@ from issues.services.handling import (
     sign_issue,
 )
 from issues.services.intake import (
-    ALLOWED_EXTENSIONS,
-    MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS,
     SUBMITTER_ROLES,
     Submission,
-    Upload,
+    check_submission,
     submit_issue,
     submit_issue_once,
     submitter_enterprises,
-    validate_submission,
-    validate_uploads,
 )
 from issues.services.oversight import add_issue_to_meeting, answer_supervision, supervise_issue, urge_issue
 from issues.services.rating import rate_issue
 from issues.services.sessions import create_complaint_session, submit_session_issues
+from issues.services.uploads import (
+    ALLOWED_EXTENSIONS,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    STAGED_KEEP,
+    Upload,
+    check_uploads,
+    discard_staged_uploads,
+    purge_staged_uploads,
+    stage_uploads,
+)
 
 __all__ = [
     "ALLOWED_EXTENSIONS",
@@ -43,9 +49,15 @@ __all__ = [
     "MAX_ATTACHMENT_BYTES",
     "SUBMITTER_ROLES",
     "Upload",
+    "STAGED_KEEP",
     "accept_issue",
     "add_issue_to_meeting",
     "answer_supervision",
+    "check_submission",
+    "check_uploads",
+    "discard_staged_uploads",
+    "purge_staged_uploads",
+    "stage_uploads",
     "comment_on_issue",
     "create_complaint_session",
     "decide_extension",
@@ -66,7 +78,5 @@ __all__ = [
     "suggest_lead_unit",
     "supervise_issue",
     "urge_issue",
-    "validate_submission",
     "validate_supervised_issue",
-    "validate_uploads",
 ]

@@ -20,7 +20,7 @@ from issues import deadlines
 from issues.models import DispatchMode, Issue
 from issues.services._common import lock_issue, record_event, save_issue
 from issues.services.handling import accept_issue, dispatch_issue
-from issues.services.intake import submit_issue, validate_submission
+from issues.services.intake import check_submission, submit_issue
 from issues.workflow import Action
 from workdays.calendar import END_OF_DAY
 
@@ -42,18 +42,14 @@ def validate_supervised_issue(*, actor: User, follow_up: FollowUp, at: datetime 
     """Every check of open_supervised_issue at once, writing nothing: a ValidationError naming each
     field (`enterprise`, `category`, `title`, `lead_unit`, `due_on`, ...)."""
     require_district_staff(actor)
-    errors: dict[str, list[str]] = {}
-    try:
-        validate_submission(
-            actor=actor,
-            enterprise_id=follow_up.enterprise_id,
-            category_code=follow_up.category_code,
-            title=follow_up.title,
-            description=follow_up.description,
-            chain_id=follow_up.chain_id,
-        )
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    *_resolved, errors = check_submission(
+        actor=actor,
+        enterprise_id=follow_up.enterprise_id,
+        category_code=follow_up.category_code,
+        title=follow_up.title,
+        description=follow_up.description,
+        chain_id=follow_up.chain_id,
+    )
     if find_by_id(Unit.objects.filter(is_active=True), follow_up.lead_unit_id) is None:
         errors["lead_unit"] = [_("No such unit: choose the unit that follows it up.")]
     today = timezone.localtime(at or timezone.now()).date()

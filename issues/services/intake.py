@@ -3,19 +3,17 @@ files, and the submission itself with its number, attachments and first notifica
 
 import hashlib
 import json
-import os
-import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
+from typing import ParamSpec, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -25,72 +23,15 @@ from chainparty.scope import parse_id
 from chainparty.text import one_line, text_problem
 from chains.models import Chain, ChainMembership, Enterprise
 from issues import deadlines
-from issues.models import Attachment, ComplaintSession, Issue, IssueCategory
+from issues.models import ComplaintSession, Issue, IssueCategory
 from issues.notifications import district_staff, notify_about_issue
 from issues.services._common import record_event, require_text
+from issues.services.uploads import Upload, check_uploads, stage_uploads, store_attachments, take_staged_uploads
 from issues.workflow import Action
 from secretaries.selectors import enterprise_ids_posted_to
 
+P = ParamSpec("P")
 SUBMITTER_ROLES = (Role.ENTERPRISE_CONTACT, Role.FIRST_SECRETARY, Role.PARK_CHIEF, Role.DISTRICT_STAFF)
-MAX_ATTACHMENTS = 10
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-ALLOWED_EXTENSIONS = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".wps": "application/vnd.ms-works",
-    ".et": "application/vnd.ms-excel",
-}
-
-
-# What a file of each allowed type begins with (its "magic number"): the name alone proves nothing, and
-# an HTML page named .pdf would be served back to other people's browsers.
-_OLE2 = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the compound file of .doc, .xls, .ppt, .wps, .et
-_ZIP = (b"PK\x03\x04",)  # the Office Open XML formats are zip archives
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),  # and "WEBP" at offset 8, checked below
-    ".doc": _OLE2,
-    ".xls": _OLE2,
-    ".ppt": _OLE2,
-    ".wps": _OLE2,
-    ".et": _OLE2,
-    ".docx": _ZIP,
-    ".xlsx": _ZIP,
-    ".pptx": _ZIP,
-}
-
-
-def content_matches(content: File, ext: str) -> bool:
-    """Whether the file's first bytes are those of its type (the stream is left at its start)."""
-    content.seek(0)
-    head = content.read(16)
-    content.seek(0)
-    if isinstance(head, str):
-        head = head.encode()
-    if not any(head.startswith(signature) for signature in SIGNATURES.get(ext, ())):
-        return False
-    return ext != ".webp" or head[8:12] == b"WEBP"
-
-
-@dataclass
-class Upload:
-    name: str
-    content: File  # an UploadedFile, from a form or the API
-    size: int
 
 
 def submitter_enterprises(user: User) -> QuerySet[Enterprise]:
@@ -111,34 +52,7 @@ def submitter_enterprises(user: User) -> QuerySet[Enterprise]:
     return Enterprise.objects.none()
 
 
-def validate_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, str, str]]:
-    if len(uploads) > MAX_ATTACHMENTS:
-        raise ValidationError({"attachments": _("At most %(n)d files.") % {"n": MAX_ATTACHMENTS}})
-    checked = []
-    for upload in uploads:
-        original = get_valid_filename(os.path.basename(upload.name or "").strip()) or "file"
-        ext = os.path.splitext(original)[1].lower()
-        if ext not in ALLOWED_EXTENSIONS:
-            raise ValidationError(
-                {
-                    "attachments": _("%(name)s: this file type is not allowed (PDF, images and office documents are).")
-                    % {"name": original}
-                }
-            )
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError({"attachments": _("%(name)s: a file may be at most 20 MB.") % {"name": original}})
-        if not content_matches(upload.content, ext):
-            raise ValidationError(
-                {
-                    "attachments": _("%(name)s: the content is not a %(type)s file, whatever its name says.")
-                    % {"name": original, "type": ext.lstrip(".").upper()}
-                }
-            )
-        checked.append((upload, original[-200:], ext))
-    return checked
-
-
-def validate_submission(
+def check_submission(
     *,
     actor: User,
     enterprise_id: object,
@@ -146,12 +60,13 @@ def validate_submission(
     title: str,
     description: str,
     chain_id: object = None,
-) -> tuple[Enterprise, IssueCategory, Chain | None]:
-    """Check one submission without writing anything; returns the resolved objects. Shared by the
-    single form, the API and the complaint-session grid (which validates every row first)."""
+) -> tuple[Enterprise | None, IssueCategory | None, Chain | None, dict[str, list[str]]]:
+    """Check every field of one submission without writing anything: the objects it names and every
+    field's error at once (an empty dict when there is none). Shared by the single form, the API, the
+    complaint-session grid (which checks every row first) and meeting follow-ups."""
     if not actor.has_role(*SUBMITTER_ROLES):
         raise PermissionDenied(_("You may not submit issues."))
-    errors: dict[str, str | list[str]] = {}
+    errors: dict[str, list[str]] = {}
     enterprise_pk, chain_pk = parse_id(enterprise_id), parse_id(chain_id)
     # A code the database would refuse (a NUL byte) is never sent to it.
     bad_code = text_problem(category_code) if category_code else None
@@ -159,14 +74,14 @@ def validate_submission(
     if category_code and not bad_code:
         category = IssueCategory.objects.filter(code=category_code, is_active=True).first()
     if bad_code:
-        errors["category"] = bad_code
+        errors["category"] = [bad_code]
     elif not category_code:
-        errors["category"] = _("This field is required.")
+        errors["category"] = [_("This field is required.")]
     elif category is None:
-        errors["category"] = _("Unknown category “%(code)s”.") % {"code": category_code}
+        errors["category"] = [_("Unknown category “%(code)s”.") % {"code": category_code}]
     enterprise = submitter_enterprises(actor).filter(pk=enterprise_pk).first() if enterprise_pk else None
     if enterprise is None:
-        errors["enterprise"] = _("Choose an enterprise you may submit for.")
+        errors["enterprise"] = [_("Choose an enterprise you may submit for.")]
     for field, value, limit in (("title", title, 200), ("description", description, 10_000)):
         try:
             require_text(field, value, max_length=limit, single_line=field == "title")
@@ -178,36 +93,71 @@ def validate_submission(
         if chain_pk is not None:
             chain = Chain.objects.filter(pk=chain_pk, pk__in=memberships.values("chain_id")).first()
             if chain is None:
-                errors["chain"] = _("The enterprise is not on this chain.")
+                errors["chain"] = [_("The enterprise is not on this chain.")]
         else:
             first = memberships.select_related("chain").first()
             chain = first.chain if first else None
-    # A missing enterprise or category is in `errors` already; naming them again tells the type checker.
-    if errors or enterprise is None or category is None:
-        raise ValidationError(errors)
-    return enterprise, category, chain
+    return enterprise, category, chain, errors
 
 
+def _keeping_files(submit: Callable[P, "Submission"]) -> Callable[P, "Submission"]:
+    """On a refused submission from a form with a staging token, keep its good files for the next try
+    (uploads.stage_uploads: after the submission's transaction rolled back, in one of its own); name
+    the good files it could not keep, to be chosen again."""
+
+    @wraps(submit)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> "Submission":
+        token = cast(str | None, kwargs.get("staging_token"))
+        files = cast(Sequence[Upload], kwargs.get("uploads", ()))
+        actor = cast(User, kwargs["actor"])
+        try:
+            return submit(*args, **kwargs)
+        except ValidationError as exc:
+            lost = stage_uploads(actor=actor, token=token, uploads=files) if token and files else []
+            if lost:
+                errors = exc.message_dict
+                again = _("Not kept, choose again: %(names)s.") % {"names": _(", ").join(lost)}
+                errors["attachments"] = [*errors.get("attachments", []), again]
+                raise ValidationError(errors) from exc
+            raise
+        except RateLimited:
+            if token and files:
+                stage_uploads(actor=actor, token=token, uploads=files)
+            raise
+
+    return wrapper
+
+
+@_keeping_files
 @transaction.atomic
 def submit_issue_once(
     *,
     actor: User,
-    enterprise_id: int,
-    category_code: str,
-    title: str,
-    description: str,
+    enterprise_id: int | None,
+    category_code: str | None,
+    title: str = "",
+    description: str = "",
     chain_id: int | None = None,
     session: ComplaintSession | None = None,
     uploads: Sequence[Upload] = (),
+    staged_ids: Sequence[int] = (),
+    staging_token: str | None = None,
+    input_errors: Mapping[str, Sequence[str]] | None = None,
     idempotency_key: str | None = None,
     at: datetime | None = None,
 ) -> "Submission":
     """Submit an issue, once per Idempotency-Key (design §6): the same key with the same request
     within IDEMPOTENCY_WINDOW answers with the issue it made (`replayed`), also when the two race;
     the same key with another request raises IdempotencyKeyReused and writes nothing; after the
-    window the key is free again."""
+    window the key is free again.
+
+    A refusal names every problem at once: each field's, each file's, and `input_errors` — what the
+    caller's parser refused already (a choice that is no choice, an id that is no number), which
+    stand for those fields. With a `staging_token` (the page's form) the files of a refused
+    submission are kept for the next try on that form (uploads.stage_uploads), and the next try
+    names them in `staged_ids`: they are attached with the new files."""
     fingerprint = ""
-    if idempotency_key:
+    if idempotency_key and not input_errors:
         fingerprint = submission_fingerprint(
             enterprise_id=enterprise_id,
             category_code=category_code,
@@ -215,13 +165,14 @@ def submit_issue_once(
             description=description,
             chain_id=chain_id,
             uploads=uploads,
+            staged_ids=staged_ids,
         )
         existing = _earlier_submission(actor, idempotency_key, fingerprint, at or timezone.now())
         if existing:
             return Submission(existing, replayed=True)
     if session is None:
         _within_submission_rate(actor, at or timezone.now())
-    enterprise, category, chain = validate_submission(
+    enterprise, category, chain, errors = check_submission(
         actor=actor,
         enterprise_id=enterprise_id,
         category_code=category_code,
@@ -229,7 +180,16 @@ def submit_issue_once(
         description=description,
         chain_id=chain_id,
     )
-    checked = validate_uploads(list(uploads))
+    staged, gone = take_staged_uploads(actor=actor, token=staging_token, ids=staged_ids)
+    checked, file_problems = check_uploads(list(uploads), kept=len(staged))
+    if gone:
+        file_problems.insert(0, _("A file you attached before is no longer kept (older than a day); choose it again."))
+    if file_problems:
+        errors["attachments"] = file_problems
+    # What the parser refused is that field's error (the service's guess at it would only repeat it).
+    errors.update({field: list(messages) for field, messages in (input_errors or {}).items()})
+    if errors or enterprise is None or category is None:
+        raise ValidationError(errors)
     now = at or timezone.now()
     issue = Issue(
         enterprise=enterprise,
@@ -257,18 +217,7 @@ def submit_issue_once(
     # The number comes from the primary key: unique under concurrent submission, gaps tolerated.
     issue.number = f"LZ-{timezone.localtime(now).year}-{issue.pk:06d}"
     issue.save(update_fields=["number"])
-    for upload, original, ext in checked:
-        stored = f"{uuid.uuid4().hex}{ext}"
-        attachment = Attachment(
-            issue=issue,
-            original_name=original,
-            stored_name=stored,
-            content_type=ALLOWED_EXTENSIONS[ext],
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        attachment.file.save(stored, upload.content, save=False)
-        attachment.save()
+    store_attachments(issue, actor, checked, staged)
     record_event(issue, actor, Action.SUBMIT, note=issue.title, at=now, session=session.pk if session else None)
     notify_about_issue(
         issue=issue, recipients=district_staff(), subject=_("New issue submitted: %s") % issue.title, exclude=actor
@@ -286,7 +235,6 @@ class Submission:
     replayed: bool  # an earlier request with the same Idempotency-Key made it
 
 
-@transaction.atomic
 @transaction.atomic
 def submit_issue(
     *,
@@ -317,12 +265,23 @@ def submit_issue(
 
 
 def submission_fingerprint(
-    *, enterprise_id: object, category_code: object, title: str, description: str, chain_id: object, uploads
+    *,
+    enterprise_id: object,
+    category_code: object,
+    title: str,
+    description: str,
+    chain_id: object,
+    uploads,
+    staged_ids: Sequence[int] = (),
 ) -> str:
-    """A digest of what a submission asks for, to tell a retry from another request under one key."""
+    """A digest of what a submission asks for, to tell a retry from another request under one key.
+    Kept files count as the ids the request names: a resent request names the same ones, although
+    the first took them."""
     files = sorted((str(upload.name), int(upload.size or 0)) for upload in uploads)
     what = [parse_id(enterprise_id), category_code, one_line(title or ""), (description or "").strip()]
     what += [parse_id(chain_id), files]
+    if staged_ids:
+        what.append(sorted(set(staged_ids)))
     return hashlib.sha256(json.dumps(what, ensure_ascii=False, default=str).encode()).hexdigest()
 
 

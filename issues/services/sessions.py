@@ -13,7 +13,7 @@ from chainparty.permissions import require_district_staff
 from chainparty.scope import find_by_id
 from chains.models import Chain
 from issues.models import ComplaintSession, Issue
-from issues.services.intake import submit_issue, validate_submission
+from issues.services.intake import check_submission, submit_issue
 
 
 @transaction.atomic
@@ -65,18 +65,16 @@ def submit_session_issues(*, actor: User, session: ComplaintSession, rows: list[
     error nothing is saved, and the error names the row (``rows[i].field``)."""
     errors: dict[str, list[str]] = {}
     for index, row in enumerate(rows):
-        try:
-            validate_submission(
-                actor=actor,
-                enterprise_id=row.get("enterprise"),
-                category_code=row.get("category"),
-                title=row.get("title", ""),
-                description=row.get("description", ""),
-                chain_id=row.get("chain"),
-            )
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                errors[f"rows[{index}].{field}"] = messages
+        *_resolved, row_errors = check_submission(
+            actor=actor,
+            enterprise_id=row.get("enterprise"),
+            category_code=row.get("category"),
+            title=row.get("title", ""),
+            description=row.get("description", ""),
+            chain_id=row.get("chain"),
+        )
+        for field, messages in row_errors.items():
+            errors[f"rows[{index}].{field}"] = messages
     if not rows:
         errors["rows"] = [_("Enter at least one issue.")]
     if errors:

@@ -3,7 +3,7 @@
 
 from django.core.files.base import ContentFile
 
-from issues.models import Attachment, CategoryKind, IssueCategory, RoutingRule
+from issues.models import Attachment, CategoryKind, IssueCategory, RoutingRule, StagedUpload
 from tests.issues.builders import complaint_session, issue_in
 from tests.matrix import api, page
 
@@ -31,7 +31,23 @@ def objects(world):
         uploaded_by=world.contact_a,
     )
     rule = RoutingRule.objects.create(category=IssueCategory.objects.get(code="request"), unit=world.dept_a)
-    return {"issue": issue, "attachment": attachment, "session": complaint_session(world), "rule": rule}
+    # A file contact_a kept from a refused submission: theirs alone, whoever else asks.
+    staged = StagedUpload.objects.create(
+        owner=world.contact_a,
+        token="0" * 32,
+        file=ContentFile(b"%PDF-1.4 staged", name="staged.pdf"),
+        original_name="staged.pdf",
+        stored_name="staged.pdf",
+        content_type="application/pdf",
+        size=15,
+    )
+    return {
+        "issue": issue,
+        "attachment": attachment,
+        "session": complaint_session(world),
+        "rule": rule,
+        "staged": staged,
+    }
 
 
 def _issue(world, o):
@@ -51,6 +67,7 @@ ROUTES = {
         ok=[], kwargs=lambda w, o: {"pk": o.issue.pk, "action": "accept"}, method="post", staff=302, **SUBMITTED_A
     ),
     "issues:attachment-download": page(kwargs=lambda w, o: {"pk": o.attachment.pk}, **SUBMITTED_A),
+    "issues:staged-download": page(ok=["contact_a"], denied=404, kwargs=lambda w, o: {"pk": o.staged.pk}),
     "issues:session-list": page(ok=["staff"]),
     "issues:session-create": page(ok=["staff"]),
     "issues:session-entry": page(ok=["staff"], kwargs=lambda w, o: {"pk": o.session.pk}),
