@@ -8,7 +8,6 @@ import uuid
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +15,6 @@ from accounts.models import Unit, UnitKind
 from chainparty.actions import ActionForm
 from chainparty.dates import DAY_VALIDATORS, parse_period
 from chainparty.scope import parse_id
-from chains.credit_code import normalise_credit_code, validate_credit_code
 from chains.models import Chain
 from issues import services
 from issues.models import DispatchMode, IssueCategory, ReasonCode, Satisfaction
@@ -129,81 +127,39 @@ class ComplaintSessionForm(forms.Form):
 
 
 class SessionRowForm(forms.Form):
-    """One row of the 吐槽大会 grid. Every field optional here: an untouched row is skipped, and a
-    started row is checked by services.submit_session_issues, whose messages name the row.
+    """One row of the 吐槽大会 grid. Text only, nothing refused here: an untouched row is skipped, and
+    every started row is checked, every field of it, by services.submit_session_issues, whose
+    messages name the row — so one save shows every row's every error.
 
-    The enterprise is typed as its unified social credit code (a district holds tens of thousands:
-    no list to choose from) and resolved here to the enterprise's id."""
+    The enterprise is typed as its unified social credit code or its exact name (a district holds
+    tens of thousands: no list to choose from); static/js/enterprise-lookup.js suggests them as one
+    types, from `lookup_url`, and without JavaScript the code or the name is enough."""
 
     enterprise = forms.CharField(
-        label=_("Enterprise (unified social credit code)"),
+        label=_("Enterprise (name or unified social credit code)"),
         required=False,
-        widget=forms.TextInput(
-            attrs={"maxlength": 18, "size": 20, "autocomplete": "off", "spellcheck": "false", "class": "code"}
-        ),
+        widget=forms.TextInput(attrs={"maxlength": 200, "size": 24, "autocomplete": "off", "spellcheck": "false"}),
     )
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    # A code that is no category is the service's "unknown category", with the row's other errors.
+    category = forms.CharField(label=_("Category"), required=False, widget=forms.Select)
     title = forms.CharField(label=_("Title"), required=False, widget=forms.TextInput(attrs={"maxlength": 200}))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, category_choices=(), enterprises_by_code=None, **kwargs):
+    def __init__(self, *args, category_choices=(), lookup_url="", **kwargs):
         super().__init__(*args, **kwargs)
-        # The choices and the enterprises are read once for the whole grid, not once per row.
-        self.fields["category"].choices = [("", "—"), *category_choices]
-        self.enterprises_by_code = enterprises_by_code or {}
-
-    def clean_enterprise(self) -> int | None:
-        code = normalise_credit_code(self.cleaned_data["enterprise"])
-        if not code:
-            return None
-        validate_credit_code(code)  # a mistyped code says what is wrong with it
-        enterprise_id = self.enterprises_by_code.get(code)
-        if enterprise_id is None:
-            raise ValidationError(
-                _("No enterprise has the unified social credit code %(code)s."), params={"code": code}, code="unknown"
-            )
-        return enterprise_id
-
-
-class SessionGridFormSet(forms.BaseFormSet):
-    """Looks up every credit code typed in the grid in one query, for the rows to resolve."""
-
-    def __init__(self, *args, enterprises=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._enterprises = enterprises
-        self._by_code = None
-
-    def get_form_kwargs(self, index):
-        kwargs = super().get_form_kwargs(index)
-        if self.is_bound and self._enterprises is not None:
-            kwargs["enterprises_by_code"] = self._codes()
-        return kwargs
-
-    def _codes(self) -> dict[str, int]:
-        if self._by_code is None:
-            typed = {
-                normalise_credit_code(value)
-                for key, value in self.data.items()
-                if key.startswith(f"{self.prefix}-") and key.endswith("-enterprise") and isinstance(value, str)
-            }
-            typed.discard("")
-            rows = self._enterprises.filter(credit_code__in=typed).values_list("credit_code", "pk")
-            self._by_code = dict(rows) if typed else {}
-        return self._by_code
+        # The choices are read once for the whole grid, not once per row.
+        self.fields["category"].widget.choices = [("", "—"), *category_choices]
+        if lookup_url:
+            self.fields["enterprise"].widget.attrs["data-lookup-url"] = lookup_url
 
 
 SESSION_GRID_MAX_ROWS = 100
 
 
 def session_grid(extra: int = 0):
-    """The formset class of the grid; `extra` empty rows when it is first shown. Bind it with
-    `enterprises=` (the queryset the user may submit for) so that the codes resolve."""
+    """The formset class of the grid; `extra` empty rows when it is first shown."""
     return forms.formset_factory(
-        SessionRowForm,
-        formset=SessionGridFormSet,
-        extra=extra,
-        max_num=SESSION_GRID_MAX_ROWS,
-        absolute_max=SESSION_GRID_MAX_ROWS,
+        SessionRowForm, extra=extra, max_num=SESSION_GRID_MAX_ROWS, absolute_max=SESSION_GRID_MAX_ROWS
     )
 
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("sessions/", views.session_list, name="session-list"),
     path("sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/entry/", views.session_entry, name="session-entry"),
+    path("enterprises/lookup/", views.enterprise_lookup, name="enterprise-lookup"),
     path("ranking/", views.ranking, name="ranking"),
 ]

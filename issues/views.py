@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -403,14 +403,15 @@ def _apply_grid_errors(formset, row_forms, exc: ValidationError) -> list[str]:
 
 @role_page(Role.DISTRICT_STAFF)
 def session_entry(request, pk):
-    """Many issues in one form, row by row; nothing saved until every row is valid."""
+    """Many issues in one form, row by row; nothing saved until every row is valid, and one save shows
+    every row's every error."""
     user = request.user
     session = get_visible_or_404(list_complaint_sessions_for_user(user), pk=pk)
-    enterprises = services.submitter_enterprises(user)
     form_kwargs = {
         "category_choices": list(
             IssueCategory.objects.filter(is_active=True).order_by("kind", "name").values_list("code", "name")
         ),
+        "lookup_url": reverse("issues:enterprise-lookup"),
     }
     grid_errors = []
     status = 200
@@ -421,14 +422,14 @@ def session_entry(request, pk):
             shown = data.get("rows-TOTAL_FORMS", "")
             total = min((int(shown) if shown.isdigit() else 0) + 1, issue_forms.SESSION_GRID_MAX_ROWS)
             data["rows-TOTAL_FORMS"] = str(total)
-            formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs, enterprises=enterprises)
+            formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs)
             return _render_session_entry(request, session, formset, grid_errors, status)
-        formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs, enterprises=enterprises)
+        formset = issue_forms.session_grid()(data, prefix="rows", form_kwargs=form_kwargs)
         if formset.is_valid():
             row_forms = [form for form in formset.forms if form.has_changed()]
             rows = [
                 {
-                    "enterprise": form.cleaned_data["enterprise"],
+                    "enterprise_ref": form.cleaned_data["enterprise"],
                     "category": form.cleaned_data["category"],
                     "title": form.cleaned_data["title"],
                     "description": form.cleaned_data["description"],
@@ -439,8 +440,6 @@ def session_entry(request, pk):
                 issues = services.submit_session_issues(actor=user, session=session, rows=rows)
             except ValidationError as exc:
                 grid_errors = _apply_grid_errors(formset, row_forms, exc)
-                if any(form.errors for form in row_forms):
-                    grid_errors.insert(0, _("Nothing was saved: correct the rows marked below."))
             else:
                 messages.success(
                     request,
@@ -450,8 +449,6 @@ def session_entry(request, pk):
                 return redirect("issues:session-entry", pk=session.pk)
         else:
             grid_errors = list(formset.non_form_errors())
-            if any(form.errors for form in formset.forms):
-                grid_errors.insert(0, _("Nothing was saved: correct the rows marked below."))
         status = 400
     else:
         formset = issue_forms.session_grid(SESSION_GRID_ROWS)(prefix="rows", form_kwargs=form_kwargs)
@@ -464,6 +461,14 @@ def _render_session_entry(request, session, formset, grid_errors, status):
     )
     context = {"session": session, "formset": formset, "grid_errors": grid_errors, "entered": entered}
     return render(request, "issues/session_entry.html", context, status=status)
+
+
+@role_page(*services.SUBMITTER_ROLES)
+def enterprise_lookup(request):
+    """The type-ahead of an enterprise field (static/js/enterprise-lookup.js): JSON, up to ten
+    enterprises the user may submit for whose code begins with, or name contains, `q`."""
+    found = services.suggest_enterprises(actor=request.user, text=request.GET.get("q", "")[:200])
+    return JsonResponse({"results": found})
 
 
 # --- unit ranking -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ handling (the district's and the units' steps), rating, comments. Callers use th
 
 from issues.routing import suggest_lead_unit
 from issues.services.comments import comment_on_issue
+from issues.services.enterprise_refs import resolve_enterprise_refs, suggest_enterprises
 from issues.services.followups import FollowUp, open_supervised_issue, validate_supervised_issue
 from issues.services.handling import (
     accept_issue,
@@ -74,6 +75,8 @@ __all__ = [
     "submit_issue",
     "submit_issue_once",
     "submit_session_issues",
+    "resolve_enterprise_refs",
+    "suggest_enterprises",
     "submitter_enterprises",
     "suggest_lead_unit",
     "supervise_issue",

@@ -13,6 +13,7 @@ from chainparty.permissions import require_district_staff
 from chainparty.scope import find_by_id
 from chains.models import Chain
 from issues.models import ComplaintSession, Issue
+from issues.services.enterprise_refs import resolve_enterprise_refs
 from issues.services.intake import check_submission, submit_issue
 
 
@@ -61,10 +62,21 @@ def create_complaint_session(
 
 @transaction.atomic
 def submit_session_issues(*, actor: User, session: ComplaintSession, rows: list[dict[str, Any]]) -> list[Issue]:
-    """Enter many issues collected at a 吐槽大会. Every row is validated first; if any row has an
-    error nothing is saved, and the error names the row (``rows[i].field``)."""
+    """Enter many issues collected at a 吐槽大会. Every row is checked, every field of it, before any
+    is written; if any row has an error nothing is saved, and each error names its row
+    (``rows[i].field``). A row names its enterprise by id (``enterprise``: the API) or as it was
+    typed (``enterprise_ref``: a credit code or the exact name, the grid; resolved for all rows at
+    once by enterprise_refs.resolve_enterprise_refs)."""
+    typed = resolve_enterprise_refs(
+        actor=actor, refs=[row["enterprise_ref"] for row in rows if "enterprise_ref" in row]
+    )
     errors: dict[str, list[str]] = {}
+    checked = []
     for index, row in enumerate(rows):
+        row = dict(row)
+        ref = typed.get(row.pop("enterprise_ref", None) or "")
+        if ref is not None:
+            row["enterprise"] = ref.enterprise_id
         *_resolved, row_errors = check_submission(
             actor=actor,
             enterprise_id=row.get("enterprise"),
@@ -73,8 +85,11 @@ def submit_session_issues(*, actor: User, session: ComplaintSession, rows: list[
             description=row.get("description", ""),
             chain_id=row.get("chain"),
         )
+        if ref is not None and ref.error:
+            row_errors["enterprise"] = [ref.error]  # what is wrong with what was typed, not "choose one"
         for field, messages in row_errors.items():
             errors[f"rows[{index}].{field}"] = messages
+        checked.append(row)
     if not rows:
         errors["rows"] = [_("Enter at least one issue.")]
     if errors:
@@ -89,5 +104,5 @@ def submit_session_issues(*, actor: User, session: ComplaintSession, rows: list[
             chain_id=row.get("chain"),
             session=session,
         )
-        for row in rows
+        for row in checked
     ]

@@ -68,6 +68,7 @@ ROUTES = {
     ),
     "issues:attachment-download": page(kwargs=lambda w, o: {"pk": o.attachment.pk}, **SUBMITTED_A),
     "issues:staged-download": page(ok=["contact_a"], denied=404, kwargs=lambda w, o: {"pk": o.staged.pk}),
+    "issues:enterprise-lookup": page(ok=["staff", "chief_a", "contact_a", "contact_b", "secretary_a"]),
     "issues:session-list": page(ok=["staff"]),
     "issues:session-create": page(ok=["staff"]),
     "issues:session-entry": page(ok=["staff"], kwargs=lambda w, o: {"pk": o.session.pk}),

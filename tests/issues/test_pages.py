@@ -596,8 +596,11 @@ class TestComplaintSessions:
         forms = response.context["formset"].forms
         assert [bool(form.errors) for form in forms] == [False, False, True, False]
         assert list(forms[2].errors) == ["title"]
-        assert len(response.context["grid_errors"]) == 1  # "nothing was saved", above the grid
+        assert response.context["grid_errors"] == []  # no error but the rows'
         html = response.content.decode()
+        summary = html[html.index("data-error-summary") : html.index("</ul>", html.index("data-error-summary"))]
+        assert summary.count("<li>") == 1  # "nothing was saved" above it, then row 3's title
+        assert "#id_rows-2-title" in summary
         row3 = html[html.index('id="row-3"') : html.index('id="row-4"')]
         assert 'role="alert"' in row3
 
@@ -648,7 +651,8 @@ class TestComplaintSessions:
         categories_offered = len(categories) + 1  # and the empty choice
         assert html.count("<option") == categories_offered * len(response.context["formset"].forms)
         assert 'name="rows-0-enterprise"' in html
-        assert 'maxlength="18"' in html
+        assert f'data-lookup-url="{reverse("issues:enterprise-lookup")}"' in html
+        assert "js/enterprise-lookup.js" in html
 
     def test_a_row_names_its_enterprise_by_credit_code_as_typed(self, client, world, categories):
         session = make_session(world)
@@ -680,8 +684,8 @@ class TestComplaintSessions:
         assert forms[1].errors == {"enterprise": [f"No enterprise has the unified social credit code {unknown}."]}
         assert list(forms[2].errors) == ["enterprise"]
         assert "18 characters" in forms[2].errors["enterprise"][0]
-        assert response.context["grid_errors"] == ["Nothing was saved: correct the rows marked below."]
         html = response.content.decode()
+        assert "Nothing was saved: correct the rows marked below." in html
         row2 = html[html.index('id="row-2"') : html.index('id="row-3"')]
         assert f"No enterprise has the unified social credit code {unknown}." in row2
 
