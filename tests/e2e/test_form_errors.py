@@ -41,7 +41,8 @@ def in_viewport(page, locator) -> bool:
     box = locator.bounding_box()
     height = page.viewport_size["height"]
     assert box is not None
-    assert box["y"] >= -1 and box["y"] + box["height"] <= height + 1, (box, height)
+    assert box["y"] >= -1, box
+    assert box["y"] + box["height"] <= height + 1, (box, height)
     return True
 
 
