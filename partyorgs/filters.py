@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from chainparty.filters import BooleanFilter, ScopedFilterSet
+from chainparty.filters import (
+    FROM,
+    SEARCH_MAX_LENGTH,
+    TO,
+    BooleanFilter,
+    DayFilter,
+    Pinyin,
+    ScopedFilterSet,
+    SearchFilter,
+    SortFilter,
+)
 from chains.models import Chain, Park
 from partyorgs import tree
 from partyorgs.models import AnnualPartyPlan, MeetingKind, OrgKind, OrgMeeting, Pairing, PartyOrganization, Programme
@@ -18,7 +28,7 @@ class YearFilter(django_filters.Filter):
 
 
 class OrganizationFilter(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("Name or secretary"), method="filter_q")
+    q = django_filters.CharFilter(label=_("Name or secretary"), method="filter_q", max_length=SEARCH_MAX_LENGTH)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none(), method="filter_chain")
     park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=Park.objects.none(), method="filter_park")
@@ -27,12 +37,33 @@ class OrganizationFilter(ScopedFilterSet):
     covers = django_filters.NumberFilter(label=_("Covers enterprise (id)"), method="filter_covers")
     descendants_of = django_filters.NumberFilter(label=_("Below organization (id)"), method="filter_descendants_of")
     top_level = BooleanFilter(label=_("Top level only"), method="filter_top_level")
+    established_after = DayFilter("established_on", bound=FROM, instant=False, label=_("Established from"))
+    established_before = DayFilter("established_on", bound=TO, instant=False, label=_("Established until"))
+    ordering = SortFilter(
+        {
+            "name": (_("Name"), (Pinyin("name"),)),
+            "formal_members": (_("Formal members"), ("formal_members",)),
+            "established": (_("Established on"), ("established_on",)),
+            "term_ends": (_("Current term ends on"), ("term_ends_on",)),
+        }
+    )
 
     scoped_choices = {"chain": Chain, "park": Park}
 
     class Meta:
         model = PartyOrganization
-        fields = ["q", "kind", "chain", "park", "covers", "descendants_of", "top_level"]
+        fields = [
+            "q",
+            "kind",
+            "chain",
+            "park",
+            "covers",
+            "descendants_of",
+            "top_level",
+            "established_after",
+            "established_before",
+            "ordering",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -73,26 +104,46 @@ class OrganizationFilter(ScopedFilterSet):
 class OrgMeetingFilter(ScopedFilterSet):
     organization = django_filters.ModelChoiceFilter(label=_("Organization"), queryset=PartyOrganization.objects.none())
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=MeetingKind.choices)
-    held_after = django_filters.DateFilter(label=_("Held on or after"), field_name="held_on", lookup_expr="gte")
-    held_before = django_filters.DateFilter(label=_("Held on or before"), field_name="held_on", lookup_expr="lte")
+    held_after = DayFilter("held_on", bound=FROM, instant=False, label=_("Held on or after"))
+    held_before = DayFilter("held_on", bound=TO, instant=False, label=_("Held on or before"))
+    q = SearchFilter(label=_("Topic or organization"), fields=("topic", "organization__name"))
+    ordering = SortFilter(
+        {
+            "held": (_("Held on"), ("held_on",)),
+            "organization": (_("Organization"), (Pinyin("organization__name"),)),
+        }
+    )
 
     scoped_choices = {"organization": PartyOrganization}
 
     class Meta:
         model = OrgMeeting
-        fields = ["organization", "kind", "held_after", "held_before"]
+        fields = ["organization", "kind", "held_after", "held_before", "q", "ordering"]
 
 
 class PairingFilter(ScopedFilterSet):
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none())
     organization = django_filters.NumberFilter(label=_("Organization (id)"), method="filter_organization")
     programme = django_filters.ChoiceFilter(label=_("Programme"), choices=Programme.choices, method="filter_programme")
+    q = SearchFilter(
+        label=_("Organization, goals or contact"),
+        fields=("department_org__name", "enterprise_org__name", "goals", "department_contact", "enterprise_contact"),
+    )
+    started_after = DayFilter("start_on", bound=FROM, instant=False, label=_("Started from"))
+    started_before = DayFilter("start_on", bound=TO, instant=False, label=_("Started until"))
+    ordering = SortFilter(
+        {
+            "start": (_("Start"), ("start_on",)),
+            "chain": (_("Chain"), (Pinyin("chain__name"),)),
+            "department": (_("Department's organization"), (Pinyin("department_org__name"),)),
+        }
+    )
 
     scoped_choices = {"chain": Chain}
 
     class Meta:
         model = Pairing
-        fields = ["chain", "organization", "programme"]
+        fields = ["chain", "organization", "programme", "q", "started_after", "started_before", "ordering"]
 
     def filter_organization(self, queryset, name, value):
         if value is None:

@@ -16,10 +16,9 @@ pytestmark = pytest.mark.e2e
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 
+@pytest.mark.usefixtures("calendar_2026", "categories")
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-def test_staff_find_an_issue_by_a_word_of_its_title_and_export_the_list(
-    page, live_server, login, world, calendar_2026, categories, viewport  # noqa: F811
-):
+def test_staff_find_an_issue_by_a_word_of_its_title_and_export_the_list(page, live_server, login, world, viewport):
     wanted = issue_in(world, "submitted", title="厂房扩建用电增容排队", enterprise=world.ent_a2)
     for title in ("人才公寓申请", "用地审批慢", "招聘补贴发放"):
         issue_in(world, "submitted", title=title)
