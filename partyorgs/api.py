@@ -4,6 +4,7 @@ Thin: lists start from the selectors (scope in SQL), objects come through get_vi
 scope they do not exist), writes go through partyorgs.services (district staff; a 404 for an object
 outside scope still comes before their 403)."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from accounts.audit import PARTY_MEMBERS, PersonalDataReadAudit
 from chainparty.api import ERRORS, ScopedObjectMixin, validated_input
 from chainparty.filters import UserScopedFilterBackend
-from chainparty.permissions import DistrictStaffWrites
+from chainparty.permissions import DistrictStaffWrites, require_district_staff
 from chainparty.scope import get_visible_or_404
 from chains.models import Chain
 from partyorgs import services, tree
@@ -218,6 +219,11 @@ class PairingViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def activities(self, request, pk=None):
         """Log an activity of this pairing under one of the three programmes."""
         pairing = self.get_object()
+        # Who may log, before the body is read (as the workflow actions do): a 403, not field errors.
+        if not services.may_log_pairing_activity(request.user, pairing):
+            raise PermissionDenied(
+                gettext("Only the paired organizations' people and district staff log its activities.")
+            )
         data = validated_input(PairingActivityInputSerializer, request)
         activity = services.log_pairing_activity(actor=request.user, pairing=pairing, **data)
         return Response(PairingActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
@@ -260,6 +266,7 @@ class PartyPlanViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.Retrieve
     def score(self, request, pk=None):
         """Score every target of the plan and the chain's business score (district staff, from 1 December)."""
         plan = self.get_object()
+        require_district_staff(request.user)  # a 403 before the body is read, not its field errors
         data = validated_input(PlanScoreInputSerializer, request)
         try:
             scores = {int(key): value for key, value in data["scores"].items()}

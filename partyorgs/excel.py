@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -27,7 +28,12 @@ from chains.credit_code import normalise_credit_code
 from chains.models import Enterprise
 from partyorgs.filters import OrganizationFilter
 from partyorgs.models import BRANCH_KINDS, EnterprisePartyProfile, OrgCoverage, OrgKind, PartyOrganization
-from partyorgs.selectors import coverage_for_user, list_organizations_for_user, list_should_establish_for_user
+from partyorgs.selectors import (
+    coverage_for_user,
+    list_branches_without_committee_for_user,
+    list_organizations_for_user,
+    list_should_establish_for_user,
+)
 from partyorgs.services import BRANCH_HAS_BELOW, CYCLE, member_count_errors, rule_errors
 from partyorgs.terms import default_term_end
 
@@ -242,30 +248,41 @@ def _yes_no(value: bool) -> str:
     return gettext("yes") if value else gettext("no")
 
 
+def _organization_row(org: Any) -> tuple:  # a row of list_organizations_for_user, annotated
+    """An organization in the import's columns (from list_organizations_for_user: the superior only
+    when in scope, the covered enterprises the actor sees)."""
+    return (
+        org.name,
+        org.get_kind_display(),
+        org.superior_name or "",
+        "\n".join(e.credit_code for e in org.covered),
+        org.unit.name if org.unit else "",
+        org.secretary,
+        org.formal_members,
+        org.probationary_members,
+        _yes_no(org.has_branch_committee),
+        org.established_on,
+        org.term_started_on,
+        org.term_ends_on,
+    )
+
+
+def _organization_rows(orgs: QuerySet[PartyOrganization]) -> tuple[int, Iterable[Sequence[Any]]]:
+    return orgs.count(), (_organization_row(org) for org in orgs.iterator(chunk_size=1000))
+
+
 def organization_rows(actor: User, params: QueryDict) -> tuple[int, Iterable[Sequence[Any]]]:
     """The tree as the organization list shows it (its filters in ``params``), in the import's columns:
     an export edited and imported again updates the same organizations."""
     filterset = OrganizationFilter(params or None, queryset=list_organizations_for_user(actor), user=actor)
-    orgs = filterset.page_rows()
+    return _organization_rows(filterset.page_rows())
 
-    def rows():
-        for org in orgs.iterator(chunk_size=1000):
-            yield (
-                org.name,
-                org.get_kind_display(),
-                org.superior_name or "",
-                "\n".join(e.credit_code for e in org.covered),
-                org.unit.name if org.unit else "",
-                org.secretary,
-                org.formal_members,
-                org.probationary_members,
-                _yes_no(org.has_branch_committee),
-                org.established_on,
-                org.term_started_on,
-                org.term_ends_on,
-            )
 
-    return orgs.count(), rows()
+def branches_without_committee_rows(actor: User, params: QueryDict) -> tuple[int, Iterable[Sequence[Any]]]:
+    """The branches due to elect a branch committee (the 应建未建 page's second list, which shows the
+    first SHOULD_ESTABLISH_SHOWN), in the import's columns: marked 是 under 已选支委 and imported again,
+    a branch leaves the list."""
+    return _organization_rows(list_branches_without_committee_for_user(actor))
 
 
 COVERAGE_COLUMNS = [
@@ -395,6 +412,15 @@ def register() -> None:
             title=_("Coverage"),
             columns=COVERAGE_COLUMNS,
             source=coverage_rows,
+            allowed=_business,
+        )
+    )
+    register_exporter(
+        Exporter(
+            name="partyorgs.branches_without_committee",
+            title=_("Branches due to elect a branch committee"),
+            columns=ORG_COLUMNS,
+            source=branches_without_committee_rows,
             allowed=_business,
         )
     )

@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Unit, UnitKind
@@ -83,16 +85,64 @@ class QuarterForm(forms.Form):
         return quarter
 
 
+class DepartmentOrgField(forms.ModelChoiceField):
+    """A department's party organization, named with its department: several departments' organizations
+    are often called alike (机关党支部)."""
+
+    def label_from_instance(self, obj: PartyOrganization) -> str:
+        if obj.unit is None:
+            return obj.name
+        return gettext("%(organization)s — %(unit)s") % {"organization": obj.name, "unit": obj.unit.name}
+
+
+class EnterpriseOrgField(forms.ModelChoiceField):
+    """An enterprise's party organization, named with the enterprises it covers and their chains, so
+    that staff pick the right one of thousands of similar names (a joint branch names all of its
+    enterprises). The queryset prefetches both: three queries for the whole list."""
+
+    def label_from_instance(self, obj: PartyOrganization) -> str:
+        enterprises = list(obj.enterprises.all())
+        chains = sorted({chain.name for enterprise in enterprises for chain in enterprise.chains.all()})
+        names = gettext(", ").join(enterprise.name for enterprise in enterprises)
+        if not chains:
+            return gettext("%(organization)s — %(enterprises)s (on no chain)") % {
+                "organization": obj.name,
+                "enterprises": names,
+            }
+        return ngettext(
+            "%(organization)s — %(enterprises)s (chain: %(chains)s)",
+            "%(organization)s — %(enterprises)s (chains: %(chains)s)",
+            len(chains),
+        ) % {"organization": obj.name, "enterprises": names, "chains": gettext(", ").join(chains)}
+
+
 class PairingForm(forms.Form):
-    department_org = forms.ModelChoiceField(
+    department_org = DepartmentOrgField(
         label=_("Department party organization"),
-        queryset=PartyOrganization.objects.filter(unit__kind=UnitKind.ECONOMIC_DEPARTMENT).order_by("name"),
+        queryset=PartyOrganization.objects.filter(unit__kind=UnitKind.ECONOMIC_DEPARTMENT)
+        .select_related("unit")
+        .order_by("name"),
         required=False,
+        help_text=_("The party organization of an economic department, named with its department."),
     )
-    enterprise_org = forms.ModelChoiceField(
+    enterprise_org = EnterpriseOrgField(
         label=_("Enterprise party organization"),
-        queryset=PartyOrganization.objects.filter(coverages__isnull=False).distinct().order_by("name"),
+        queryset=PartyOrganization.objects.filter(coverages__isnull=False)
+        .distinct()
+        .order_by("name")
+        .prefetch_related(
+            Prefetch(
+                "enterprises",
+                queryset=Enterprise.objects.order_by("name")
+                .only("name")
+                .prefetch_related(Prefetch("chains", queryset=Chain.objects.only("name"))),
+            )
+        ),
         required=False,
+        help_text=_(
+            "Each choice names the enterprises the organization covers and their chains; it must cover an "
+            "enterprise on the chain chosen below."
+        ),
     )
     chain = forms.ModelChoiceField(label=_("Chain"), queryset=Chain.objects.order_by("name"), required=False)
     start_on = forms.DateField(label=_("Start"), required=False, widget=DATE_INPUT)

@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.roles import Role
+from partyorgs import services
 from partyorgs.models import OrgKind
 from secretaries.models import PostingKind, PostingStatus
 from tests import factories as f
@@ -90,6 +91,21 @@ def orgs(world):
         branch_a1=branch_a1,
         joint_b=joint_b,
     )
+
+
+@pytest.fixture
+def paired(orgs):
+    """dept_a's organization paired with branch_a1 on chain A; joint_b (chain B) unpaired."""
+    orgs.dept_org = f.PartyOrganizationFactory(name="经济部门A机关党支部", unit=orgs.dept_a)
+    orgs.pairing = services.create_pairing(
+        actor=orgs.staff,
+        department_org=orgs.dept_org,
+        enterprise_org=orgs.branch_a1,
+        chain=orgs.chain_a,
+        start_on=date(2026, 1, 1),
+        goals="联学共建",
+    )
+    return orgs
 
 
 def queries_of(call) -> int:

@@ -279,6 +279,17 @@ class TestExports:
         should = self.export(orgs.staff, "partyorgs.should_establish")
         assert [row[0] for row in should[1:]] == ["'=1+1企业", "丙企业"]
 
+    def test_branches_due_a_committee_in_the_import_columns(self, orgs):
+        f.PartyOrganizationFactory(name="=七人支部", formal_members=7, parent=orgs.committee_x)
+        f.PartyOrganizationFactory(name="已选支委", formal_members=9, has_branch_committee=True)
+        rows = self.export(orgs.staff, "partyorgs.branches_without_committee")
+        assert rows[0] == ORG_HEADER
+        assert [(row[0], row[2], row[6]) for row in rows[1:]] == [
+            ("甲一企业党支部", "行业党委A党委", 8),
+            ("'=七人支部", "行业党委A党委", 7),
+        ]
+        assert [row[0] for row in self.export(orgs.leader_b, "partyorgs.branches_without_committee")[1:]] == []
+
     @pytest.mark.parametrize("who", ["security", "auditor"])
     def test_administrators_export_nothing(self, orgs, who):
         with pytest.raises(Exception, match="."):

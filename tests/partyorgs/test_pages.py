@@ -1,6 +1,7 @@
 """The party-organization pages: content, scope per role (404 outside it), the staff form's errors,
 and query counts that do not grow with the data."""
 
+import re
 from datetime import date
 
 import pytest
@@ -73,6 +74,7 @@ class TestContent:
         response = get(client, orgs.staff, SHOULD)
         assert [e.name for e in response.context["rows"]] == ["丙企业"]
         assert [o.name for o in response.context["branches"]] == ["甲一企业党支部"]
+        assert reverse("jobs:export", args=["partyorgs.branches_without_committee"]) in response.content.decode()
 
     def test_terms_ending_within_six_months_soonest_first_with_the_lapsed(self, client, orgs):
         for org, end in (
@@ -240,3 +242,39 @@ class TestQueryCounts:
         with django_assert_num_queries(few):
             assert client.get(url, data).status_code == 200
         assert 3 < few <= 16
+
+
+class TestSectionMenu:
+    """Every page of the section carries its menu, with the page's own entry marked, and the script
+    that folds it on a phone from a static file (the CSP allows no inline script)."""
+
+    @pytest.mark.parametrize(
+        ("url", "current"),
+        [
+            (LIST, "组织体系"),
+            (COVERAGE, "两个覆盖"),
+            (SHOULD, "应建未建"),
+            (TERMS, "换届提醒"),
+            (MEETINGS, "三会一课"),
+            (reverse("partyorgs:pairing-list"), "红联共建"),
+            (reverse("partyorgs:pairing-create"), "红联共建"),
+            (reverse("partyorgs:plans"), "党建规划"),
+            (NEW, "新建党组织"),
+            ("detail", "组织体系"),
+            ("edit", "组织体系"),
+        ],
+    )
+    def test_each_page_marks_its_entry(self, client, orgs, url, current):
+        url = {"detail": detail(orgs.branch_a1), "edit": edit(orgs.branch_a1)}.get(url, url)
+        html = get(client, orgs.staff, url).content.decode()
+        assert html.count("data-section-menu") == 1
+        marked = re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', html)
+        assert marked == [current]
+        assert '<script src="/static/js/section-menu.js" defer></script>' in html
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)  # no inline script
+        assert " style=" not in html
+
+    def test_only_staff_see_the_staff_entries(self, client, orgs):
+        html = get(client, orgs.contact_a, LIST).content.decode()
+        assert "data-section-menu" in html
+        assert reverse("partyorgs:org-create") not in html

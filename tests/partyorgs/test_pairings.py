@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.roles import Role
 from partyorgs import services
@@ -16,21 +17,6 @@ from tests.clock import at
 from tests.partyorgs.conftest import queries_of, refused
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paired(orgs):
-    """dept_a's organization paired with branch_a1 on chain A; joint_b (chain B) unpaired."""
-    orgs.dept_org = f.PartyOrganizationFactory(name="经济部门A机关党支部", unit=orgs.dept_a)
-    orgs.pairing = services.create_pairing(
-        actor=orgs.staff,
-        department_org=orgs.dept_org,
-        enterprise_org=orgs.branch_a1,
-        chain=orgs.chain_a,
-        start_on=date(2026, 1, 1),
-        goals="联学共建",
-    )
-    return orgs
 
 
 class TestCreate:
@@ -137,6 +123,21 @@ class TestPages:
             response = client.post(url, {"programme": "talent", "held_on": "2026-12-01", "title": "人才服务"})
         assert response.status_code == 302
         assert paired.pairing.activities.get().title == "人才服务"
+
+    def test_the_form_names_each_organizations_enterprises_and_chains(self, client, paired):
+        lonely = f.EnterpriseFactory(name="戊企业")
+        f.PartyOrganizationFactory(name="戊企业党支部", covers=[lonely])
+        client.force_login(paired.staff)
+        with translation.override("zh-hans"):
+            form = client.get(reverse("partyorgs:pairing-create")).context["form"]
+            enterprise_orgs = {label for value, label in form.fields["enterprise_org"].choices if value}
+            department_orgs = {label for value, label in form.fields["department_org"].choices if value}
+        assert enterprise_orgs == {
+            "甲一企业党支部 — 甲一企业（产业链：生物医药链A）",
+            "乙企业联合党支部 — 乙一企业、乙二企业（产业链：新能源链B）",
+            "戊企业党支部 — 戊企业（不在任何产业链上）",
+        }
+        assert department_orgs == {"经济部门A机关党支部 — 经济部门A"}
 
     def test_staff_create_on_the_page(self, client, paired):
         client.force_login(paired.staff)
