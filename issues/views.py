@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import business_page, role_page
 from accounts.roles import Role
 from chainparty.actions import apply_service_errors
+from chainparty.dates import parse_instant
 from chainparty.errors import RateLimited
 from chainparty.pages import paginate
 from chainparty.scope import get_visible_or_404, parse_id
@@ -225,11 +226,18 @@ def _timeline(user, issue):
                     for code in data.get("reason_codes", [])
                 ],
                 # The sweep writes its own label as the note, and a submission the title: both said already.
-                "note": "" if data.get("alert") or event.action == Action.SUBMIT else event.note,
+                "note": _extension_note(data)
+                if event.action == Action.EXTEND
+                else ("" if data.get("alert") or event.action == Action.SUBMIT else event.note),
                 "system": event.actor_id is None,
             }
         )
     return entries
+
+
+def _extension_note(data) -> str:
+    due = parse_instant(data.get("resolve_due_at") or "")
+    return _("New deadline: %(day)s") % {"day": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")} if due else ""
 
 
 def _earlier_answers(timeline) -> list[dict]:

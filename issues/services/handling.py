@@ -29,6 +29,11 @@ from issues.services._common import lock_for, record_event, require_text, save_i
 from issues.workflow import Action
 
 
+def _day(instant: datetime | None) -> str:
+    """A deadline as the day it ends, in Beijing time (deadlines end at the close of a working day)."""
+    return timezone.localtime(instant).date().isoformat() if instant else "—"
+
+
 # --- district staff: accept, reject, dispatch ---------------------------------------------------
 @transaction.atomic
 def accept_issue(*, issue_id: int, actor: User, note: str = "") -> Issue:
@@ -153,6 +158,12 @@ def dispatch_issue(
         recipients=unit_handlers([lead.pk, *co_ids]),
         subject=_("An issue was dispatched to your unit: %s") % issue.title,
     )
+    notify_about_issue(
+        issue=issue,
+        recipients=enterprise_people(issue),
+        subject=_("Your issue was passed to %(unit)s, to answer by %(day)s")
+        % {"unit": lead.name, "day": _day(issue.resolve_due_at)},
+    )
     return issue
 
 
@@ -253,6 +264,20 @@ def decide_extension(*, issue_id: int, actor: User, grant: bool, note: str = "")
         save_issue(issue, *deadlines.RESOLVE_FIELDS, *deadlines.CYCLE_FIELDS)
         issue.shares.filter(role=ShareRole.LEAD, status__in=[ShareStatus.PENDING, ShareStatus.SIGNED]).update(
             due_at=issue.resolve_due_at
+        )
+    if grant:
+        # The enterprise sees its deadline move (the request and its reasons stay internal).
+        record_event(
+            issue,
+            actor,
+            Action.EXTEND,
+            from_status=issue.status,
+            resolve_due_at=issue.resolve_due_at.isoformat() if issue.resolve_due_at else None,
+        )
+        notify_about_issue(
+            issue=issue,
+            recipients=enterprise_people(issue),
+            subject=_("The deadline of your issue moved to %(day)s") % {"day": _day(issue.resolve_due_at)},
         )
     record_event(
         issue,

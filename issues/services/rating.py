@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from issues import deadlines
 from issues.models import Issue, Rating, ReasonCode, Satisfaction, ShareRole, ShareStatus, Status
-from issues.notifications import notify_about_issue, unit_handlers
+from issues.notifications import enterprise_people, notify_about_issue, unit_handlers
 from issues.services._common import lock_for, record_event, save_issue
 from issues.workflow import Action
 
@@ -51,9 +51,22 @@ def rate_issue(
         issue.status = Status.IN_PROGRESS
         issue.reopen_count += 1
         issue.rate_due_at = None
+        # The refused answer and its time are history now (the resolve event keeps both, the rating
+        # says why): the issue has no current answer until the lead unit answers again.
+        issue.answer = ""
+        issue.resolved_at = None
         deadlines.restart_resolve_clock(issue, now)
         deadlines.begin_handling_cycle(issue)
-        save_issue(issue, "status", "reopen_count", "rate_due_at", *deadlines.RESOLVE_FIELDS, *deadlines.CYCLE_FIELDS)
+        save_issue(
+            issue,
+            "status",
+            "reopen_count",
+            "rate_due_at",
+            "answer",
+            "resolved_at",
+            *deadlines.RESOLVE_FIELDS,
+            *deadlines.CYCLE_FIELDS,
+        )
         issue.shares.filter(role=ShareRole.LEAD, status=ShareStatus.REPLIED).update(
             status=ShareStatus.SIGNED, due_at=issue.resolve_due_at
         )
@@ -64,6 +77,14 @@ def rate_issue(
         co_parts.update(status=ShareStatus.SIGNED, due_at=deadlines.co_part_due(issue, now), replied_at=None)
         recipients = unit_handlers([issue.lead_unit_id, *co_unit_ids])
         subject = _("Reopened: the enterprise is not satisfied")
+        due = timezone.localtime(issue.resolve_due_at).date().isoformat() if issue.resolve_due_at else "—"
+        # The enterprise's side (a contact who did not rate, the first secretary) hears of it too.
+        notify_about_issue(
+            issue=issue,
+            recipients=enterprise_people(issue),
+            subject=_("Your issue was reopened: a new answer is due by %(day)s") % {"day": due},
+            exclude=actor,
+        )
     else:
         issue.status = Status.CLOSED
         issue.closed_at = now

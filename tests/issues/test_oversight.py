@@ -336,3 +336,57 @@ class TestApi:
         assert api_action(api, cast.handler_ic, issue, action).status_code == 404
         assert not Supervision.objects.exists()
         assert not Urge.objects.exists()
+
+
+# --- the enterprise is told what changed, and sees history as history --------------------------------
+class TestTheEnterpriseIsTold:
+    def test_accepted_dispatched_extended_resolved_and_reopened_each_reach_the_contact(self, client, cast):
+        issue = issue_in(cast, "in_progress", category="request", at=at(9, 28), extension="pending")
+        services.decide_extension(issue_id=issue.pk, actor=cast.staff, grant=True)
+        issue.refresh_from_db()
+        day = timezone.localtime(issue.resolve_due_at).date().isoformat()
+        subjects = list(
+            Notification.objects.about(issue)
+            .filter(recipient=cast.contact_a)
+            .order_by("pk")
+            .values_list("subject", flat=True)
+        )
+        assert subjects == [
+            f"[{issue.number}] Your issue was accepted",
+            f"[{issue.number}] Your issue was passed to 经济部门A, to answer by {subjects[1][-10:]}",
+            f"[{issue.number}] The deadline of your issue moved to {day}",
+        ]
+        # The first secretary posted to the enterprise hears the same; the mail goes out (email_due).
+        assert Notification.objects.about(issue).filter(recipient=cast.secretary_a, email_due=True).count() == 3
+        # The timeline shows the new deadline to the enterprise; the request and its reason stay internal.
+        client.force_login(cast.contact_a)
+        html = client.get(issue.get_absolute_url(), **EN).content.decode()
+        assert "Deadline extended" in html
+        assert "New deadline: " + day in html
+        assert "需要会商" not in html
+
+        services.resolve_issue(issue_id=issue.pk, actor=cast.handler_a, answer="第一次答复：已协调")
+        services.rate_issue(
+            issue_id=issue.pk, actor=cast.contact_a, satisfaction="unsatisfied", reason_codes=["not_solved"]
+        )
+        issue.refresh_from_db()
+        assert (issue.answer, issue.resolved_at) == ("", None)  # no current answer: it was refused
+        # The contact rated it; the first secretary is told it was reopened, with the new deadline.
+        reopened = Notification.objects.about(issue).filter(subject__contains="was reopened")
+        assert set(reopened.values_list("recipient__username", flat=True)) == {"secretary_a"}
+
+    def test_a_reopened_issue_shows_the_refused_answer_as_history(self, client, cast):
+        issue = issue_in(cast, "reopened", category="request", at=at(9, 28))
+        client.force_login(cast.contact_a)
+        response = client.get(issue.get_absolute_url(), **EN)
+        html = response.content.decode()
+        [earlier] = response.context["earlier_answers"]
+        assert earlier["answer"].note == "已协调办理"
+        assert "Earlier answers, not accepted" in html
+        assert "rated unsatisfied" in html
+        assert '<div class="panel prose answer">' not in html  # not shown as the current answer
+        assert "resolved " not in html.split("Earlier answers")[0]  # nor the old time as the deadline's
+        services.resolve_issue(issue_id=issue.pk, actor=cast.handler_a, answer="第二次答复：已解决")
+        html = client.get(issue.get_absolute_url(), **EN).content.decode()
+        assert '<div class="panel prose answer"><p>第二次答复：已解决</p>' in html
+        assert "Earlier answers, not accepted" in html
