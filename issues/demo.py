@@ -36,6 +36,8 @@ from chains.models import Chain, Enterprise
 from issues import services
 from issues.demo_data import (
     CATEGORIES,
+    COMMITTEE_URGE_NOTE,
+    DISTRICT_URGE_NOTE,
     EXTRA_HANDLERS,
     ISSUES,
     JOINT_CO_UNITS,
@@ -45,11 +47,12 @@ from issues.demo_data import (
     SESSION_ISSUES,
     SESSION_PLACE,
     SESSION_TITLE,
+    SUPERVISION_INSTRUCTION,
     DemoIssue,
 )
-from issues.models import DEFAULT_RESOLVE_DAYS, ComplaintSession, Issue, IssueCategory, RoutingRule
+from issues.models import DEFAULT_RESOLVE_DAYS, ComplaintSession, Issue, IssueCategory, RoutingRule, Supervision
 from issues.sweep import sweep_deadlines
-from workdays.calendar import subtract_working_days
+from workdays.calendar import add_working_days, subtract_working_days
 from workdays.models import CalendarDay
 
 KEY_PREFIX = "demo-"
@@ -71,11 +74,14 @@ def seed_issue_demo() -> Counter:
         handler=people["handler"],
         co_handler=people["handler.amr"],
         contact=people["contact"],
+        leader=people["leader"],
+        committee=people["handler.ic"],
         chain=chains["biomedicine"],
         enterprise=enterprise,
         units=units,
     )
     _seed_issues(cast, created)
+    _oversee(cast, created)
     _seed_session(cast, created)
     return +created  # drop the zero counts
 
@@ -149,6 +155,8 @@ class _Cast:
     handler: User
     co_handler: User
     contact: User
+    leader: User
+    committee: User  # a handler of the lead unit's industry party committee: the ladder's first rung
     chain: Chain
     enterprise: Enterprise
     units: dict[str, Unit]
@@ -221,6 +229,39 @@ def _escalated(cast: _Cast, key: str, demo: DemoIssue) -> None:
     _signed_by_lead_unit(cast, key, demo, at=subtract_working_days(timezone.now(), 8) - timedelta(hours=1))
 
 
+def _escalated_1(cast: _Cast, key: str, demo: DemoIssue) -> None:
+    # Three working days ago: past its two-day deadline, not yet at the second rung (two days later).
+    _signed_by_lead_unit(cast, key, demo, at=subtract_working_days(timezone.now(), 3) - timedelta(hours=1))
+
+
+def _escalated_3(cast: _Cast, key: str, demo: DemoIssue) -> None:
+    # Twelve working days ago: past the third rung (2 + 2 + 5 working days).
+    _signed_by_lead_unit(cast, key, demo, at=subtract_working_days(timezone.now(), 12) - timedelta(hours=1))
+
+
+def _oversee(cast: _Cast, created: Counter) -> None:
+    """Once the sweep has escalated them: the chain leader supervises the level-2 issue (the lead unit's
+    answer pending), the committee urges the level-1 one, district staff the level-3 one."""
+    keyed = {
+        key: Issue.objects.filter(submitted_by=cast.contact, idempotency_key=KEY_PREFIX + key).first()
+        for key in ("escalated", "escalated_1", "escalated_3")
+    }
+    if any(issue is None for issue in keyed.values()) or Supervision.objects.filter(issue=keyed["escalated"]).exists():
+        return
+    with transaction.atomic():
+        services.supervise_issue(
+            issue_id=keyed["escalated"].pk,
+            actor=cast.leader,
+            instruction=SUPERVISION_INSTRUCTION,
+            reply_by=timezone.localdate(add_working_days(timezone.now(), 3)),
+        )
+        services.urge_issue(issue_id=keyed["escalated"].pk, actor=cast.leader)
+        services.urge_issue(issue_id=keyed["escalated_1"].pk, actor=cast.committee, note=COMMITTEE_URGE_NOTE)
+        services.urge_issue(issue_id=keyed["escalated_3"].pk, actor=cast.staff, note=DISTRICT_URGE_NOTE)
+    created["supervisions"] += 1
+    created["urges"] += 3
+
+
 # In this order; the key names the issue's texts in ISSUES and its idempotency key.
 SCENARIOS: dict[str, Callable[[_Cast, str, DemoIssue], object]] = {
     "submitted": _submitted,
@@ -229,7 +270,10 @@ SCENARIOS: dict[str, Callable[[_Cast, str, DemoIssue], object]] = {
     "resolved": _resolved,
     "closed": _closed,
     "escalated": _escalated,
+    "escalated_1": _escalated_1,
+    "escalated_3": _escalated_3,
 }
+ESCALATING = (_escalated, _escalated_1, _escalated_3)
 
 
 def _seed_issues(cast: _Cast, created: Counter) -> None:
@@ -240,7 +284,7 @@ def _seed_issues(cast: _Cast, created: Counter) -> None:
         # One transaction per scenario: a half-built demo issue never survives an error.
         with transaction.atomic():
             play(cast, key, ISSUES[key])
-        if play is _escalated:
+        if play in ESCALATING:
             # Its deadlines passed long ago: sweep now, as the schedule would, to escalate it.
             sweep_deadlines()
 

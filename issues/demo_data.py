@@ -110,7 +110,25 @@ ISSUES = {
         "医疗器械首台套奖励政策何时兑现？",
         "去年申报的首台套奖励已公示，但资金至今未到账，企业多次询问无明确答复。",
     ),
+    # The other rungs of the ladder (design §4.6): level 1 (the industry party committee) and 3 (the
+    # district), beside "escalated" at level 2 (the chain leader).
+    "escalated_1": DemoIssue(
+        "policy-inquiry",
+        "研发投入后补助申报系统无法上传附件",
+        "区研发投入后补助申报系统上传审计报告时反复报错，申报截止在即，咨询窗口无人答复。",
+    ),
+    "escalated_3": DemoIssue(
+        "policy-inquiry",
+        "生物安全实验室环评批复进度不明",
+        "新建P2实验室的环评材料已提交两个月，多次询问均称在审，影响设备进场。",
+    ),
 }
+
+# What those who oversee the escalated demo issues say (issues.demo): the chain leader supervises
+# the level-2 issue (its answer still pending), the committee and district staff urge.
+SUPERVISION_INSTRUCTION = "请科技局三个工作日内说明首台套奖励资金未到账的原因及兑现时间，并答复企业。"
+COMMITTEE_URGE_NOTE = "请尽快答复企业附件上传问题，本周内办结。"
+DISTRICT_URGE_NOTE = "已逾期多日，请牵头单位本周内给出办理结果。"
 
 # The 吐槽大会: held today at SESSION_PLACE, hosted by SESSION_HOST with the industry party committee
 # IC_SCIENCE, on the biomedicine chain; the demo enterprise raises SESSION_ISSUES there.
