@@ -190,6 +190,7 @@ def test_transfer_flow_over_http(api, world):
         "dispatch",
         "sign",
         "request-extension",
+        "extend",  # the new deadline, for the enterprise to see
         "decide-extension",
         "comment",
         "resolve",
@@ -198,7 +199,8 @@ def test_transfer_flow_over_http(api, world):
         "rate",
     ]
     assert event_actions(api, world.staff, issue) == everything
-    # The enterprise does not see the internal entries (extension request and decision).
+    # The enterprise does not see the internal entries (extension request and decision); it sees
+    # its deadline moved.
     assert event_actions(api, world.contact_a, issue) == [
         a for a in everything if a not in ("request-extension", "decide-extension")
     ]

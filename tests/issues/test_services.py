@@ -530,9 +530,11 @@ class TestMail:
             )
             assert enqueued == []  # nothing before the commit
         assert recipients(issue, "dispatched") == {"handler_a", "handler_b"}
-        # One task for everyone told: it sends the whole outbox.
-        assert len(callbacks) == 1
-        assert enqueued == [send_pending_emails_task.name]
+        assert recipients(issue, "passed to") == {"contact_a", "secretary_a"}  # the enterprise's side
+        # One task per group told (the units, the enterprise), after the commit; each sends the whole
+        # outbox, so the second finds nothing left (the outbox claim sends no mail twice).
+        assert len(callbacks) == 2
+        assert enqueued == [send_pending_emails_task.name] * 2
 
     def test_a_step_that_tells_nobody_asks_for_no_mail(
         self, world, categories, calendar_2026, enqueued, django_capture_on_commit_callbacks
