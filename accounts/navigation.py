@@ -68,7 +68,8 @@ def register_badge(url_name: str, count: Callable[[HttpRequest], int]) -> None:
 def menu_for(request: HttpRequest) -> list[dict]:
     """The entries the user sees. The active one is the entry with the longest URL that the current
     path starts with (so /issues/queue/ lights "My queue", not "Issues"). An entry with a registered
-    badge carries its count (`badge`), also written into its label so the header shows it on every page."""
+    badge carries its count (`badge`), also written into its label; such an entry (`badged`) is also
+    shown in the header bar, so a phone shows the count without opening the menu."""
     user, current_path = request.user, request.path
     entries = []
     for entry in MENU:
@@ -79,7 +80,16 @@ def menu_for(request: HttpRequest) -> list[dict]:
         badge = BADGES[entry.url_name](request) if entry.url_name in BADGES else 0
         if badge:
             label = gettext("%(label)s (%(count)d)") % {"label": label, "count": badge}
-        entries.append({"label": label, "url": url, "active": False, "badge": badge})
+        entries.append(
+            {
+                "label": label,
+                "name": entry.label,
+                "url": url,
+                "active": False,
+                "badge": badge,
+                "badged": entry.url_name in BADGES,
+            }
+        )
     matches = [
         e for e in entries if (current_path == e["url"] if e["url"] == "/" else current_path.startswith(e["url"]))
     ]

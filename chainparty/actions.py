@@ -56,6 +56,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -189,12 +190,12 @@ class ActionSet:
             self.check(obj, spec, user)
             form = spec.form(data=request.POST, files=request.FILES, prefix=spec.prefix, user=user)
             if not form.is_valid():
-                return PageOutcome(spec, form=form)
+                return refused(request, spec, form)
             try:
                 self.perform(spec, obj, actor=user, data=form.service_kwargs())
             except ValidationError as exc:
                 apply_service_errors(form, exc)
-                return PageOutcome(spec, form=form)
+                return refused(request, spec, form)
         except InvalidTransition as exc:
             # Out of turn: asked first, or someone else moved the object between the page and the click.
             messages.error(request, str(exc))
@@ -202,6 +203,24 @@ class ActionSet:
         if spec.done:
             messages.success(request, spec.done)
         return PageOutcome(spec, done=True)
+
+
+def refused(request, spec: ActionSpec, form: "ActionForm") -> "PageOutcome":
+    """The form comes back with its errors; the message at the top of the page says what was not done
+    and why, since on a phone the form itself may be far below (static/js/app.js focuses the message)."""
+    reasons = [
+        gettext("%(label)s: %(message)s") % {"label": form.fields[name].label, "message": message}
+        if name in form.fields
+        else str(message)
+        for name, field_messages in form.errors.items()
+        for message in field_messages
+    ]
+    messages.error(
+        request,
+        gettext("%(action)s was not done: %(reasons)s")
+        % {"action": spec.label, "reasons": gettext("; ").join(reasons)},
+    )
+    return PageOutcome(spec, form=form)
 
 
 @dataclass(frozen=True)
