@@ -64,10 +64,16 @@ def pages(world, meeting, categories):  # noqa: F811 - the imported fixtures, by
             reverse("issues:issue-detail", args=[dispatched.pk]),
             reverse("meetings:meeting-detail", args=[meeting.pk]),
         ],
-        "handler_ic": [*business, reverse("issues:queue"), reverse("issues:issue-detail", args=[escalated.pk])],
+        "handler_ic": [
+            *business,
+            reverse("issues:queue"),
+            reverse("issues:supervision-queue"),
+            reverse("issues:issue-detail", args=[escalated.pk]),
+        ],
         "leader_a": [
             *business,
             chain,
+            reverse("issues:supervision-queue"),
             reverse("issues:issue-detail", args=[escalated.pk]),
             reverse("issues:ranking"),
             reverse("meetings:meeting-list"),
