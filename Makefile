@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint lock messages clean mutation
+.PHONY: run test lint lock messages clean mutation assets
 
 # The virtualenv gets the versions of requirements-dev.lock, each checked against its hash
 # (pip itself is one of them). Edit requirements*.txt, then `make lock`.
@@ -16,10 +16,20 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
 
+# Browser libraries from the npm registry at the exact versions of package-lock.json (`npm ci`, needs
+# node and npm: `apt-get install nodejs npm`), copied into static/vendor/ (generated, not committed),
+# where the app serves them itself: no CDN. To move a pin, edit package.json and run `npm install`.
+ECHARTS := static/vendor/echarts/echarts.min.js
+$(ECHARTS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the charts: apt-get install nodejs npm"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	install -D -m 644 node_modules/echarts/dist/echarts.min.js $@
+assets: $(ECHARTS)
+
 # Serve the portal with the background jobs running. Embedded default: SQLite and a Celery worker
 # (with embedded beat) on kombu's filesystem transport; DATABASE_URL / REDIS_URL switch to
 # PostgreSQL / Redis. The worker stops when the server does.
-run: $(VENV)/.installed
+run: $(VENV)/.installed assets
 	@mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_holidays
@@ -35,7 +45,7 @@ run: $(VENV)/.installed
 # The checks, cheapest first, then the whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL,
 # or their usual local addresses). ruff, import-linter (.importlinter) and mypy read their settings
 # from the repository, so these lines are the same ones .pre-commit-config.yaml runs.
-test: $(VENV)/.installed
+test: $(VENV)/.installed assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -72,4 +82,4 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf var $(VENV) .mypy_cache .ruff_cache
+	rm -rf var $(VENV) .mypy_cache .ruff_cache node_modules static/vendor
