@@ -39,8 +39,10 @@ def chart_data(kind: str, labels: Sequence[Any], series: Sequence[Mapping[str, A
     for item in series:
         data = [_number(value) for value in item["data"]]
         links = [link or None for link in item.get("links") or [None] * len(data)]
-        if len(data) != len(names) or len(links) != len(names):
+        if len(data) != len(names):
             raise ValueError(f"series {item['name']!r} has {len(data)} values for {len(names)} labels")
+        if len(links) != len(names):
+            raise ValueError(f"series {item['name']!r} has {len(links)} links for {len(names)} labels")
         clean.append({"name": str(item["name"]), "data": data, "links": links})
     rows = [
         {"label": label, "cells": [{"value": s["data"][i], "link": s["links"][i]} for s in clean]}
