@@ -1,10 +1,11 @@
 """REST API of accounts: the directory of government units (/api/v1/units/)."""
 
+import django_filters
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, serializers, viewsets
 
-from accounts.models import Unit
+from accounts.models import Unit, UnitKind
+from chainparty.filters import Pinyin, ScopedFilterSet, SearchFilter, SortFilter, UserScopedFilterBackend
 
 
 class HasAnyRole(permissions.BasePermission):
@@ -31,13 +32,23 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "kind", "industry_committee"]
 
 
+class UnitFilter(ScopedFilterSet):
+    q = SearchFilter(label=_("Name or short name"), fields=("name", "short_name"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
+    ordering = SortFilter({"name": (_("Name"), (Pinyin("name"),)), "kind": (_("Kind"), ("kind",))})
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "ordering"]
+
+
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Active government units. The directory is not scoped: every user with a role may read it."""
 
     serializer_class = UnitSerializer
     permission_classes = [permissions.IsAuthenticated, HasAnyRole]
-    filter_backends = [DjangoFilterBackend]
-    filterset_fields = ["kind"]
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = UnitFilter
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):

@@ -89,8 +89,9 @@ class Pagination(PageNumberPagination):
         return replace_query_param(url, self.cursor_query_param, token)
 
     def get_page_number(self, request, paginator):
-        # A page that is not a number is a bad parameter (400 naming it), not a missing page.
-        value = request.query_params.get(self.page_query_param) or 1
+        # A page that is not a number is a bad parameter (400 naming it), not a missing page; so is an
+        # empty one (`?page=`), which the document's integer does not admit either.
+        value = request.query_params.get(self.page_query_param, 1)
         if value in self.last_page_strings:
             return value
         try:
@@ -125,7 +126,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)
-        if value not in (None, ""):
+        if value is not None:
             try:
                 size = int(value)
             except (TypeError, ValueError):

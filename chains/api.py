@@ -16,7 +16,7 @@ from chainparty.api import ERRORS, ScopedObjectMixin, conflict, validated_input
 from chainparty.filters import UserScopedFilterBackend
 from chainparty.permissions import DistrictStaffWrites
 from chains import services
-from chains.filters import ChainFilter, ChainMasterFilter, EnterpriseFilter
+from chains.filters import ChainFilter, ChainMasterFilter, EnterpriseFilter, ParkFilter
 from chains.models import ChainSegment, SegmentPosition
 from chains.selectors import (
     list_chain_masters_for_user,
@@ -109,6 +109,8 @@ class ParkViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     """Parks in the user's scope, with chiefs, facilities and the visible enterprises' count."""
 
     serializer_class = ParkSerializer
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = ParkFilter
 
     def get_queryset(self):
         return list_parks_with_counts_for_user(self.request.user)

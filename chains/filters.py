@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from chainparty.filters import FROM, SEARCH_MAX_LENGTH, TO, DayFilter, Pinyin, ScopedFilterSet, SearchFilter, SortFilter
 from chains.credit_code import VALUES, normalise_credit_code
-from chains.models import Chain, ChainMaster, ChainMasterStatus, Enterprise, Honour, Park, SizeClass
+from chains.models import Chain, ChainMaster, ChainMasterStatus, Enterprise, Honour, Park, ParkKind, SizeClass
 
 PATH_CHOICES = [
     ("industry_committee", _("industry committee path")),
@@ -86,11 +86,38 @@ class EnterpriseFilter(ScopedFilterSet):
 
 
 class ChainMasterFilter(ScopedFilterSet):
+    q = SearchFilter(label=_("Enterprise or chain"), fields=("enterprise__name", "chain__name"))
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ChainMasterStatus.choices)
+    designated_after = DayFilter("designated_on", bound=FROM, instant=False, label=_("Designated from"))
+    designated_before = DayFilter("designated_on", bound=TO, instant=False, label=_("Designated until"))
+    ordering = SortFilter(
+        {
+            "enterprise": (_("Enterprise"), (Pinyin("enterprise__name"),)),
+            "chain": (_("Chain"), (Pinyin("chain__name"),)),
+            "status": (_("Status"), ("status",)),
+            "designated": (_("Designated on"), ("designated_on",)),
+        }
+    )
 
     scoped_choices = {"chain": Chain}
 
     class Meta:
         model = ChainMaster
-        fields = ["chain", "status"]
+        fields = ["q", "chain", "status", "designated_after", "designated_before", "ordering"]
+
+
+class ParkFilter(ScopedFilterSet):
+    q = SearchFilter(label=_("Name or address"), fields=("name", "address"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ParkKind.choices)
+    ordering = SortFilter(
+        {
+            "name": (_("Park"), (Pinyin("name"),)),
+            "kind": (_("Kind"), ("kind",)),
+            "enterprises": (_("Enterprises"), ("enterprise_count",)),
+        }
+    )
+
+    class Meta:
+        model = Park
+        fields = ["q", "kind", "ordering"]

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from accounts.decorators import business_page
 from chainparty.pages import paginate
 from chainparty.scope import get_visible_or_404
-from chains.filters import ChainFilter, EnterpriseFilter
+from chains.filters import ChainFilter, EnterpriseFilter, ParkFilter
 from chains.models import (
     Chain,
     ChainMasterStatus,
@@ -103,10 +103,12 @@ def enterprise_detail(request, pk):
 @business_page
 def park_list(request):
     user = request.user
-    parks = list(list_parks_with_counts_for_user(user).order_by("name"))
+    filterset = ParkFilter(request.GET or None, queryset=list_parks_with_counts_for_user(user), user=user)
+    context = {**paginate(request, filterset.page_rows()), "form": filterset.form}
+    parks = list(context["rows"])
     chains = _chains_by_park(user, [park.pk for park in parks])
-    rows = [{"park": park, "chains": chains.get(park.pk, [])} for park in parks]
-    return render(request, "chains/park_list.html", {"rows": rows})
+    context["rows"] = [{"park": park, "chains": chains.get(park.pk, [])} for park in parks]
+    return render(request, "chains/park_list.html", context)
 
 
 @business_page

@@ -30,7 +30,7 @@ from chainparty.permissions import IsDistrictStaff
 from chainparty.scope import get_visible_or_404
 from issues import kpis, routing, selectors, services
 from issues.actions import ISSUE_ACTIONS
-from issues.filters import IssueFilter
+from issues.filters import ComplaintSessionFilter, IssueCategoryFilter, IssueFilter, RoutingRuleFilter
 from issues.models import Issue, IssueCategory, Rating, RoutingRule, Status
 from issues.serializers import (
     ComplaintSessionInputSerializer,
@@ -172,6 +172,8 @@ class IssueCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The active issue categories with their working-day limits; `category` of an issue is the code."""
 
     serializer_class = IssueCategorySerializer
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = IssueCategoryFilter
     lookup_field = "code"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
@@ -194,6 +196,8 @@ class ComplaintSessionViewSet(
     issues collected, many rows at once."""
 
     serializer_class = ComplaintSessionSerializer
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = ComplaintSessionFilter
 
     def get_permissions(self):
         # Reading is scoped; running a session is district staff's (the service checks again).
@@ -256,6 +260,8 @@ class RoutingRuleViewSet(
 
     serializer_class = RoutingRuleSerializer
     permission_classes = [permissions.IsAuthenticated, IsDistrictStaff]
+    filter_backends = [UserScopedFilterBackend]
+    filterset_class = RoutingRuleFilter
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):

@@ -10,7 +10,16 @@ from drf_spectacular.utils import extend_schema_field
 
 from chainparty.filters import FROM, TO, DayFilter, Pinyin, ScopedFilterSet, SearchFilter, SortFilter, choice_rank
 from chains.models import Chain
-from issues.models import LIVE_SHARES, Issue, IssueCategory, IssueShare, Status
+from issues.models import (
+    LIVE_SHARES,
+    CategoryKind,
+    ComplaintSession,
+    Issue,
+    IssueCategory,
+    IssueShare,
+    RoutingRule,
+    Status,
+)
 
 
 # An id: a whole number (NumberFilter would take decimals).
@@ -119,3 +128,55 @@ class IssueFilter(ScopedFilterSet):
     def filter_overdue(self, queryset, name, value):
         now = timezone.now()
         return queryset.overdue(now) if value == "true" else queryset.not_overdue(now)
+
+
+class IssueCategoryFilter(ScopedFilterSet):
+    q = SearchFilter(label=_("Name or code"), fields=("name", "code"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CategoryKind.choices)
+    ordering = SortFilter(
+        {
+            "name": (_("Name"), (Pinyin("name"),)),
+            "code": (_("Code"), ("code",)),
+            "resolve_days": (_("Working days to resolve"), ("resolve_days",)),
+        }
+    )
+
+    class Meta:
+        model = IssueCategory
+        fields = ["q", "kind", "ordering"]
+
+
+class ComplaintSessionFilter(ScopedFilterSet):
+    # Not the chain's name: a session may be seen by a user who may not see its chain.
+    q = SearchFilter(label=_("Title, place or host unit"), fields=("title", "place", "host_unit__name"))
+    held_after = DayFilter("held_on", bound=FROM, instant=False, label=_("Held from"))
+    held_before = DayFilter("held_on", bound=TO, instant=False, label=_("Held until"))
+    ordering = SortFilter(
+        {
+            "held": (_("Date"), ("held_on",)),
+            "title": (_("Title"), (Pinyin("title"),)),
+            "issues": (_("Issues"), ("issue_count",)),
+        }
+    )
+
+    class Meta:
+        model = ComplaintSession
+        fields = ["q", "held_after", "held_before", "ordering"]
+
+
+class RoutingRuleFilter(ScopedFilterSet):
+    q = SearchFilter(label=_("Category, chain or unit"), fields=("category__name", "chain__name", "unit__name"))
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=IssueCategory.objects.all(), to_field_name="code"
+    )
+    ordering = SortFilter(
+        {
+            "category": (_("Category"), ("category__code",)),
+            "chain": (_("Chain"), (Pinyin("chain__name"),)),
+            "unit": (_("Suggested lead unit"), (Pinyin("unit__name"),)),
+        }
+    )
+
+    class Meta:
+        model = RoutingRule
+        fields = ["q", "category", "ordering"]

@@ -25,7 +25,7 @@ from chainparty.scope import get_visible_or_404, parse_id
 from issues import forms as issue_forms
 from issues import kpis, services
 from issues.actions import ISSUE_ACTIONS
-from issues.filters import IssueFilter
+from issues.filters import ComplaintSessionFilter, IssueFilter
 from issues.models import (
     AlertKind,
     Attachment,
@@ -360,7 +360,9 @@ def attachment_download(request, pk):
 # --- complaint sessions (吐槽大会) -------------------------------------------------------------------
 @role_page(Role.DISTRICT_STAFF)
 def session_list(request):
-    context = paginate(request, list_complaint_sessions_for_user(request.user))
+    user = request.user
+    filterset = ComplaintSessionFilter(request.GET or None, queryset=list_complaint_sessions_for_user(user), user=user)
+    context = {**paginate(request, filterset.page_rows()), "form": filterset.form}
     return render(request, "issues/session_list.html", context)
 
 

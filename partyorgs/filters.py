@@ -155,11 +155,22 @@ class PairingFilter(ScopedFilterSet):
 
 
 class PartyPlanFilter(ScopedFilterSet):
+    q = SearchFilter(label=_("Title or party organization"), fields=("title", "organization__name"))
     chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=Chain.objects.none())
     year = YearFilter(label=_("Year"), min_value=0, max_value=32767)  # the column's range, as documented
+    filed_after = DayFilter("filed_on", bound=FROM, instant=False, label=_("Filed from"))
+    filed_before = DayFilter("filed_on", bound=TO, instant=False, label=_("Filed until"))
+    ordering = SortFilter(
+        {
+            "year": (_("Year"), ("year",)),
+            "chain": (_("Chain"), (Pinyin("chain__name"),)),
+            "filed": (_("Filed on"), ("filed_on",)),
+            "score": (_("Business score"), ("business_score",)),
+        }
+    )
 
     scoped_choices = {"chain": Chain}
 
     class Meta:
         model = AnnualPartyPlan
-        fields = ["chain", "year"]
+        fields = ["q", "chain", "year", "filed_after", "filed_before", "ordering"]

@@ -188,12 +188,14 @@ def sessions_with_issues(world, n: int) -> None:
         )
 
 
-def complaint_session(world, *, host=None, held_on: date = date(2026, 11, 20)) -> ComplaintSession:
+def complaint_session(
+    world, *, host=None, held_on: date = date(2026, 11, 20), title: str = "生物医药链吐槽大会"
+) -> ComplaintSession:
     """A 吐槽大会 on chain_a run by district staff, hosted by `host` (the industry committee ic_a unless
     said otherwise)."""
     return services.create_complaint_session(
         actor=world.staff,
-        title="生物医药链吐槽大会",
+        title=title,
         held_on=held_on,
         place="科学城党群服务中心",
         host_unit_id=(host or world.ic_a).pk,

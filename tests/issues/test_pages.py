@@ -198,6 +198,15 @@ class TestPagesByRole:
         assert get(client, user, reverse("issues:session-list")).status_code == 200
         assert get(client, user, reverse("issues:session-create")).status_code == 200
 
+    def test_session_list_searches_by_title_and_filters_by_day(self, client, world):
+        spring, autumn = make_session(world), complaint_session(world, held_on=date(2026, 9, 10), title="秋季恳谈")
+        client.force_login(world.staff)
+        assert list(client.get(reverse("issues:session-list"), {"q": "秋季"}).context["rows"]) == [autumn]
+        early = client.get(reverse("issues:session-list"), {"held_before": "2026-06-30"}).context["rows"]
+        assert list(early) == [spring]
+        wrong = client.get(reverse("issues:session-list"), {"held_after": "2026-02-30"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert wrong.context["form"].errors["held_after"]
+
     @pytest.mark.parametrize("who", ["leader_a", "handler_a", "contact_a", "secretary_a", "chief_a"])
     def test_session_pages_are_for_staff_only(self, client, world, who):
         session = make_session(world)

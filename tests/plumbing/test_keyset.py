@@ -63,3 +63,20 @@ def test_page_and_cursor_together_are_refused(staff_api):
     response = staff_api.get(second + "&page=2")
     assert response.status_code == 400
     assert "cursor" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("page=", "page"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page_size=", "page_size"),
+        ("page_size=201", "page_size"),
+    ],
+)
+def test_a_page_or_page_size_that_is_not_a_whole_number_in_range_is_a_400_naming_it(staff_api, query, field):
+    # `?page=` empty is not page 1: the document's integer does not admit it (schemathesis found it).
+    response = staff_api.get(f"/api/v1/enterprises/?{query}")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == [field]
