@@ -4,7 +4,7 @@ shape for every API error, with its OpenAPI responses."""
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -187,6 +187,24 @@ KEY_REUSED = OpenApiResponse(
 def conflict(description: str) -> OpenApiResponse:
     """The 409 response of a workflow step, described for the object it moves."""
     return OpenApiResponse(InvalidTransitionSerializer, description=description)
+
+
+# What an /api/ error that no API view answered says (chainparty.views' handlers without DEBUG;
+# chainparty.middleware.ApiErrorsMiddleware in place of Django's HTML pages, DEBUG or not).
+_API_ERRORS = {
+    400: ("malformed_request", exceptions.ParseError.default_detail),
+    403: ("permission_denied", exceptions.PermissionDenied.default_detail),
+    404: ("not_found", exceptions.NotFound.default_detail),
+    405: ("method_not_allowed", _("This method is not allowed here.")),
+    500: ("server_error", _("A server error occurred; it has been logged.")),
+}
+
+
+def api_error_response(status_code: int, *, code: str | None = None, detail=None) -> JsonResponse:
+    """An error in the one shape, for a place that is no API view (a handler, a middleware)."""
+    default_code, default_detail = _API_ERRORS.get(status_code, ("error", ""))
+    body = {"code": code or default_code, "detail": str(detail if detail is not None else default_detail)}
+    return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
 
 
 def validated_input(serializer_class, request, *, partial: bool = False) -> dict:

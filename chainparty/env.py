@@ -40,3 +40,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate such as "60/min" (periods: s, min, h, d) as (requests, seconds); "off" (or "0") is None:
+    not limited."""
+    value = os.environ.get(name)
+    value = default if value is None or value.strip() == "" else value
+    text = value.strip().lower()
+    if text in {"off", "0"}:
+        return None
+    count, _sep, period = text.partition("/")
+    try:
+        requests = int(count)
+        seconds = _PERIODS[period.strip() or "min"]
+    except (ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(f'{name} must look like "60/min" (s, min, h or d) or "off", got {value!r}') from exc
+    if requests < 1:
+        raise ImproperlyConfigured(f"{name} must allow at least one request, got {value!r}")
+    return requests, seconds

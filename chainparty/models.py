@@ -1,5 +1,6 @@
-"""The one model of the shared plumbing: a background job (an Excel import or export) and its
-progress, which the job's page polls. Rules live in chainparty.jobs; this is only the record."""
+"""The models of the shared plumbing: a background job (an Excel import or export) and its progress,
+which the job's page polls; and the counters of the request throttles (chainparty.throttle). Rules live
+in chainparty.jobs and chainparty.throttle; these are only the records."""
 
 from typing import TYPE_CHECKING
 
@@ -106,3 +107,27 @@ class Job(models.Model):
         if self.status == JobStatus.DONE:
             return 100
         return min(99, self.done * 100 // self.total) if self.total else 0
+
+
+class RateWindow(models.Model):
+    """How many requests one key (a kind of request and who sent it, e.g. "login:203.0.113.7") made
+    in one fixed window of time. chainparty.throttle counts with one INSERT … ON CONFLICT DO UPDATE
+    per request; windows past their end are purged daily (accounts.tasks)."""
+
+    key = models.CharField(_("throttle key"), max_length=200)
+    window_start = models.DateTimeField(_("window start"))
+    expires_at = models.DateTimeField(_("window end"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("request count")
+        verbose_name_plural = _("request counts")
+        constraints = [
+            # The upsert's conflict target: one row per key and window.
+            models.UniqueConstraint(fields=["key", "window_start"], name="rate_window_once"),
+        ]
+        # The purge: windows that have ended.
+        indexes = [models.Index(fields=["expires_at"], name="rate_window_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M:%S}: {self.count}"

@@ -3,6 +3,9 @@ server really gives, in the one error shape (chainparty.api.ErrorSerializer), so
 what the server does (schemathesis checks it in tests/api).
 
 - 401 and 403: every operation (token first: anonymous calls get 401; a role the route is not for, 403);
+- 429: every operation (an address whose credentials were refused too often in a while is refused
+  whatever it sends until the window ends, chainparty.middleware.ThrottleMiddleware; and an account's
+  own limits, such as issues submitted an hour);
 - 404: operations with a path parameter (outside the caller's scope is "not found"), and lists (a page
   past the last);
 - 400: operations with query parameters or a request body (a filter, a page or a field refused,
@@ -26,6 +29,7 @@ DESCRIPTIONS = {
     "404": _("No such object, or not in your scope."),
     "413": _("The request body is larger than the server reads."),
     "415": _("The request body is in a format this route does not read."),
+    "429": _("Too many requests in a while, from this address or by this account; wait the seconds of Retry-After."),
 }
 
 
@@ -54,7 +58,7 @@ class AutoSchema(SpectacularAutoSchema):
             return responses
         from chainparty.api import ErrorSerializer  # the API plumbing imports DRF views; load late
 
-        codes = ["401", "403"]
+        codes = ["401", "403", "429"]
         has_body = self.method in ("POST", "PUT", "PATCH")
         if "{" in self.path or self._is_list_view():
             codes.append("404")

@@ -8,7 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from chainparty.env import env_bool, env_int, env_list, env_str
+from chainparty.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CHAINPARTY_VAR_DIR", str(BASE_DIR / "var")))
@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error answer under /api/ in the documented JSON shape, DEBUG or not.
+    "chainparty.middleware.ApiErrorsMiddleware",
     # First: refuses an over-large body before anything reads it.
     "chainparty.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (a refused sign-in is counted before it is tried).
+    "chainparty.middleware.ThrottleMiddleware",
     "accounts.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.security.NoStoreMiddleware",
@@ -255,6 +259,15 @@ REST_FRAMEWORK = {
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 210 * 1024 * 1024)
 # Issues one account may submit in an hour (complaint-session entries aside); beyond: 429 / a message.
 ISSUE_SUBMIT_LIMIT_PER_HOUR = env_int("ISSUE_SUBMIT_LIMIT_PER_HOUR", 30)
+# What one address may ask without signing in (chainparty.middleware.ThrottleMiddleware), as "60/min"
+# (s, min, h, d) or "off". Behind a reverse proxy set AXES_PROXY_COUNT, or every client shares the
+# proxy's address and so one count.
+RATE_LIMITS = {
+    "login": env_rate("RATE_LIMIT_LOGIN", "30/min"),
+    "api_anonymous": env_rate("RATE_LIMIT_API_ANONYMOUS", "60/min"),
+    "calendar_feed": env_rate("RATE_LIMIT_CALENDAR_FEED", "60/min"),
+    "set_language": env_rate("RATE_LIMIT_SET_LANGUAGE", "30/min"),
+}
 # Limits of a JSON body on the API (chainparty.parsers.JSONParser): a larger or deeper one is a 400.
 JSON_MAX_BYTES = env_int("JSON_MAX_BYTES", 2 * 1024 * 1024)
 JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 20)

@@ -12,6 +12,10 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # Fixtures submit hundreds of issues as one contact; the limit itself has its own test (tests/robustness).
 os.environ.setdefault("ISSUE_SUBMIT_LIMIT_PER_HOUR", "100000")
+# Likewise the per-address throttles: the matrix asks every route anonymously from one address; the
+# throttles' own tests set each limit (tests/robustness/test_throttles.py).
+for _throttle in ("LOGIN", "API_ANONYMOUS", "CALENDAR_FEED", "SET_LANGUAGE"):
+    os.environ.setdefault(f"RATE_LIMIT_{_throttle}", "100000/min")
 # The cast signs in with force_login; the second factor's own tests (tests/accounts/test_twofactor.py)
 # turn it on.
 os.environ.setdefault("OTP_REQUIRED", "0")

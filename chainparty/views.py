@@ -13,9 +13,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.http import require_safe
-from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
 
 from accounts.roles import Role
+from chainparty.api import api_error_response
 from chains.selectors import list_chains_for_user
 
 HOME_CHAIN_CARDS = 12
@@ -84,19 +84,15 @@ def _is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def _api_error(status: int, code: str, detail) -> JsonResponse:
-    return JsonResponse({"code": code, "detail": str(detail)}, status=status, json_dumps_params={"ensure_ascii": False})
-
-
 def page_not_found(request, exception):
     if _is_api(request):
-        return _api_error(404, "not_found", NotFound.default_detail)
+        return api_error_response(404)
     return defaults.page_not_found(request, exception)
 
 
 def permission_denied(request, exception):
     if _is_api(request):
-        return _api_error(403, "permission_denied", PermissionDenied.default_detail)
+        return api_error_response(403)
     return defaults.permission_denied(request, exception)
 
 
@@ -107,17 +103,17 @@ def csrf_failure(request, reason=""):
         "The form had expired, or your browser refused the portal's cookie. Go back, reload the page and send it again."
     )
     if _is_api(request):
-        return _api_error(403, "csrf_failed", message)
+        return api_error_response(403, code="csrf_failed", detail=message)
     return render(request, "403.html", {"reason": message}, status=403)
 
 
 def bad_request(request, exception):
     if _is_api(request):
-        return _api_error(400, "malformed_request", ParseError.default_detail)
+        return api_error_response(400)
     return defaults.bad_request(request, exception)
 
 
 def server_error(request):
     if _is_api(request):
-        return _api_error(500, "server_error", _("A server error occurred; it has been logged."))
+        return api_error_response(500)
     return defaults.server_error(request)

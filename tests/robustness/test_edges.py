@@ -29,6 +29,34 @@ def test_a_path_no_route_matches_is_a_json_404(api, world, path):
     assert response.json()["code"] == "not_found"
 
 
+@pytest.mark.parametrize("path", ["/api/v1/issues/abc/", "/api/nothing", "/api/v1/issues/1/no-such-action/"])
+def test_with_debug_on_a_path_no_route_matches_is_still_a_json_404(api, world, settings, path):
+    # With DEBUG Django answers an unmatched path with its technical HTML page, not handler404.
+    settings.DEBUG = True
+    api.force_authenticate(world.staff)
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "detail": "未找到。"}
+
+
+def test_with_debug_on_a_method_the_route_does_not_take_is_still_a_json_405(api, world, settings):
+    settings.DEBUG = True
+    api.force_authenticate(world.staff)
+    response = api.delete("/api/v1/issues/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]
+
+
+def test_with_debug_on_a_page_keeps_its_technical_404(client, world, settings):
+    settings.DEBUG = True
+    client.force_login(world.staff)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_a_page_outside_the_api_stays_an_html_404(client, world):
     client.force_login(world.staff)
     response = client.get("/no-such-page/")
