@@ -21,7 +21,7 @@ def test_ten_parallel_posts_with_one_key_make_one_issue(live_server, world, cate
     ).encode()
 
     def post():
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - the test's own server
             f"{live_server.url}/api/v1/issues/",
             data=body,
             method="POST",
