@@ -1,13 +1,12 @@
 """The issues app's benchmark data and hot reads (`manage.py bench`, `manage.py bench_issues`).
 
-`seed_issues` writes benchmark issues in bulk (not through the services: the deadlines are set
-directly), on top of the demo world. The registered cases are the issue list as a unit handler and
-as an industry party committee (page 1 and a deep page), the unit KPIs, and the deadline sweep in
-its steady state and right after a catch-up; each beside its floor, the one hand-written SQL
-statement that returns the same rows. Figures: docs/benchmarks.md.
+`seed_issues` writes benchmark issues in bulk with issues.synthetic (the generator of the demo's
+year: the services' rules, not the services), on top of the demo world. The registered cases are the
+issue list as a unit handler and as an industry party committee (page 1 and a deep page), the unit
+KPIs, and the deadline sweep in its steady state and right after a catch-up; each beside its floor,
+the one hand-written SQL statement that returns the same rows. Figures: docs/benchmarks.md.
 """
 
-import random
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -18,153 +17,59 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Unit, UnitKind, User
+from accounts.models import User
 from accounts.roles import Role
 from chainparty import keyset
 from chainparty.bench import Bound, floor_rows, register
 from chainparty.dates import SHANGHAI
-from chains.models import Chain, ChainMembership
-from issues import deadlines, kpis
-from issues.demo import ensure_categories
+from issues import kpis
 from issues.models import (
     LIVE_SHARES,
-    DispatchMode,
     Issue,
     IssueAlert,
-    IssueShare,
-    ShareRole,
-    ShareStatus,
-    Status,
 )
 from issues.selectors import list_issues_for_user
 from issues.sweep import STEPS, _col, sweep_deadlines
-from workdays.calendar import add_working_days, subtract_working_days
+from issues.synthetic import Mix, Texts, generate
 
 MARK = "【基准】"
 BATCH = 5000
 PAGE_SIZE = 50  # the API's (REST_FRAMEWORK["PAGE_SIZE"])
 DEEP_PAGE = 300  # the issue's "page 300", or the last page when there are fewer
-# Share of the issues in each state; "overdue" is in progress past its resolve deadline.
-MIX = [
-    ("overdue", 0.10),
-    ("closed", 0.50),
-    ("resolved", 0.10),
-    ("in_progress", 0.20),
-    ("dispatched", 0.05),
-    ("submitted", 0.05),
-]
-
-
-def _kind_for(index: int) -> str:
-    position = (index % 100) / 100
-    total = 0.0
-    for kind, share in MIX:
-        total += share
-        if position < total:
-            return kind
-    return MIX[-1][0]
+# The benchmark's odds (issues.synthetic.Mix): more of the issues recent and late than the demo's
+# year, so that about a tenth are overdue and every rung of the ladder is well represented.
+BENCH_MIX = Mix(recent=0.4, late_resolve=0.45)
+BENCH_SEED = 20260930
 
 
 def benchmark_issue_count() -> int:
     return Issue.objects.filter(title__startswith=MARK).count()
 
 
+def _texts(index: int, category, rng) -> Texts:
+    return Texts(title=f"{MARK}{category.name}诉求{index:06d}", description="基准测试数据", answer="已办结")
+
+
 def seed_issues(total: int, *, log=None) -> int:
-    """Top the benchmark issues up to `total` (10% overdue, one lead share per dispatched issue),
-    number them and ANALYZE; returns how many were added. Needs the demo world (seed_demo)."""
+    """Top the benchmark issues up to `total` (issues.synthetic, the demo year's generator: whole
+    lives with their timelines, shares, alerts and ratings), then ANALYZE; returns how many were
+    added. Needs the demo world (seed_demo)."""
     offset = benchmark_issue_count()
     count = max(0, total - offset)
     if not count:
         return 0
-    categories = list(ensure_categories(Counter()).values())
-    chains = {c.pk: c for c in Chain.objects.select_related("lead_unit")}
-    memberships = list(ChainMembership.objects.values_list("enterprise_id", "chain_id"))
-    departments = list(Unit.objects.filter(kind=UnitKind.ECONOMIC_DEPARTMENT, is_active=True))
-    submitter = User.objects.filter(username="staff").first()
-    if not memberships or not departments or submitter is None:
-        raise LookupError("The chains demo is not loaded: run `manage.py seed_demo` first.")
-    rng = random.Random(20260930 + offset)
-    now = timezone.now()
-    for start in range(0, count, BATCH):
-        size = min(BATCH, count - start)
-        rows, leads = [], []
-        for index in range(offset + start, offset + start + size):
-            enterprise_id, chain_id = memberships[rng.randrange(len(memberships))]
-            chain = chains[chain_id]
-            category = categories[index % len(categories)]
-            lead = chain.lead_unit if rng.random() < 0.6 else departments[rng.randrange(len(departments))]
-            issue, share = _issue(_kind_for(index), category, now, rng)
-            issue.enterprise_id, issue.chain_id, issue.category = enterprise_id, chain_id, category
-            issue.title = f"{MARK}{category.name}诉求{index:06d}"
-            issue.description = "基准测试数据"
-            issue.submitted_by = submitter
-            if share is not None:
-                issue.lead_unit = lead
-                issue.dispatch_mode = DispatchMode.TRANSFER
-            rows.append(issue)
-            leads.append((lead, share))
-        with transaction.atomic():
-            Issue.objects.bulk_create(rows, batch_size=BATCH)
-            IssueShare.objects.bulk_create(
-                [
-                    IssueShare(issue=issue, unit=lead, role=ShareRole.LEAD, status=share, due_at=issue.resolve_due_at)
-                    for issue, (lead, share) in zip(rows, leads, strict=True)
-                    if share is not None
-                ],
-                batch_size=BATCH,
-            )
-        if log:
-            log(f"  {start + size}/{count} issues")
-    with connection.cursor() as cursor:
-        # The number comes from the primary key, as submit_issue does it.
-        cursor.execute(
-            "UPDATE issues_issue SET number = 'LZ-' || to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY')"
-            " || '-' || lpad(id::text, 6, '0') WHERE number IS NULL"
-        )
-        cursor.execute("ANALYZE issues_issue; ANALYZE issues_issueshare")
-    return count
-
-
-def _issue(kind: str, category, now, rng) -> tuple[Issue, str | None]:
-    issue = Issue(category=category)
-    if kind == "submitted":
-        issue.status = Status.SUBMITTED
-        deadlines.start_accept_clock(issue, now - timedelta(hours=rng.randrange(1, 20)))
-        return issue, None
-    if kind == "dispatched":
-        dispatched = now - timedelta(hours=rng.randrange(1, 20))
-        share = ShareStatus.PENDING
-    elif kind == "in_progress":
-        # Still within the deadline: dispatched fewer working days ago than it has.
-        dispatched = subtract_working_days(now, rng.randrange(0, category.resolve_days))
-        share = ShareStatus.SIGNED
-    elif kind == "overdue":
-        # 1 to 10 working days past the deadline: every rung of the ladder is represented.
-        dispatched = subtract_working_days(now, category.resolve_days + rng.randrange(1, 11))
-        share = ShareStatus.SIGNED
-    else:  # resolved or closed: dispatched weeks to a year ago
-        dispatched = now - timedelta(days=rng.randrange(20 if kind == "resolved" else 30, 365))
-        share = ShareStatus.REPLIED
-    issue.accepted_at = issue.dispatched_at = dispatched
-    deadlines.start_handling_clocks(issue, dispatched)
-    if kind == "dispatched":
-        issue.status = Status.DISPATCHED
-        return issue, share
-    issue.status = Status.IN_PROGRESS
-    issue.signed_at = dispatched + timedelta(hours=2)
-    if kind in ("in_progress", "overdue"):
-        return issue, share
-    issue.resolved_at = min(issue.resolve_due_at, dispatched + timedelta(days=rng.randrange(1, 14)))
-    issue.answer = "已办结"
-    if kind == "resolved":
-        issue.status = Status.RESOLVED
-        # Answered recently: the rating window is still open.
-        issue.resolved_at = now - timedelta(hours=rng.randrange(1, 48))
-        issue.rate_due_at = add_working_days(issue.resolved_at, category.rate_days)
-        return issue, share
-    issue.status = Status.CLOSED
-    issue.closed_at = issue.resolved_at + timedelta(days=1)
-    return issue, share
+    added = generate(
+        indexes=range(offset, offset + count),
+        texts=_texts,
+        key=lambda index: None,
+        seed=BENCH_SEED,
+        mix=BENCH_MIX,
+        log=log,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE issues_issue; ANALYZE issues_issueshare; ANALYZE issues_issueevent")
+    return added
 
 
 # --- the issue list ----------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """The meetings demo, on top of the chains and issues demos (design §4.7): last quarter's meetings
 held, with attendance, minutes, a discussion per agenda item and decisions — one of them a follow-up
 that opened a supervised issue — and this quarter's meetings planned, all through the services, so
-their invitations, agendas and timelines are the real ones.
+their invitations, agendas and timelines are the real ones. This quarter's meetings whose date has
+passed, or that staff moved earlier, are held (one still without minutes); the rest are planned.
 
 Idempotent: the scheduler creates nothing that exists; a meeting already held is left as it is, and
 decisions are recorded only for a meeting that has none. A second run writes nothing."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -15,11 +16,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from chainparty.dates import SHANGHAI
 from chains.models import ChainMembership
 from meetings import services
 from meetings.models import UPCOMING, InviteeRole, Meeting, Status
-from meetings.quarters import quarter_of
+from meetings.quarters import Quarter, quarter_of
 from meetings.sweep import schedule_quarterly_meetings
+from workdays.calendar import is_working_day, next_working_day, previous_working_day
 
 PLACE = "区委党校第一会议室"
 SUMMARY = (
@@ -43,11 +46,47 @@ def seed_meeting_demo() -> Counter:
         created["meetings (last quarter)"] += len(schedule_quarterly_meetings(quarter=this_quarter.previous(), at=now))
         for meeting in Meeting.objects.filter(quarter=str(this_quarter.previous())).select_related("chain"):
             if meeting.status in UPCOMING:
-                _hold(meeting, staff, created)
+                _hold(meeting, staff, created, now)
             if not meeting.decisions.exists() and meeting.status != Status.CANCELLED:
                 _decide(meeting, staff, now, created)
         created["meetings (this quarter)"] += len(schedule_quarterly_meetings(quarter=this_quarter, at=now))
+        _this_quarter(this_quarter, staff, now, created)
     return +created
+
+
+def _this_quarter(quarter: Quarter, staff: User, now, created: Counter) -> None:
+    """This quarter, as a district has it part-way through: about half the chains' meetings held —
+    all but one minuted (that one's minutes still due, for the organiser's to-do list) — the rest
+    planned. While the proposed date is still ahead, staff are taken to have moved some meetings to
+    earlier dates at the start of the quarter (a reschedule dated then), so that some were held."""
+    meetings = list(
+        Meeting.objects.filter(quarter=str(quarter), status__in=UPCOMING)
+        .select_related("chain")
+        .order_by("chain__code")
+    )
+    if not meetings or Meeting.objects.filter(quarter=str(quarter)).exclude(status__in=UPCOMING).exists():
+        return  # done on an earlier run (or by staff)
+    past = [m for m in meetings if m.starts_at < now]
+    ahead = [m for m in meetings if m.starts_at >= now]
+    moved_on = datetime.combine(next_working_day(quarter.first_day - timedelta(days=1)), time(10, 0), SHANGHAI)
+    for weeks, meeting in enumerate(ahead[: max(0, (len(meetings) + 1) // 2 - len(past))], start=1):
+        day = timezone.localdate(now) - timedelta(days=7 * weeks)
+        day = day if is_working_day(day) else previous_working_day(day)
+        starts = datetime.combine(day, time(14, 30), SHANGHAI)
+        if starts <= moved_on or starts + timedelta(hours=3) >= now:
+            continue
+        services.reschedule_meeting(meeting_id=meeting.pk, actor=staff, starts_at=starts, at=moved_on)
+        past.append(meeting)
+    past.sort(key=lambda m: m.chain.code)
+    for number, meeting in enumerate(past):
+        meeting.refresh_from_db()
+        if number == 1:
+            services.hold_meeting(
+                meeting_id=meeting.pk, actor=staff, at=min(now, meeting.starts_at + timedelta(hours=2))
+            )
+            created["meetings held (minutes due)"] += 1
+        else:
+            _hold(meeting, staff, created, now)
 
 
 def _attendance(meeting: Meeting) -> list[dict]:
@@ -71,8 +110,15 @@ def _attendance(meeting: Meeting) -> list[dict]:
     return rows
 
 
-def _hold(meeting: Meeting, staff: User, created: Counter) -> None:
-    services.hold_meeting(meeting_id=meeting.pk, actor=staff, summary=SUMMARY, attendance=_attendance(meeting))
+def _hold(meeting: Meeting, staff: User, created: Counter, now) -> None:
+    # Minuted the afternoon of the meeting (never later than now).
+    services.hold_meeting(
+        meeting_id=meeting.pk,
+        actor=staff,
+        summary=SUMMARY,
+        attendance=_attendance(meeting),
+        at=min(now, meeting.starts_at + timedelta(hours=2)),
+    )
     for item in meeting.agenda_items.all():
         services.discuss_item(meeting_id=meeting.pk, actor=staff, agenda_item_id=item.pk, discussion=DISCUSSION)
     created["meetings held"] += 1

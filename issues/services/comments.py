@@ -1,6 +1,8 @@
 """Comments on an issue's timeline: public ones reach the enterprise side, internal ones only the
 government users who handle it."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,12 +16,14 @@ from issues.workflow import Action
 
 
 @transaction.atomic
-def comment_on_issue(*, issue_id: int, actor: User, text: str, public: bool = True) -> IssueEvent:
+def comment_on_issue(
+    *, issue_id: int, actor: User, text: str, public: bool = True, at: datetime | None = None
+) -> IssueEvent:
     issue = lock_for(issue_id, Action.COMMENT, actor)
     text = require_text("text", text, max_length=5000)
     if not public and not sees_internal(actor):
         raise ValidationError({"public": _("Internal comments are for government users only.")})
-    event = record_event(issue, actor, Action.COMMENT, from_status=issue.status, note=text, public=public)
+    event = record_event(issue, actor, Action.COMMENT, from_status=issue.status, note=text, public=public, at=at)
     units = list(issue.shares.filter(status__in=LIVE_SHARES).values_list("unit_id", flat=True))
     recipients = unit_handlers(units) | district_staff()
     if public:

@@ -77,7 +77,7 @@ def open_supervised_issue(*, actor: User, follow_up: FollowUp, note: str, at: da
         chain_id=follow_up.chain_id,
         at=now,
     )
-    accept_issue(issue_id=issue.pk, actor=actor, note=note)
+    accept_issue(issue_id=issue.pk, actor=actor, note=note, at=now)
     dispatch_issue(
         issue_id=issue.pk,
         actor=actor,

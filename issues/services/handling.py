@@ -36,13 +36,13 @@ def _day(instant: datetime | None) -> str:
 
 # --- district staff: accept, reject, dispatch ---------------------------------------------------
 @transaction.atomic
-def accept_issue(*, issue_id: int, actor: User, note: str = "") -> Issue:
+def accept_issue(*, issue_id: int, actor: User, note: str = "", at: datetime | None = None) -> Issue:
     issue = lock_for(issue_id, Action.ACCEPT, actor)
     before = issue.status
     issue.status = Status.ACCEPTED
-    issue.accepted_at = timezone.now()
+    issue.accepted_at = at or timezone.now()
     save_issue(issue, "status", "accepted_at")
-    record_event(issue, actor, Action.ACCEPT, from_status=before, note=note)
+    record_event(issue, actor, Action.ACCEPT, from_status=before, note=note, at=issue.accepted_at)
     notify_about_issue(issue=issue, recipients=enterprise_people(issue), subject=_("Your issue was accepted"))
     return issue
 
@@ -189,10 +189,10 @@ def _my_share(issue: Issue, actor: User) -> IssueShare:
 
 
 @transaction.atomic
-def sign_issue(*, issue_id: int, actor: User) -> Issue:
+def sign_issue(*, issue_id: int, actor: User, at: datetime | None = None) -> Issue:
     issue = lock_for(issue_id, Action.SIGN, actor)
     share = _my_share(issue, actor)
-    now = timezone.now()
+    now = at or timezone.now()
     share.status = ShareStatus.SIGNED
     share.signed_at = now
     share.save(update_fields=["status", "signed_at"])
@@ -201,7 +201,7 @@ def sign_issue(*, issue_id: int, actor: User) -> Issue:
         issue.status = Status.IN_PROGRESS
         issue.signed_at = now
         save_issue(issue, "status", "signed_at")
-    record_event(issue, actor, Action.SIGN, from_status=before, unit=actor.unit_id, role=share.role)
+    record_event(issue, actor, Action.SIGN, from_status=before, at=now, unit=actor.unit_id, role=share.role)
     return issue
 
 
@@ -300,16 +300,23 @@ def decide_extension(*, issue_id: int, actor: User, grant: bool, note: str = "")
 
 
 @transaction.atomic
-def reply_part(*, issue_id: int, actor: User, reply: str) -> IssueShare:
+def reply_part(*, issue_id: int, actor: User, reply: str, at: datetime | None = None) -> IssueShare:
     issue = lock_for(issue_id, Action.REPLY_PART, actor)
     reply = require_text("reply", reply, max_length=10_000)
     share = _my_share(issue, actor)
     share.status = ShareStatus.REPLIED
     share.reply = reply
-    share.replied_at = timezone.now()
+    share.replied_at = at or timezone.now()
     share.save(update_fields=["status", "reply", "replied_at"])
     record_event(
-        issue, actor, Action.REPLY_PART, from_status=issue.status, note=reply, public=False, unit=actor.unit_id
+        issue,
+        actor,
+        Action.REPLY_PART,
+        from_status=issue.status,
+        note=reply,
+        public=False,
+        at=share.replied_at,
+        unit=actor.unit_id,
     )
     notify_about_issue(
         issue=issue, recipients=unit_handlers([issue.lead_unit_id]), subject=_("A co-handling unit replied")

@@ -22,6 +22,7 @@ from chainparty.demo import SeedError
 from chains import demo
 from chains.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
 from issues.demo import seed_issue_demo
+from issues.demo_data import YEAR_ISSUES
 from meetings.demo import seed_meeting_demo
 from partyorgs.demo import scale_partyorgs, seed_partyorgs_demo, send_due_term_reminders
 from secretaries.demo import seed_secretaries_demo
@@ -66,6 +67,13 @@ class Command(BaseCommand):
             help="top the registry up to N enterprises in total with synthetic SMEs (e.g. 40000)",
         )
         parser.add_argument(
+            "--issues",
+            type=_non_negative,
+            default=None,
+            metavar="N",
+            help=f"the issues of the demo's year, topped up to N (default {YEAR_ISSUES}; e.g. 200000 for load work)",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="seed even a database that holds accounts other than the demo's (never in production)",
@@ -76,7 +84,7 @@ class Command(BaseCommand):
             help=f"set existing demo accounts' passwords back to {DEMO_PASSWORD} and lift lockouts",
         )
 
-    def handle(self, *args, enterprises=None, reset_passwords=False, force=False, **options):
+    def handle(self, *args, enterprises=None, issues=None, reset_passwords=False, force=False, **options):
         if not force and _holds_real_accounts():
             raise CommandError(
                 "This database holds accounts that are not the demo's, and no demo account: it looks like a "
@@ -88,14 +96,17 @@ class Command(BaseCommand):
             created = demo.seed_demo_data(reset_passwords=reset_passwords)
             # The cadre pool, postings and work logs name the chains demo's people and places.
             created += seed_secretaries_demo()
-            # The issue tickets' demo (categories, routing rules, issues in each state) builds on it.
-            created += seed_issue_demo()
+            if enterprises is not None:
+                # Before the issues: the year's issues come from every enterprise on a chain.
+                created += demo.scale_enterprises(total=enterprises)
+            # The issue tickets' demo (categories, routing rules, the curated issues through the
+            # services, then a year of issues in bulk by the same rules) builds on it.
+            created += seed_issue_demo(year_issues=YEAR_ISSUES if issues is None else issues)
             # Party organizations, their coverage and the enterprises' party members.
             created += seed_partyorgs_demo()
             # The quarterly meetings (on the chains and issues demos): last quarter held, this quarter planned.
             created += seed_meeting_demo()
             if enterprises is not None:
-                created += demo.scale_enterprises(total=enterprises)
                 created += scale_partyorgs()
             # Last, over every organization written above: the term reminders due today.
             created += send_due_term_reminders()
