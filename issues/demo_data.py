@@ -159,7 +159,7 @@ SESSION_ISSUES = [
 # rules and the year's joint handling send issues to has someone to sign for them (dispatch refuses
 # a unit nobody can sign for), and every industry party committee someone to urge on the first rung.
 UNIT_PEOPLE = [
-    ("handler.finance", "韩雪梅", "区金融工作局"),
+    ("handler.finance", "韩晓梅", "区金融工作局"),
     ("handler.planning", "廖文斌", "区规划和自然资源局"),
     ("handler.fiscal", "潘丽娟", "区财政局"),
     ("handler.stic", "袁志鹏", "区科技创新投资集团有限公司"),
