@@ -68,9 +68,8 @@ def test_the_year_is_on_time_and_late_rated_and_unrated_across_chains_enterprise
         Issue.objects.values_list("extension_requests__status", flat=True)
     )
     co_parts = IssueShare.objects.filter(role=ShareRole.CO)
-    assert (
-        co_parts.filter(status=ShareStatus.REPLIED).exists() and co_parts.exclude(status=ShareStatus.REPLIED).exists()
-    )
+    assert co_parts.filter(status=ShareStatus.REPLIED).exists()
+    assert co_parts.exclude(status=ShareStatus.REPLIED).exists()
     assert Supervision.objects.filter(replied_at__isnull=False).exists()
     assert Supervision.objects.filter(replied_at__isnull=True).exists()
     assert {"committee", "district"} <= set(Urge.objects.values_list("by", flat=True))
