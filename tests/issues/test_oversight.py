@@ -214,6 +214,16 @@ class TestQueues:
         assert issue.number in html
         assert "Not supervised yet" in html
 
+    def test_the_supervision_queue_shows_the_working_days_overdue(self, client, cast):
+        # An inquiry dispatched on Mon 28 Sep 2026, due by the end of Wed 30 Sep; on Fri 9 Oct, after the
+        # National Day holidays, Thursday and Friday have passed.
+        escalated(cast, 2)
+        client.force_login(cast.leader_a)
+        with time_machine.travel(at(10, 9), tick=False):
+            html = client.get(reverse("issues:supervision-queue"), **EN).content.decode()
+        assert '<span class="light light-red" role="img" aria-label="Red light: overdue"' in html
+        assert "2 working days overdue" in html
+
     def test_supervision_queue_queries_do_not_grow(self, client, cast, django_assert_num_queries):
         client.force_login(cast.leader_a)
         url = reverse("issues:supervision-queue")

@@ -116,10 +116,41 @@ class TestPagesByRole:
         # Dispatched on Monday 5 January: to be signed for by the end of Tuesday 6th, long past.
         issue = issue_in(world, "dispatched", at=at(1, 5, 9))
         assert issue.sign_due_at == end_of(1, 6)
-        response = get(client, world.handler_a, reverse("issues:queue"))
+        with time_machine.travel(at(1, 8), tick=False):  # Thursday: Wednesday and Thursday have passed
+            response = get(client, world.handler_a, reverse("issues:queue"))
         [row] = response.context["rows"]
         assert row["overdue"]
-        assert "badge-overdue" in response.content.decode()
+        html = response.content.decode()
+        assert '<span class="time-left time-left-red"><span class="light light-red" role="img"' in html
+        assert "超期 2 个工作日" in html
+
+    def test_list_queue_and_detail_show_the_working_days_left_with_their_light(
+        self, client, world, categories, calendar_2026
+    ):
+        # A request dispatched on Friday 9 October 2026: to be signed for by the end of Saturday 10th
+        # (a make-up working day), answered within 10 working days, by the end of Thursday 22nd.
+        issue = issue_in(world, "dispatched", at=at(10, 9, 10))
+        assert (issue.sign_due_at, issue.resolve_due_at) == (end_of(10, 10), end_of(10, 22))
+        with time_machine.travel(at(10, 9, 11), tick=False):
+            listed = get(client, world.staff, reverse("issues:issue-list")).content.decode()
+            queued = get(client, world.handler_a, reverse("issues:queue")).content.decode()
+            detail = get(client, world.staff, detail_url(issue)).content.decode()
+        green = '<span class="time-left time-left-green"><span class="light light-green" role="img"'
+        yellow = '<span class="time-left time-left-yellow"><span class="light light-yellow" role="img"'
+        assert green in listed
+        assert "剩余 10 个工作日" in listed
+        assert yellow in queued
+        assert "剩余 1 个工作日" in queued  # signed for by Saturday, which is worked
+        assert "剩余 1 个工作日" in detail  # sign for by
+        assert "剩余 10 个工作日" in detail  # resolve by
+
+    def test_a_closed_issue_shows_its_deadline_without_a_light(self, client, world, categories):
+        issue = issue_in(world, "closed")
+        for page in (reverse("issues:issue-list"), detail_url(issue)):
+            html = get(client, world.staff, page).content.decode()
+            assert issue.resolve_due_at.astimezone(SHANGHAI).strftime("%Y-%m-%d") in html
+            assert 'class="light' not in html
+            assert "time-left" not in html
 
     def test_queue_holds_nothing_of_another_unit_nor_a_share_returned(self, client, world, categories):
         mine = issue_in(world, "dispatched", title="本单位的问题")

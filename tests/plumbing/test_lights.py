@@ -6,7 +6,10 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.management import call_command
+from django.template import Context, Template
 from django.utils import translation
 
 from chainparty.lights import (
@@ -187,3 +190,64 @@ class TestWords:
         ]
         with translation.override(language):
             assert [describe_time_left(case) for case in cases] == words
+
+
+def render(source: str, **context) -> str:
+    with translation.override("zh-hans"):
+        return Template("{% load lights %}" + source).render(Context(context))
+
+
+class TestTags:
+    def test_time_left_renders_the_light_and_the_words(self):
+        html = render("{% time_left deadline at=now %}", deadline=end_of(10, 12), now=at(10, 9))
+        assert html == (
+            '<span class="time-left time-left-yellow"><span class="light light-yellow" role="img" '
+            'aria-label="黄灯：2 个工作日内到期" title="黄灯：2 个工作日内到期"></span>剩余 2 个工作日</span>'
+        )
+
+    def test_overdue_and_on_schedule(self):
+        overdue = render("{% time_left deadline at=now %}", deadline=end_of(9, 30), now=at(10, 9))
+        assert 'class="light light-red"' in overdue
+        assert 'aria-label="红灯：已超期"' in overdue
+        assert overdue.endswith("超期 2 个工作日</span>")
+        green = render("{% time_left deadline at=now %}", deadline=end_of(10, 13), now=at(10, 9))
+        assert 'aria-label="绿灯：时间充裕"' in green
+        assert green.endswith("剩余 3 个工作日</span>")
+
+    def test_the_filter_reads_now(self):
+        with time_machine.travel(at(10, 9, 9), tick=False):
+            html = render("{{ deadline|time_left }}", deadline=end_of(10, 9))
+        assert "今日到期" in html
+        assert "time-left-yellow" in html
+
+    def test_no_deadline_or_closed_renders_nothing(self):
+        assert render("{% time_left deadline %}", deadline=None) == ""
+        assert render("{% time_left deadline closed=True %}", deadline=end_of(10, 9)) == ""
+        assert render("{% rate_light rate %}", rate=None) == ""
+
+    @pytest.mark.parametrize(
+        ("rate", "light", "label"),
+        [
+            (Decimal("0.9500"), "green", "绿灯：不低于 90%"),
+            (Decimal("0.8000"), "yellow", "黄灯：不低于 75%、低于 90%"),
+            (Decimal("0.5000"), "red", "红灯：低于 75%"),
+        ],
+    )
+    def test_rate_light_names_its_threshold(self, rate, light, label):
+        html = render("{% rate_light rate %}", rate=rate)
+        assert html == f'<span class="light light-{light}" role="img" aria-label="{label}" title="{label}"></span>'
+
+    def test_english(self):
+        with translation.override("en"):
+            html = Template("{% load lights %}{% time_left deadline at=now %}").render(
+                Context({"deadline": end_of(9, 30), "now": at(10, 9)})
+            )
+        assert 'aria-label="Red light: overdue"' in html
+        assert html.endswith("2 working days overdue</span>")
+
+    def test_the_styles_are_in_the_stylesheet(self):
+        css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+        for light in Light:
+            if light != Light.NONE:
+                assert f".light-{light} {{" in css
+                assert f".time-left-{light} {{" in css
