@@ -35,3 +35,9 @@ class IssuesConfig(AppConfig):
         from issues import exports
 
         exports.register()
+
+        # The menu (accounts) shows the 督办件 count on its entry without importing issues.
+        from accounts.navigation import register_badge
+        from issues.badges import supervision_count_for_request
+
+        register_badge("issues:supervision-queue", supervision_count_for_request)

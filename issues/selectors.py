@@ -36,6 +36,7 @@ from issues.models import (
     ExtensionRequest,
     Issue,
     IssueEvent,
+    IssueQuerySet,
     IssueShare,
     Overseer,
     Rating,
@@ -198,6 +199,16 @@ def ladder_scope(user) -> Q:
     return rungs
 
 
+def _supervision_queue(user) -> IssueQuerySet:
+    return Issue.objects.visible_to(user).filter(ladder_scope(user), status__in=HANDLING_STATUSES)
+
+
+def count_supervision_queue_for_user(user) -> int:
+    """How many issues wait in the user's 督办件 (list_supervision_queue_for_user): one COUNT, without
+    the list's annotations, for the menu's badge (issues.badges)."""
+    return _supervision_queue(user).count()
+
+
 def list_supervision_queue_for_user(user) -> QuerySet[Issue]:
     """督办件: the issues still being handled that the ladder has brought to the user (ladder_scope),
     the highest level first, then the nearest deadline. Each with `is_overdue`, `urge_count`,
@@ -205,8 +216,7 @@ def list_supervision_queue_for_user(user) -> QuerySet[Issue]:
     `reply_overdue` (that day has passed)."""
     today = timezone.localdate()
     return (
-        Issue.objects.visible_to(user)
-        .filter(ladder_scope(user), status__in=HANDLING_STATUSES)
+        _supervision_queue(user)
         .with_overdue(timezone.now())
         .annotate(
             urge_count=_count_of(Urge),

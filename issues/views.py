@@ -25,6 +25,7 @@ from chainparty.scope import get_visible_or_404, parse_id
 from issues import forms as issue_forms
 from issues import kpis, services
 from issues.actions import ISSUE_ACTIONS
+from issues.badges import supervision_count_for_request
 from issues.filters import ComplaintSessionFilter, IssueFilter
 from issues.models import (
     AlertKind,
@@ -93,7 +94,7 @@ def _queue_tabs(request, current: str) -> list[dict]:
         {
             "label": _("Supervision (督办件)"),
             "url": reverse("issues:supervision-queue"),
-            "count": list_supervision_queue_for_user(user).count() if current != "supervision" else None,
+            "count": supervision_count_for_request(request) if current != "supervision" else None,
             "current": current == "supervision",
         }
     )

@@ -110,7 +110,7 @@ class TestPages:
             for month in (1, 4, 7, 10):
                 schedule_quarterly_meetings(at=at(month, 2, 6, year=year))
             client.force_login(User.objects.get(username="leader_a"))
-            with django_assert_num_queries(7):
+            with django_assert_num_queries(8):  # the menu's 督办件 count among them
                 assert client.get(reverse("meetings:meeting-list")).status_code == 200
 
     def test_the_meeting_page_query_count_does_not_grow_with_agenda_and_decisions(
@@ -129,9 +129,9 @@ class TestPages:
                 services.record_decision(meeting_id=held.pk, actor=staff, text="决定", agenda_item_id=item.pk)
         for held in (meeting, other):
             client.force_login(User.objects.get(pk=staff.pk))
-            with django_assert_num_queries(12):  # the agenda a page at a time: its count and its page
+            with django_assert_num_queries(13):  # the agenda a page at a time: its count and its page; the 督办件 count
                 assert client.get(reverse("meetings:meeting-detail", args=[held.pk])).status_code == 200
-            with django_assert_num_queries(9):
+            with django_assert_num_queries(10):  # with the 督办件 count
                 assert client.get(reverse("meetings:minutes", args=[held.pk])).status_code == 200
 
     def test_the_agenda_is_shown_a_page_at_a_time(self, client, meetings_world, meeting):

@@ -143,10 +143,10 @@ def test_job_pages_cost_a_fixed_number_of_queries(client, world, media, recorded
     job = checked(world, *[[f"新单位{n}", "镇街", ""] for n in range(3)] + [["区委", "镇街", ""]])
     client.force_login(world.staff)
     client.get(job.get_absolute_url())  # warm the session and the menu's caches
-    # session, user, roles, the job, the import that followed its check, the inbox badge
-    with django_assert_num_queries(6):
+    # session, user, roles, the job, the import that followed its check, the inbox and 督办件 badges
+    with django_assert_num_queries(7):
         assert client.get(job.get_absolute_url()).status_code == 200
     with django_assert_num_queries(4):  # session, user, roles, the job
         assert client.get(reverse("jobs:job-status", args=[job.pk])).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # the menu's badges among them
         assert client.get(IMPORT).status_code == 200

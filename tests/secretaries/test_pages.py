@@ -256,17 +256,17 @@ def grow(world, n):
 @pytest.mark.parametrize(
     ("name", "who", "params", "queries"),
     [
-        # session, user, roles, count, unread badge, the filter's choices (chains, parks, units), page
-        ("secretaries:posting-list", "staff", {}, 9),
-        ("secretaries:posting-list", "chief_a", {}, 9),
+        # session, user, roles, count, unread and 督办件 badges, the filter's choices (chains, parks, units), page
+        ("secretaries:posting-list", "staff", {}, 10),
+        ("secretaries:posting-list", "chief_a", {}, 10),
         # searched, sorted and within a date range: the same queries (issue 10)
-        ("secretaries:posting-list", "staff", {"q": "企业", "ordering": "-start", "started_after": "2026-01-01"}, 9),
-        # session, user, roles, count, unread badge, the filter's units, page, the phones' audit entry
-        ("secretaries:cadre-list", "staff", {}, 8),
-        ("secretaries:cadre-list", "staff", {"q": "干部", "ordering": "source_unit"}, 8),
-        # session, user, roles, grouped counts, park chiefs, parks, unread badge
-        ("secretaries:parks", "chief_a", {}, 7),
-        ("secretaries:parks", "staff", {}, 7),
+        ("secretaries:posting-list", "staff", {"q": "企业", "ordering": "-start", "started_after": "2026-01-01"}, 10),
+        # session, user, roles, count, unread and 督办件 badges, the filter's units, page, the phones' audit entry
+        ("secretaries:cadre-list", "staff", {}, 9),
+        ("secretaries:cadre-list", "staff", {"q": "干部", "ordering": "source_unit"}, 9),
+        # session, user, roles, grouped counts, park chiefs, parks, unread and 督办件 badges
+        ("secretaries:parks", "chief_a", {}, 8),
+        ("secretaries:parks", "staff", {}, 8),
     ],
 )
 def test_page_queries_do_not_grow_with_the_rows(client, posts, django_assert_num_queries, name, who, params, queries):
