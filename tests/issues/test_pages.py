@@ -2,6 +2,7 @@
 transitions, form errors, the complaint-session grid and query counts (the inbox page: tests/inbox)."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -794,6 +795,47 @@ class TestRanking:
         assert "经济部门A" in html
         assert "经济部门B" in html
         assert "100.0%" in html
+
+    def test_each_unit_shows_its_urges_and_a_light_on_each_rate(self, client, api, world, categories, calendar_2026):
+        """dept_a: two issues answered, one on time and one after its deadline (on-time rate 50 %: red),
+        both signed for on time and rated satisfied (green), and an escalated one urged twice (催办);
+        dept_b: one issue dispatched and never signed for (response rate 0 %: red), never urged, nothing
+        answered or rated yet (no rate, no light)."""
+        issue_in(world, "closed", at=at(9, 1), satisfaction="satisfied")
+        issue_in(world, "closed", at=at(9, 1), escalation=2, satisfaction="satisfied")  # answered late
+        escalated = issue_in(world, "in_progress", category="inquiry", at=at(9, 28), escalation=1)
+        for when in (at(10, 9), at(10, 12)):
+            services.urge_issue(issue_id=escalated.pk, actor=world.staff, at=when)
+        issue_in(world, "dispatched", at=at(10, 12), enterprise=world.ent_b1)
+        period = {"start": "2026-01-01", "end": "2026-12-31"}
+        response = get(client, world.staff, reverse("issues:ranking"), **period)
+        rows = {row["unit"]: row for row in response.context["rows"]}
+        assert {unit: (row["urged"], row["on_time_rate"]) for unit, row in rows.items()} == {
+            world.dept_a: (2, Decimal("0.5000")),
+            world.dept_b: (0, None),
+        }
+        html = response.content.decode()
+        assert '<th scope="col" class="num">催办</th>' in html
+        dept_a, dept_b = (
+            html.split(f">{unit.name}</a></th>")[1].split("</tr>")[0] for unit in (world.dept_a, world.dept_b)
+        )
+        assert '<td class="num urged">2</td>' in dept_a
+        assert '<td class="num urged">0</td>' in dept_b
+        assert dept_a.count('class="light light-green"') == 2  # response and satisfaction: 100 %
+        assert (
+            '<span class="light light-red" role="img" aria-label="红灯：低于 75%" title="红灯：低于 75%"></span>50.0%'
+            in dept_a
+        )
+        assert dept_b.count('class="light ') == 1
+        assert (
+            '<span class="light light-red" role="img" aria-label="红灯：低于 75%" title="红灯：低于 75%"></span>0.0%'
+            in dept_b
+        )
+        assert dept_b.count('<td class="num">—</td>') == 2
+        # The API reads the same figure.
+        api.force_authenticate(world.staff)
+        kpi = api.get(reverse("unit-kpis", args=[world.dept_a.pk]), {"from": "2026-01-01", "to": "2026-12-31"}).json()
+        assert (kpi["urged"], kpi["on_time_rate"]) == (2, 0.5)
 
     def test_chain_leader_sees_the_units_of_their_chains(self, client, world, categories):
         issue_in(world, "dispatched")
