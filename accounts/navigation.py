@@ -24,6 +24,7 @@ class MenuEntry:
 
 MENU = [
     MenuEntry(_("Home"), "home", frozenset(Role)),
+    MenuEntry(_("Dashboard"), "dashboards:index", frozenset({Role.DISTRICT_STAFF, Role.CHAIN_LEADER, Role.PARK_CHIEF})),
     MenuEntry(_("Chains"), "chains:chain-list", BUSINESS_ROLES),
     MenuEntry(_("Enterprises"), "chains:enterprise-list", BUSINESS_ROLES),
     MenuEntry(_("Parks"), "chains:park-list", BUSINESS_ROLES),

@@ -76,3 +76,9 @@ def parse_instant(value: str) -> datetime | None:
     if instant is not None and timezone.is_naive(instant):
         instant = timezone.make_aware(instant)
     return instant
+
+
+def last_of_month(day: date) -> date:
+    """The last day of the month that holds `day`."""
+    following = date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "chains",
     "secretaries",
+    "dashboards",
     "workdays",
     "inbox",
     "issues",

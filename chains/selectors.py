@@ -4,14 +4,20 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, 
 from django.db.models.functions import RowNumber
 
 from accounts.models import AnyUser
+from accounts.roles import Role
+from chainparty.scope import in_business_scope
 from chains.models import (
+    SME_SIZES,
     Chain,
     ChainLeadership,
     ChainMaster,
     ChainMasterStatus,
     ChainMembership,
+    CultivationMeasure,
     Enterprise,
     EnterpriseHonour,
+    Honour,
+    MeasureStatus,
     Park,
     SegmentPosition,
     TaskForceMember,
@@ -132,3 +138,90 @@ def _task_force_for(user: AnyUser) -> QuerySet[TaskForceMember]:
             When(home_in_scope, then=F("from_enterprise__name")), default=None, output_field=CharField()
         ),
     )
+
+
+# --- facts for the dashboards ------------------------------------------------------------------
+# A dashboard shows a chain's or a park's facts, not what one user's scope holds of them: the caller
+# has checked that the user may open that chain or park (dashboards.subjects), and these reads take
+# the whole registry behind it.
+def enterprises_of(*, chain_id: int | None = None, park_id: int | None = None) -> QuerySet[Enterprise]:
+    """The registry behind a dashboard: the district's (no argument), a chain's members or a park's."""
+    enterprises = Enterprise.objects.all()
+    if chain_id is not None:
+        enterprises = enterprises.filter(
+            pk__in=ChainMembership.objects.filter(chain_id=chain_id).values("enterprise_id")
+        )
+    if park_id is not None:
+        enterprises = enterprises.filter(park_id=park_id)
+    return enterprises
+
+
+def registry_figures(enterprises: QuerySet[Enterprise]) -> dict[str, int]:
+    """One query: enterprises, SMEs, and the enterprises holding each honour (any year), keyed by the
+    Honour value. DISTINCT because the honours join repeats an enterprise with several honours."""
+    honours = {honour.value: Count("pk", distinct=True, filter=Q(honours__honour=honour.value)) for honour in Honour}
+    return enterprises.order_by().aggregate(
+        enterprises=Count("pk", distinct=True),
+        smes=Count("pk", distinct=True, filter=Q(size_class__in=SME_SIZES)),
+        **honours,
+    )
+
+
+def list_chains_with_masters(chain_ids: list[int] | None = None) -> QuerySet[Chain]:
+    """Chains (all, or those of `chain_ids`) by name, each with `member_count` (its enterprises, the
+    facts) and `designated_masters` (its designated chain masters with their enterprise): two queries."""
+    chains = Chain.objects.all() if chain_ids is None else Chain.objects.filter(pk__in=chain_ids)
+    return (
+        chains.select_related("lead_unit")
+        .prefetch_related(
+            Prefetch(
+                "masters",
+                queryset=ChainMaster.objects.filter(status=ChainMasterStatus.DESIGNATED)
+                .select_related("enterprise")
+                .order_by("enterprise__name"),
+                to_attr="designated_masters",
+            )
+        )
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
+    )
+
+
+def cultivation_progress(chain_ids: list[int] | None = None) -> dict[str, int]:
+    """The cultivation measures of designated chain masters (§4.2), cancelled ones left out: how many,
+    and how many of them are in progress and done. One query."""
+    measures = CultivationMeasure.objects.filter(chain_master__status=ChainMasterStatus.DESIGNATED).exclude(
+        status=MeasureStatus.CANCELLED
+    )
+    if chain_ids is not None:
+        measures = measures.filter(chain_master__chain_id__in=chain_ids)
+    return measures.aggregate(
+        measures=Count("pk"),
+        in_progress=Count("pk", filter=Q(status=MeasureStatus.IN_PROGRESS)),
+        done=Count("pk", filter=Q(status=MeasureStatus.DONE)),
+    )
+
+
+def list_dashboard_chains_for_user(user: AnyUser) -> QuerySet[Chain]:
+    """The chains whose dashboard a user may open: every chain for district staff, the chains they
+    lead (链长 or 副链长) for a chain leader, none for anyone else (a unit or an enterprise reads its
+    chain's pages, not the leaders' review of it)."""
+    if not in_business_scope(user):
+        return Chain.objects.none()
+    if user.is_district_staff:
+        return Chain.objects.all()
+    if user.has_role(Role.CHAIN_LEADER):
+        return Chain.objects.filter(pk__in=ChainLeadership.objects.filter(user=user).values("chain_id"))
+    return Chain.objects.none()
+
+
+def list_dashboard_parks_for_user(user: AnyUser) -> QuerySet[Park]:
+    """The parks whose dashboard a user may open: every park for district staff, the parks they are
+    chief of for a park chief (园长), none for anyone else."""
+    if not in_business_scope(user):
+        return Park.objects.none()
+    if user.is_district_staff:
+        return Park.objects.all()
+    if user.has_role(Role.PARK_CHIEF):
+        return Park.objects.filter(pk__in=Park.chiefs.through.objects.filter(user=user).values("park_id"))
+    return Park.objects.none()

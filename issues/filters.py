@@ -12,6 +12,7 @@ from chainparty.filters import FROM, TO, DayFilter, Pinyin, ScopedFilterSet, Sea
 from chains.models import Chain
 from issues.models import (
     LIVE_SHARES,
+    OPEN_STATUSES,
     CategoryKind,
     ComplaintSession,
     Issue,
@@ -86,6 +87,12 @@ class IssueFilter(ScopedFilterSet):
         choices=MIN_ESCALATION_CHOICES,
         empty_label=ANY,
     )
+    open = django_filters.ChoiceFilter(
+        label=_("Open (not closed)"), choices=BOOLEAN_CHOICES, empty_label=ANY, method="filter_open"
+    )
+    park = IdFilter(label=_("Park of the enterprise"), field_name="enterprise__park_id")
+    resolved_after = DayFilter("resolved_at", bound=FROM, instant=True, label=_("Resolved from"))
+    resolved_before = DayFilter("resolved_at", bound=TO, instant=True, label=_("Resolved until"))
     overdue = django_filters.ChoiceFilter(
         label=_("Past the resolve deadline now"), choices=BOOLEAN_CHOICES, method="filter_overdue", empty_label=ANY
     )
@@ -107,8 +114,12 @@ class IssueFilter(ScopedFilterSet):
             "escalation_level",
             "min_escalation_level",
             "overdue",
+            "open",
+            "park",
             "created_after",
             "created_before",
+            "resolved_after",
+            "resolved_before",
             "ordering",
         ]
 
@@ -124,6 +135,9 @@ class IssueFilter(ScopedFilterSet):
         # A unit's live share, lead or co-handling; a subquery so that no row is repeated.
         shares = IssueShare.objects.filter(unit_id=value, status__in=LIVE_SHARES).values("issue_id")
         return queryset.filter(pk__in=shares)
+
+    def filter_open(self, queryset, name, value):
+        return queryset.open() if value == "true" else queryset.exclude(status__in=OPEN_STATUSES)
 
     def filter_overdue(self, queryset, name, value):
         now = timezone.now()

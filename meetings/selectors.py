@@ -1,14 +1,14 @@
 """Reads shared by the meeting pages, the API and the calendar feeds. Every list starts from
 Meeting.objects.visible_to (scope in SQL)."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from chainparty.scope import get_visible_or_404
 from issues.agenda import NextMeeting
 from issues.models import ComplaintSession, Issue
 from issues.selectors import list_complaint_sessions_for_user
-from meetings.models import UPCOMING, AgendaItem, CalendarFeed, Decision, Meeting, MeetingInvitee
+from meetings.models import UPCOMING, AgendaItem, CalendarFeed, Decision, Meeting, MeetingInvitee, Status
 from meetings.quarters import Quarter
 
 
@@ -83,4 +83,28 @@ def next_meeting_for_issue(issue: Issue) -> NextMeeting | None:
         title=meeting.title,
         url=meeting.get_absolute_url(),
         has_issue=bool(meeting.has_issue),  # type: ignore[attr-defined]  # the annotation above
+    )
+
+
+# --- facts for the dashboards ------------------------------------------------------------------
+def meeting_figures(*, quarter: Quarter, chain_ids: list[int] | None = None) -> dict[str, int]:
+    """The quarter's chain meetings (§4.5): planned (every meeting on record but the cancelled ones),
+    held (minutes recorded or pending) and of those still without minutes. One query."""
+    meetings = Meeting.objects.filter(quarter=str(quarter))
+    if chain_ids is not None:
+        meetings = meetings.filter(chain_id__in=chain_ids)
+    return meetings.aggregate(
+        planned=Count("pk", filter=~Q(status=Status.CANCELLED)),
+        held=Count("pk", filter=Q(status__in=[Status.HELD, Status.MINUTED])),
+        minutes_pending=Count("pk", filter=Q(status=Status.HELD)),
+    )
+
+
+def chain_meeting_of(*, chain_id: int, quarter: Quarter) -> Meeting | None:
+    """The chain's meeting of the quarter (the latest one on record that is not cancelled)."""
+    return (
+        Meeting.objects.filter(chain_id=chain_id, quarter=str(quarter))
+        .exclude(status=Status.CANCELLED)
+        .order_by("-starts_at")
+        .first()
     )

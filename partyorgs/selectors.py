@@ -36,7 +36,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AnyUser, UnitKind
 from accounts.roles import Role
 from chainparty.scope import in_business_scope
-from chains.models import Chain, ChainMaster, ChainMasterStatus, ChainMembership, ChainSegment, Enterprise, Park
+from chains.models import (
+    Chain,
+    ChainMaster,
+    ChainMasterStatus,
+    ChainMembership,
+    ChainSegment,
+    Enterprise,
+    Park,
+    SegmentPosition,
+)
 from partyorgs import tree
 from partyorgs.compliance import OrgCompliance, Quarter, Rollup, compliance_for, roll_up
 from partyorgs.models import (
@@ -54,7 +63,7 @@ from partyorgs.models import (
     plan_chains,
 )
 from partyorgs.terms import add_months
-from secretaries.selectors import enterprise_ids_with_work_coverage
+from secretaries.selectors import enterprise_ids_covered_on, enterprise_ids_with_work_coverage
 
 
 class CoverageClass:
@@ -406,3 +415,103 @@ def plan_status_for_user(user: AnyUser, *, year: int, today: date) -> list[PlanS
         )
         for chain in chains
     ]
+
+
+# --- facts for the dashboards (over a registry the caller chose: dashboards.subjects) ------------
+def coverage_counts(enterprises: QuerySet[Enterprise], *, on: date) -> CoverageRow:
+    """The coverage of these enterprises on the day, as a coverage row (rates included). One query."""
+    counts = enterprises.order_by().aggregate(**_counts(on, "pk"))
+    return CoverageRow("subject", "", counts["total"], counts["organization"], counts["work"])
+
+
+def coverage_by_chain(*, on: date, chain_ids: list[int] | None = None) -> dict[int, CoverageRow]:
+    """Chain id → the coverage of its enterprises (the facts: every member), one grouped query."""
+    memberships = (
+        ChainMembership.objects.all() if chain_ids is None else ChainMembership.objects.filter(chain_id__in=chain_ids)
+    )
+    return {
+        row["chain_id"]: CoverageRow("chain", "", row["total"], row["organization"], row["work"], id=row["chain_id"])
+        for row in _rows(memberships.values("chain_id"), on, "enterprise_id")
+    }
+
+
+def coverage_by_segment(*, chain_id: int, on: date) -> list[CoverageRow]:
+    """The chain's segments, upstream to downstream, each with the coverage of its enterprises (a
+    segment with none shows zeros). Two queries."""
+    by_segment = {
+        row["segment_id"]: row
+        for row in _rows(ChainMembership.objects.filter(chain_id=chain_id).values("segment_id"), on, "enterprise_id")
+    }
+    position = {value: index for index, value in enumerate(SegmentPosition.values)}
+    segments = sorted(
+        ChainSegment.objects.filter(chain_id=chain_id), key=lambda s: (position[s.position], s.order, s.name)
+    )
+    return [
+        CoverageRow(
+            "segment",
+            segment.name,
+            by_segment.get(segment.pk, {}).get("total", 0),
+            by_segment.get(segment.pk, {}).get("organization", 0),
+            by_segment.get(segment.pk, {}).get("work", 0),
+            id=segment.pk,
+        )
+        for segment in segments
+    ]
+
+
+def coverage_trend(enterprises: QuerySet[Enterprise], *, days: list[date]) -> list[CoverageRow]:
+    """The coverage of these enterprises at each of `days` (month ends, say), from the records' dates:
+    an organization counts from its founding day (one with no day recorded, always), a posting for
+    the days it ran; the registry is today's (an enterprise has no date of joining it). One query,
+    whatever the number of days (a pair of counts per day)."""
+    aggregates: dict[str, Any] = {"total": Count("pk")}
+    for index, day in enumerate(days):
+        organization = Q(
+            pk__in=OrgCoverage.objects.filter(
+                Q(organization__established_on__isnull=True) | Q(organization__established_on__lte=day)
+            ).values("enterprise_id")
+        )
+        aggregates[f"organization_{index}"] = Count("pk", filter=organization)
+        aggregates[f"work_{index}"] = Count("pk", filter=~organization & Q(pk__in=enterprise_ids_covered_on(day)))
+    counts = enterprises.order_by().aggregate(**aggregates)
+    return [
+        CoverageRow("day", day.isoformat(), counts["total"], counts[f"organization_{i}"], counts[f"work_{i}"])
+        for i, day in enumerate(days)
+    ]
+
+
+def should_establish_count(enterprises: QuerySet[Enterprise]) -> int:
+    """应建未建 among these enterprises (list_should_establish_for_user's rule). One query."""
+    return (
+        enterprises.filter(party_profile__formal_members__gte=SHOULD_ESTABLISH_MEMBERS)
+        .exclude(_has_organization())
+        .count()
+    )
+
+
+def party_plan_figures(*, year: int, chain_ids: list[int] | None = None) -> dict[str, Any]:
+    """The year's annual party plans (§4.2): how many are filed, how many fully scored (every target
+    has its score), and the average party score of the scored ones (the sum of their targets'
+    scores, out of the sum of their weights, in %). One query, a row per plan."""
+    plans = AnnualPartyPlan.objects.filter(year=year)
+    if chain_ids is not None:
+        plans = plans.filter(chain_id__in=chain_ids)
+    rows = list(
+        plans.order_by()
+        .values("pk")
+        .annotate(
+            score=Sum("targets__score"),
+            weight=Sum("targets__weight"),
+            unscored=Count("targets", filter=Q(targets__score__isnull=True)),
+        )
+    )
+    scored = [row for row in rows if row["weight"] and not row["unscored"]]
+    score = sum((row["score"] for row in scored), Decimal(0))
+    weight = sum((row["weight"] for row in scored), Decimal(0))
+    return {
+        "filed": len(rows),
+        "scored": len(scored),
+        "average_score": (Decimal(100) * score / weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if weight
+        else None,
+    }

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import AnyUser, User
-from secretaries.models import ENTERPRISE_KINDS, Cadre, Posting, PostingStatus, WorkLog, WorkLogKind
+from secretaries.models import ENTERPRISE_KINDS, Cadre, Posting, PostingKind, PostingStatus, WorkLog, WorkLogKind
 
 
 def enterprise_ids_posted_to(cadre: User) -> QuerySet[Posting, int]:
@@ -111,3 +111,36 @@ def enterprise_ids_with_work_coverage(on: date | None = None) -> QuerySet[Postin
     """Ids of the enterprises with an active first secretary or party-building instructor on the day
     (today by default): the "work coverage" of design §4.3 (a subquery: use it with ``__in``)."""
     return Posting.objects.active(on).filter(kind__in=ENTERPRISE_KINDS).values_list("enterprise_id", flat=True)
+
+
+def enterprise_ids_covered_on(day: date) -> QuerySet[Posting, int]:
+    """Ids of the enterprises that had a first secretary or instructor on a past day, from the
+    postings' dates whatever their status now (a posting ended since still counts for the days it
+    ran): the work coverage of a trend's earlier months (a subquery for ``__in``)."""
+    return (
+        Posting.objects.filter(kind__in=ENTERPRISE_KINDS, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .values_list("enterprise_id", flat=True)
+    )
+
+
+def active_cadre_counts(
+    *, enterprise_ids: QuerySet | None = None, park_ids: QuerySet | list | None = None, on=None
+) -> dict[str, int]:
+    """Cadres with an active posting on the day, by posting kind (first secretaries, instructors, park
+    chiefs): every posting when neither argument is given, else those to the enterprises of
+    `enterprise_ids` and the parks of `park_ids` (subqueries or lists). A cadre is counted once per
+    kind however many postings they hold. One query."""
+    postings = Posting.objects.active(on)
+    if enterprise_ids is not None or park_ids is not None:
+        where = Q(pk__in=[])
+        if enterprise_ids is not None:
+            where |= Q(enterprise_id__in=enterprise_ids)
+        if park_ids is not None:
+            where |= Q(park_id__in=park_ids)
+        postings = postings.filter(where)
+    counts = {
+        row["kind"]: row["n"] for row in postings.order_by().values("kind").annotate(n=Count("cadre_id", distinct=True))
+    }
+    return {kind: counts.get(kind, 0) for kind in PostingKind.values}

@@ -14,6 +14,7 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 NOT_A_SEARCHABLE_LIST = {
     "coverage-list": "one summary object, not a list of rows",
     "posting-suggestions": "a ranking computed for one chain; its order is the point",
+    "dashboard-district": "one object of figures; its lists link to the searchable lists behind them",
 }
 
 
