@@ -1,0 +1,131 @@
+"""Bench cases of the dashboards (chainparty.bench; figures in docs/benchmarks.md): the district's and
+the largest chain's dashboard as the API serves them, each beside its floor — the bare SQL aggregates
+that produce the same numbers over the big tables (enterprises and their honours, coverage, postings,
+issues, ratings). The figures over small tables (chains, meetings, plans) ride along in the read
+only, and the unit ranking has its own case (issues.kpis), so the floor is, if anything, generous."""
+
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.roles import Role
+from chainparty.bench import Bound, floor_rows, register
+from chainparty.dates import start_of_day
+from chains.models import SME_SIZES, Chain
+from dashboards.periods import Period, PeriodKind
+from issues.figures import SATISFIED
+from issues.models import HANDLING_STATUSES, OPEN_STATUSES
+from secretaries.models import ENTERPRISE_KINDS, PostingStatus
+
+_ENTERPRISES = """
+SELECT count(*), count(*) FILTER (WHERE e.size_class = ANY(%(smes)s)),
+       count(*) FILTER (WHERE o.enterprise_id IS NOT NULL),
+       count(*) FILTER (WHERE o.enterprise_id IS NULL AND w.enterprise_id IS NOT NULL)
+FROM chains_enterprise e
+LEFT JOIN (SELECT DISTINCT enterprise_id FROM partyorgs_orgcoverage) o ON o.enterprise_id = e.id
+LEFT JOIN (SELECT DISTINCT enterprise_id FROM secretaries_posting
+           WHERE status = %(active)s AND kind = ANY(%(kinds)s) AND start_date <= %(today)s
+             AND (end_date IS NULL OR end_date >= %(today)s)) w ON w.enterprise_id = e.id
+WHERE {enterprises}
+"""
+_HONOURS = """
+SELECT h.honour, count(DISTINCT h.enterprise_id) FROM chains_enterprisehonour h
+JOIN chains_enterprise e ON e.id = h.enterprise_id WHERE {enterprises} GROUP BY h.honour ORDER BY h.honour
+"""
+_ISSUES = """
+SELECT count(*) FILTER (WHERE created_at >= %(since)s AND created_at < %(until)s),
+       count(*) FILTER (WHERE status = ANY(%(open)s)),
+       count(*) FILTER (WHERE status = ANY(%(handling)s) AND resolve_due_at < %(now)s),
+       count(*) FILTER (WHERE status = ANY(%(open)s) AND escalation_level >= 1),
+       count(*) FILTER (WHERE resolved_at >= %(since)s AND resolved_at < %(until)s),
+       count(*) FILTER (WHERE resolved_at >= %(since)s AND resolved_at < %(until)s AND resolved_at <= resolve_due_at)
+FROM issues_issue i WHERE {issues}
+"""
+_RATINGS = """
+SELECT count(*), count(*) FILTER (WHERE r.satisfaction = ANY(%(satisfied)s)) FROM issues_rating r
+JOIN issues_issue i ON i.id = r.issue_id
+WHERE r.created_at >= %(since)s AND r.created_at < %(until)s AND {issues}
+"""
+
+
+def _staff() -> User | None:
+    return User.objects.filter(is_active=True, groups__name=Role.DISTRICT_STAFF).order_by("pk").first()
+
+
+def _case(url: str, *, enterprises: str, issues: str, chain_id: int | None = None):
+    staff = _staff()
+    if staff is None:
+        yield None
+        return
+    client = APIClient()
+    client.force_authenticate(staff)
+    today = timezone.localdate()
+    period = Period.holding(PeriodKind.YEAR, today)
+    query = period.as_query()
+    since, until = start_of_day(period.start), start_of_day(period.end + timedelta(days=1))
+    params = {
+        "smes": list(SME_SIZES),
+        "active": PostingStatus.ACTIVE,
+        "kinds": list(ENTERPRISE_KINDS),
+        "today": today,
+        "since": since,
+        "until": until,
+        "open": list(OPEN_STATUSES),
+        "handling": list(HANDLING_STATUSES),
+        "satisfied": list(SATISFIED),
+        "chain": chain_id,
+    }
+
+    def numbers(data):
+        return (
+            (
+                data["registry"]["enterprises"],
+                data["registry"]["smes"],
+                data["coverage"]["organization"],
+                data["coverage"]["work"],
+            ),
+            sorted((row["code"], row["enterprises"]) for row in data["registry"]["honours"] if row["enterprises"]),
+            tuple(
+                data["issues"][name]
+                for name in ("received", "open", "overdue", "escalated", "resolved", "resolved_on_time")
+            ),
+            (data["issues"]["rated"], data["issues"]["satisfied"]),
+        )
+
+    def read():
+        response = client.get(url, query)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    def floor():
+        now = {**params, "now": timezone.now()}
+        return (
+            tuple(floor_rows(_ENTERPRISES.format(enterprises=enterprises), now)[0]),
+            sorted(tuple(row) for row in floor_rows(_HONOURS.format(enterprises=enterprises), now)),
+            tuple(floor_rows(_ISSUES.format(issues=issues), now)[0]),
+            tuple(floor_rows(_RATINGS.format(issues=issues), now)[0]),
+        )
+
+    yield Bound(label=f"GET {url} ({period.start.year})", read=read, floor=floor, rows=lambda: numbers(read()))
+
+
+@register("dashboards.district", goal=2)
+def district_dashboard(context):
+    yield from _case("/api/v1/dashboard/district/", enterprises="TRUE", issues="TRUE")
+
+
+@register("dashboards.chain", goal=2)
+def chain_dashboard(context):
+    chain = Chain.objects.annotate(n=Count("memberships")).order_by("-n", "pk").first()
+    if chain is None:
+        yield None
+        return
+    yield from _case(
+        f"/api/v1/dashboard/chains/{chain.pk}/",
+        enterprises="e.id IN (SELECT enterprise_id FROM chains_chainmembership WHERE chain_id = %(chain)s)",
+        issues="i.chain_id = %(chain)s",
+        chain_id=chain.pk,
+    )
