@@ -258,6 +258,15 @@ REST_FRAMEWORK = {
 }
 # The largest request body read at all (chainparty.middleware): ten attachments of 20 MB and the form.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 210 * 1024 * 1024)
+# The most of one uploaded file kept while the body streams in (chainparty.uploads); the services
+# refuse a larger file by name: an attachment may be this size, a spreadsheet to import 10 MB. Not
+# from the environment: a smaller cap would hand a service a cut-short file of a size it accepts.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "chainparty.uploads.FileSizeCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Issues one account may submit in an hour (complaint-session entries aside); beyond: 429 / a message.
 ISSUE_SUBMIT_LIMIT_PER_HOUR = env_int("ISSUE_SUBMIT_LIMIT_PER_HOUR", 30)
 # What one address may ask without signing in (chainparty.middleware.ThrottleMiddleware), as "60/min"

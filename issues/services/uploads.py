@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from issues.models import Attachment, Issue, StagedUpload
 from issues.selectors import staged_on_form
 
 MAX_ATTACHMENTS = 10
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = settings.MAX_FILE_BYTES  # what chainparty.uploads keeps of a file while it streams in
 # Files kept from refused submissions: a day, and at most this many per person at a time (so that
 # failing on purpose cannot fill the disk; past it a file is named in the error, to be chosen again).
 STAGED_KEEP = timedelta(days=1)
