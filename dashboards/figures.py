@@ -82,7 +82,9 @@ def build(subject: Subject, period: Period, *, at: datetime | None = None) -> di
 
     months = period.months
     issue_trend = monthly_trend(issues, months=months)
-    coverage_points = coverage_trend(enterprises, days=[min(last_of_month(month), today) for month in months])
+    coverage_points = coverage_trend(
+        enterprises, days=[min(last_of_month(month), today) for month in months], total=coverage["enterprises"]
+    )
     trend = [
         {**point, "organization_rate": row.organization_rate, "work_rate": row.work_rate}
         for point, row in zip(issue_trend, coverage_points, strict=True)

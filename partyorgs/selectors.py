@@ -63,7 +63,7 @@ from partyorgs.models import (
     plan_chains,
 )
 from partyorgs.terms import add_months
-from secretaries.selectors import enterprise_ids_covered_on, enterprise_ids_with_work_coverage
+from secretaries.selectors import enterprise_ids_with_work_coverage, list_enterprise_postings, ran_on
 
 
 class CoverageClass:
@@ -459,23 +459,44 @@ def coverage_by_segment(*, chain_id: int, on: date) -> list[CoverageRow]:
     ]
 
 
-def coverage_trend(enterprises: QuerySet[Enterprise], *, days: list[date]) -> list[CoverageRow]:
-    """The coverage of these enterprises at each of `days` (month ends, say), from the records' dates:
-    an organization counts from its founding day (one with no day recorded, always), a posting for
-    the days it ran; the registry is today's (an enterprise has no date of joining it). One query,
-    whatever the number of days (a pair of counts per day)."""
-    aggregates: dict[str, Any] = {"total": Count("pk")}
-    for index, day in enumerate(days):
-        organization = Q(
-            pk__in=OrgCoverage.objects.filter(
-                Q(organization__established_on__isnull=True) | Q(organization__established_on__lte=day)
-            ).values("enterprise_id")
+def coverage_trend(enterprises: QuerySet[Enterprise], *, days: list[date], total: int) -> list[CoverageRow]:
+    """The coverage of these enterprises (`total` of them: the registry is today's, an enterprise has
+    no date of joining it) at each of `days` (month ends, say), from the records' dates: an
+    organization counts from its founding day (one with no day recorded, always), a posting for the
+    days it ran (secretaries.selectors.ran_on). Two queries whatever the number of days, each over the
+    small tables (what the organizations cover, the postings), not the registry once per day."""
+    if not days:
+        return []
+    ids = enterprises.values("pk")
+
+    def organized_on(day: date, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}organization__established_on__isnull": True}) | Q(
+            **{f"{prefix}organization__established_on__lte": day}
         )
-        aggregates[f"organization_{index}"] = Count("pk", filter=organization)
-        aggregates[f"work_{index}"] = Count("pk", filter=~organization & Q(pk__in=enterprise_ids_covered_on(day)))
-    counts = enterprises.order_by().aggregate(**aggregates)
+
+    organized = OrgCoverage.objects.filter(enterprise_id__in=ids).aggregate(
+        **{
+            f"organization_{i}": Count("enterprise_id", distinct=True, filter=organized_on(day))
+            for i, day in enumerate(days)
+        }
+    )
+    worked = (
+        list_enterprise_postings()
+        .filter(enterprise_id__in=ids)
+        .aggregate(
+            **{
+                f"work_{i}": Count(
+                    "enterprise_id",
+                    distinct=True,
+                    filter=ran_on(day)
+                    & ~Q(enterprise_id__in=OrgCoverage.objects.filter(organized_on(day)).values("enterprise_id")),
+                )
+                for i, day in enumerate(days)
+            }
+        )
+    )
     return [
-        CoverageRow("day", day.isoformat(), counts["total"], counts[f"organization_{i}"], counts[f"work_{i}"])
+        CoverageRow("day", day.isoformat(), total, organized[f"organization_{i}"], worked[f"work_{i}"])
         for i, day in enumerate(days)
     ]
 

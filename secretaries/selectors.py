@@ -113,16 +113,19 @@ def enterprise_ids_with_work_coverage(on: date | None = None) -> QuerySet[Postin
     return Posting.objects.active(on).filter(kind__in=ENTERPRISE_KINDS).values_list("enterprise_id", flat=True)
 
 
-def enterprise_ids_covered_on(day: date) -> QuerySet[Posting, int]:
-    """Ids of the enterprises that had a first secretary or instructor on a past day, from the
-    postings' dates whatever their status now (a posting ended since still counts for the days it
-    ran): the work coverage of a trend's earlier months (a subquery for ``__in``)."""
+def ran_on(day: date) -> Q:
+    """A posting that ran on a past day, from its dates whatever its status now (a posting ended since
+    still counts for the days it ran): the work coverage of a trend's earlier months."""
     return (
-        Posting.objects.filter(kind__in=ENTERPRISE_KINDS, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-        .values_list("enterprise_id", flat=True)
+        Q(start_date__lte=day)
+        & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
     )
+
+
+def list_enterprise_postings() -> QuerySet[Posting]:
+    """Every posting of a first secretary or instructor (the kinds that give work coverage), ever."""
+    return Posting.objects.filter(kind__in=ENTERPRISE_KINDS)
 
 
 def active_cadre_counts(
