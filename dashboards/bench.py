@@ -1,8 +1,9 @@
 """Bench cases of the dashboards (chainparty.bench; figures in docs/benchmarks.md): the district's and
 the largest chain's dashboard as the API serves them, each beside its floor — the bare SQL aggregates
-that produce the same numbers over the big tables (enterprises and their honours, coverage, postings,
-issues, ratings). The figures over small tables (chains, meetings, plans) ride along in the read
-only, and the unit ranking has its own case (issues.kpis), so the floor is, if anything, generous."""
+that produce the same numbers over the big tables (enterprises and their honours, coverage, postings, issues,
+ratings; the district's unit ranking over the period's shares). The figures over small tables
+(chains, meetings, plans) and the trends ride along in the read only, so the floor is, if anything,
+generous to it."""
 
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from chainparty.bench import Bound, floor_rows, register
 from chainparty.dates import start_of_day
 from chains.models import SME_SIZES, Chain
 from dashboards.periods import Period, PeriodKind
+from issues.bench import _KPI_FLOOR, LIVE
 from issues.figures import SATISFIED
 from issues.models import HANDLING_STATUSES, OPEN_STATUSES
 from secretaries.models import ENTERPRISE_KINDS, PostingStatus
@@ -55,7 +57,9 @@ def _staff() -> User | None:
     return User.objects.filter(is_active=True, groups__name=Role.DISTRICT_STAFF).order_by("pk").first()
 
 
-def _case(url: str, *, enterprises: str, issues: str, chain_id: int | None = None):
+def _case(url: str, *, enterprises: str, issues: str, chain_id: int | None = None, units: bool = False):
+    """`units`: the district ranks every unit, and its floor has the ranking's statement too
+    (issues.bench's KPI floor over the period's shares); a chain's few units ride along."""
     staff = _staff()
     if staff is None:
         yield None
@@ -78,6 +82,7 @@ def _case(url: str, *, enterprises: str, issues: str, chain_id: int | None = Non
         "handling": list(HANDLING_STATUSES),
         "satisfied": list(SATISFIED),
         "chain": chain_id,
+        "live": LIVE,
     }
 
     def numbers(data):
@@ -94,6 +99,7 @@ def _case(url: str, *, enterprises: str, issues: str, chain_id: int | None = Non
                 for name in ("received", "open", "overdue", "escalated", "resolved", "resolved_on_time")
             ),
             (data["issues"]["rated"], data["issues"]["satisfied"]),
+            sorted((row["id"], row["dispatched"], row["overdue"]) for row in data["units"]) if units else [],
         )
 
     def read():
@@ -108,14 +114,17 @@ def _case(url: str, *, enterprises: str, issues: str, chain_id: int | None = Non
             sorted(tuple(row) for row in floor_rows(_HONOURS.format(enterprises=enterprises), now)),
             tuple(floor_rows(_ISSUES.format(issues=issues), now)[0]),
             tuple(floor_rows(_RATINGS.format(issues=issues), now)[0]),
+            sorted((row[0], row[1], row[10]) for row in floor_rows(_KPI_FLOOR, now)) if units else [],
         )
 
-    yield Bound(label=f"GET {url} ({period.start} to {period.end})", read=read, floor=floor, rows=lambda: numbers(read()))
+    yield Bound(
+        label=f"GET {url} ({period.start} to {period.end})", read=read, floor=floor, rows=lambda: numbers(read())
+    )
 
 
 @register("dashboards.district", goal=2)
 def district_dashboard(context):
-    yield from _case("/api/v1/dashboard/district/", enterprises="TRUE", issues="TRUE")
+    yield from _case("/api/v1/dashboard/district/", enterprises="TRUE", issues="TRUE", units=True)
 
 
 @register("dashboards.chain", goal=2)

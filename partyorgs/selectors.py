@@ -21,20 +21,25 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AnyUser, UnitKind
 from accounts.roles import Role
+from chainparty.dates import FIRST_DAY
 from chainparty.scope import in_business_scope
 from chains.models import (
     Chain,
@@ -480,16 +485,25 @@ def coverage_trend(enterprises: QuerySet[Enterprise], *, days: list[date], total
             for i, day in enumerate(days)
         }
     )
+    # Each posting with the day its enterprise was first organized (a correlated read of the index on
+    # what organizations cover, per posting: there are few postings), so that "not organized by then"
+    # is a comparison per month rather than a subquery per month.
+    first_organized = (
+        OrgCoverage.objects.filter(enterprise_id=OuterRef("enterprise_id"))
+        .annotate(day=Coalesce("organization__established_on", Value(FIRST_DAY)))
+        .order_by("day")
+        .values("day")[:1]
+    )
     worked = (
         list_enterprise_postings()
         .filter(enterprise_id__in=ids)
+        .annotate(first_organized=Subquery(first_organized, output_field=DateField()))
         .aggregate(
             **{
                 f"work_{i}": Count(
                     "enterprise_id",
                     distinct=True,
-                    filter=ran_on(day)
-                    & ~Q(enterprise_id__in=OrgCoverage.objects.filter(organized_on(day)).values("enterprise_id")),
+                    filter=ran_on(day) & (Q(first_organized__isnull=True) | Q(first_organized__gt=day)),
                 )
                 for i, day in enumerate(days)
             }
