@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,12 +26,15 @@ from chainparty.permissions import require_district_staff
 from chainparty.spreadsheets import Column, Sheet, boolean, choice, date_value, integer, text
 from chains.credit_code import normalise_credit_code
 from chains.models import Enterprise
-from partyorgs.filters import OrganizationFilter
-from partyorgs.models import BRANCH_KINDS, EnterprisePartyProfile, OrgCoverage, OrgKind, PartyOrganization
+from partyorgs.compliance import Quarter
+from partyorgs.filters import OrganizationFilter, PairingFilter
+from partyorgs.models import BRANCH_KINDS, EnterprisePartyProfile, MeetingKind, OrgCoverage, OrgKind, PartyOrganization
 from partyorgs.selectors import (
     coverage_for_user,
     list_branches_without_committee_for_user,
+    list_meetings_for_user,
     list_organizations_for_user,
+    list_pairings_for_user,
     list_should_establish_for_user,
 )
 from partyorgs.services import BRANCH_HAS_BELOW, CYCLE, member_count_errors, rule_errors
@@ -356,6 +359,82 @@ def _business(user: User) -> bool:
     return user.has_business_role
 
 
+MEETING_COLUMNS = [
+    Column("quarter", _("Quarter"), width=10),
+    Column("organization", _("Party organization"), width=36),
+    Column("kind", _("Kind"), width=12),
+    Column("held_on", _("Held on"), width=12),
+    Column("topic", _("Topic"), width=40),
+    Column("attendance", _("Attendance")),
+    Column("recorded_by", _("Recorded by"), width=16),
+]
+
+
+def meeting_rows(actor: User, params: QueryDict) -> tuple[int, Iterable[Sequence[Any]]]:
+    """三会一课 records of the quarter the compliance page shows (``quarter``, this one when none or a
+    malformed one is given, as the page falls back), of the organizations the actor sees, by
+    organization and day."""
+    quarter = Quarter.parse(params.get("quarter", "")) or Quarter.of(timezone.localdate())
+    meetings = (
+        list_meetings_for_user(actor)
+        .filter(held_on__gte=quarter.first_day, held_on__lte=quarter.last_day)
+        .order_by("organization__name", "held_on", "pk")
+    )
+    labels = dict(MeetingKind.choices)
+
+    def rows():
+        for meeting in meetings.iterator(chunk_size=500):
+            yield (
+                str(quarter),
+                meeting.organization.name,
+                str(labels.get(meeting.kind, meeting.kind)),
+                meeting.held_on,
+                meeting.topic,
+                meeting.attendance,
+                meeting.recorded_by.full_name or meeting.recorded_by.username,
+            )
+
+    return meetings.count(), rows()
+
+
+PAIRING_COLUMNS = [
+    Column("chain", _("Chain"), width=24),
+    Column("department_org", _("Department organization"), width=36),
+    Column("enterprise_org", _("Enterprise organization"), width=36),
+    Column("start_on", _("Start"), width=12),
+    Column("end_on", _("End"), width=12),
+    Column("goals", _("Goals"), width=48),
+    Column("activities", _("Activities")),
+    Column("last_activity", _("Last activity"), width=12),
+]
+
+
+def pairing_rows(actor: User, params: QueryDict) -> tuple[int, Iterable[Sequence[Any]]]:
+    """The pairings the list shows for these filters (a bad filter exports nothing, as the list then
+    shows nothing), with how many activities each has had and the last one's day."""
+    filterset = PairingFilter(params or None, queryset=list_pairings_for_user(actor), user=actor)
+    pairings = (
+        filterset.page_rows()
+        .prefetch_related(None)
+        .annotate(activity_count=Count("activities"), last_activity=Max("activities__held_on"))
+    )
+
+    def rows():
+        for pairing in pairings.iterator(chunk_size=500):
+            yield (
+                pairing.chain.name,
+                pairing.department_org.name,
+                pairing.enterprise_org.name,
+                pairing.start_on,
+                pairing.end_on,
+                pairing.goals,
+                pairing.activity_count,
+                pairing.last_activity,
+            )
+
+    return pairings.count(), rows()
+
+
 def register() -> None:
     register_importer(
         Importer(
@@ -403,6 +482,24 @@ def register() -> None:
             title=_("Party organizations"),
             columns=ORG_COLUMNS,
             source=organization_rows,
+            allowed=_business,
+        )
+    )
+    register_exporter(
+        Exporter(
+            name="partyorgs.meetings",
+            title=_("Party meeting records (三会一课)"),
+            columns=MEETING_COLUMNS,
+            source=meeting_rows,
+            allowed=_business,
+        )
+    )
+    register_exporter(
+        Exporter(
+            name="partyorgs.pairings",
+            title=_("Pairings"),
+            columns=PAIRING_COLUMNS,
+            source=pairing_rows,
             allowed=_business,
         )
     )

@@ -3,6 +3,7 @@ once and write nothing until the file is clean, then write in one transaction; e
 formulas and stay in the user's scope. Driven through the job runner, as the pages do."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,16 @@ from openpyxl import load_workbook
 from chainparty import jobs
 from chainparty.models import JobStatus
 from partyorgs.excel import write_organizations
-from partyorgs.models import EnterprisePartyProfile, OrgCoverage, OrgKind, PartyOrganization
+from partyorgs.models import (
+    EnterprisePartyProfile,
+    MeetingKind,
+    OrgCoverage,
+    OrgKind,
+    OrgMeeting,
+    PairingActivity,
+    PartyOrganization,
+    Programme,
+)
 from tests import factories as f
 from tests.plumbing.conftest import xlsx
 
@@ -294,3 +304,42 @@ class TestExports:
     def test_administrators_export_nothing(self, orgs, who):
         with pytest.raises(Exception, match="."):
             jobs.start_export(actor=getattr(orgs, who), name="partyorgs.organizations")
+
+
+class TestMeetingAndPairingExports:
+    export = TestExports.export
+
+    def test_the_quarters_party_meeting_records_in_scope(self, orgs):
+        for org, kind, day, topic in (
+            (orgs.branch_a1, MeetingKind.COMMITTEE_MEETING, date(2026, 10, 9), "=学习"),
+            (orgs.branch_a1, MeetingKind.PARTY_LECTURE, date(2026, 11, 3), "党课"),
+            (orgs.branch_a1, MeetingKind.PARTY_LECTURE, date(2026, 9, 30), "上季度"),
+            (orgs.joint_b, MeetingKind.MEMBER_MEETING, date(2026, 12, 1), "乙企业大会"),
+        ):
+            OrgMeeting.objects.create(
+                organization=org, kind=kind, held_on=day, topic=topic, attendance=5, recorded_by=orgs.staff
+            )
+        rows = self.export(orgs.staff, "partyorgs.meetings", params="quarter=2026Q4")
+        assert rows[0][:5] == ["季度", "党组织", "类型", "召开日期", "主题"]
+        assert [(row[1], row[4]) for row in rows[1:]] == [
+            ("乙企业联合党支部", "乙企业大会"),
+            ("甲一企业党支部", "'=学习"),
+            ("甲一企业党支部", "党课"),
+        ]
+        mine = self.export(orgs.leader_a, "partyorgs.meetings", params="quarter=2026Q4")
+        assert {row[1] for row in mine[1:]} == {"甲一企业党支部"}
+
+    def test_pairings_with_their_activities_and_the_lists_filters(self, paired):
+        PairingActivity.objects.create(
+            pairing=paired.pairing,
+            programme=Programme.TRAINING,
+            held_on=date(2026, 3, 5),
+            title="联学",
+            recorded_by=paired.staff,
+        )
+        rows = self.export(paired.staff, "partyorgs.pairings", params=f"chain={paired.chain_a.pk}")
+        assert rows[1][:3] == ["生物医药链A", "经济部门A机关党支部", "甲一企业党支部"]
+        assert rows[1][6] == 1
+        assert rows[1][7].date() == date(2026, 3, 5)  # openpyxl reads a date cell as a datetime
+        assert self.export(paired.staff, "partyorgs.pairings", params=f"chain={paired.chain_b.pk}")[1:] == []
+        assert self.export(paired.contact_b, "partyorgs.pairings")[1:] == []
