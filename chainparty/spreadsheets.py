@@ -10,7 +10,8 @@ A sheet is described by its `Column`s: a key (the field the row dict carries), a
   (unknown credit code, unknown superior) to the same list; nothing is written while it is not empty.
 - `write_workbook(columns, rows)`: an export. Text that begins with ``= + - @`` (or a tab or carriage
   return) is neutralised with a leading apostrophe, so that a spreadsheet never runs a cell as a
-  formula (CSV/formula injection).
+  formula (CSV/formula injection). `write_sheets([SheetOut(title, columns, rows), ...])`: the same,
+  one sheet each (a report of several tables in one workbook).
 
 openpyxl parses the XML through defusedxml (a declared dependency), so a crafted file cannot expand
 entities or reach the network.
@@ -267,6 +268,15 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class SheetOut:
+    """One sheet of an export: its title, its columns and its rows (sequences in the columns' order)."""
+
+    title: str | Promise
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
 def write_workbook(
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
@@ -278,16 +288,26 @@ def write_workbook(
     """An .xlsx of `rows` (sequences in the columns' order) under the columns' headers, streamed
     (openpyxl's write-only mode: memory stays flat however many rows). `progress(n)` is called every
     `every` rows with the number written so far."""
+    return write_sheets([SheetOut(title, columns, rows)], progress=progress, every=every)
+
+
+def write_sheets(
+    sheets: Iterable[SheetOut], *, progress: Callable[[int], None] | None = None, every: int = 500
+) -> bytes:
+    """An .xlsx of several sheets, in order, each written as `write_workbook` writes its one (headers,
+    every value neutralised, streamed). `progress(n)` counts the rows of all sheets together."""
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(_sheet_title(title))
-    for index, column in enumerate(columns):
-        worksheet.column_dimensions[_letter(index)].width = column.width
-    worksheet.append([str(column.header) for column in columns])
     count = 0
-    for count, row in enumerate(rows, start=1):
-        worksheet.append([neutralise(value) for value in row])
-        if progress and count % every == 0:
-            progress(count)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(_sheet_title(sheet.title))
+        for index, column in enumerate(sheet.columns):
+            worksheet.column_dimensions[_letter(index)].width = column.width
+        worksheet.append([str(column.header) for column in sheet.columns])
+        for row in sheet.rows:
+            worksheet.append([neutralise(value) for value in row])
+            count += 1
+            if progress and count % every == 0:
+                progress(count)
     if progress:
         progress(count)
     buffer = io.BytesIO()

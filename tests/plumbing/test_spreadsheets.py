@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from chainparty.spreadsheets import (
     Column,
+    SheetOut,
     boolean,
     choice,
     date_value,
@@ -14,6 +15,7 @@ from chainparty.spreadsheets import (
     read_workbook,
     template_workbook,
     text,
+    write_sheets,
     write_workbook,
     xlsx_response,
 )
@@ -122,6 +124,29 @@ def test_export_reports_progress():
     seen = []
     write_workbook(COLUMNS[:1], ([f"A{n}"] for n in range(5)), progress=seen.append, every=2)
     assert seen == [2, 4, 5]
+
+
+def test_several_sheets_in_one_workbook_each_with_its_headers_and_neutralised():
+    seen = []
+    content = write_sheets(
+        [
+            SheetOut("概况", COLUMNS[:2], [["=1+1", 3]]),
+            SheetOut("明细", COLUMNS[:1], ([f"A{n}"] for n in range(3))),
+            SheetOut("空表", COLUMNS[:2], []),
+        ],
+        progress=seen.append,
+        every=2,
+    )
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == ["概况", "明细", "空表"]
+    first, second, empty = workbook.worksheets
+    assert [[cell.value for cell in row] for row in first.iter_rows()] == [
+        ["统一社会信用代码", "正式党员数"],
+        ["'=1+1", 3],
+    ]
+    assert [row[0].value for row in second.iter_rows()] == ["统一社会信用代码", "A0", "A1", "A2"]
+    assert empty.max_row == 1
+    assert seen == [2, 4, 4]  # the rows of all sheets together, and the total at the end
 
 
 def test_the_template_reads_back_clean_and_explains_its_columns():
