@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import export_views, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("district/", views.district, name="district"),
     path("chains/<int:pk>/", views.chain, name="chain"),
     path("parks/<int:pk>/", views.park, name="park"),
+    path("district/export.xlsx", export_views.district_export, name="district-export"),
+    path("chains/<int:pk>/export.xlsx", export_views.chain_export, name="chain-export"),
+    path("parks/<int:pk>/export.xlsx", export_views.park_export, name="park-export"),
 ]
