@@ -60,7 +60,9 @@ def for_page(figures: dict[str, Any]) -> list[dict[str, Any]]:
         },
         {
             "id": "chart-honours",
-            "kind": "bar",
+            # Horizontal: the honours' names are long ("国家级专精特新“小巨人”企业") and would be cut
+            # or hidden under upright bars.
+            "kind": "hbar",
             "title": _("Enterprises with honours"),
             "axis": _("Honour"),
             "labels": [row["label"] for row in figures["registry"]["honours"]],
@@ -98,24 +100,45 @@ def for_page(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 ],
             }
         )
-    if figures["units"]:
-        units = figures["units"]
-        charts.append(
-            {
-                "id": "chart-units",
-                "kind": "hbar",
-                "title": _("Units: on-time resolution rate"),
-                "axis": _("Unit"),
-                "unit": "%",
-                "labels": [row["name"] for row in units],
-                "series": [
-                    {
-                        "name": _("On-time resolution rate"),
-                        "data": [_percent(row["on_time_rate"]) for row in units],
-                        "links": [links["units"][row["id"]] for row in units],
-                    },
-                    {"name": _("Satisfaction rate"), "data": [_percent(row["satisfaction_rate"]) for row in units]},
-                ],
-            }
-        )
+    units = _units(figures, figures["units"])
+    if units:
+        charts.append(units)
     return charts
+
+
+# The big screen shows the ranking's best units only: more bars than this are not read across a room.
+SCREEN_UNITS = 8
+
+
+def for_screen(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The big screen's charts: the page's, with the unit ranking cut to its first SCREEN_UNITS
+    (the district dashboard has the whole ranking, as a table too)."""
+    charts = [chart for chart in for_page(figures) if chart["id"] != "chart-units"]
+    cut = len(figures["units"]) > SCREEN_UNITS
+    title = _("Units: on-time resolution rate, top %(n)s") % {"n": SCREEN_UNITS} if cut else None
+    units = _units(figures, figures["units"][:SCREEN_UNITS], title=title)
+    if units:
+        charts.append(units)
+    return charts
+
+
+def _units(figures: dict[str, Any], units: list[dict[str, Any]], title: str | None = None) -> dict[str, Any] | None:
+    if not units:
+        return None
+    links = figures["links"]
+    return {
+        "id": "chart-units",
+        "kind": "hbar",
+        "title": title or _("Units: on-time resolution rate"),
+        "axis": _("Unit"),
+        "unit": "%",
+        "labels": [row["name"] for row in units],
+        "series": [
+            {
+                "name": _("On-time resolution rate"),
+                "data": [_percent(row["on_time_rate"]) for row in units],
+                "links": [links["units"][row["id"]] for row in units],
+            },
+            {"name": _("Satisfaction rate"), "data": [_percent(row["satisfaction_rate"]) for row in units]},
+        ],
+    }

@@ -6,6 +6,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.index, name="index"),
     path("district/", views.district, name="district"),
+    path("screen/", views.screen, name="screen"),
     path("chains/<int:pk>/", views.chain, name="chain"),
     path("parks/<int:pk>/", views.park, name="park"),
     path("district/export.xlsx", export_views.district_export, name="district-export"),

@@ -1,6 +1,7 @@
 """The dashboard pages: the district's (district staff), a chain's (its leaders and the district),
-a park's (its chiefs and the district). Each reads figures.build once and renders it; the period is
-the API's parameters (dashboards.periods)."""
+a park's (its chiefs and the district), and the district's big screen (大屏) for the meeting-room
+display. Each reads figures.build once and renders it; the period is the API's parameters
+(dashboards.periods)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -61,3 +62,23 @@ def _render(request, subject):
     data = figures.build(subject, form.value)
     context.update(figures=data, links=data["links"], charts=charts.for_page(data), period=form.value)
     return render(request, "dashboards/dashboard.html", context)
+
+
+# How often the big screen fetches itself again (static/js/screen.js): figures fresh within a minute.
+SCREEN_REFRESH_SECONDS = 60
+
+
+@login_required
+@require_safe
+def screen(request):
+    """/dashboard/screen/: the district's figures full-screen on the meeting-room display (dark,
+    large, no scrolling at 1920×1080). The same figures as the district dashboard, fewer of them; the
+    page fetches itself every minute and swaps its figures in place (static/js/screen.js)."""
+    subject = subjects.district_for(request.user)
+    form = PeriodForm(request.GET)
+    context = {"subject": subject, "form": form, "refresh_seconds": SCREEN_REFRESH_SECONDS}
+    if not form.is_valid():
+        return render(request, "dashboards/screen.html", context, status=400)
+    data = figures.build(subject, form.value)
+    context.update(figures=data, links=data["links"], charts=charts.for_screen(data), period=form.value)
+    return render(request, "dashboards/screen.html", context)

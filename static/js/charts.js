@@ -37,7 +37,8 @@
     var text = dark ? "#e8ecf1" : "#1f2328";
     var muted = dark ? "#aab4c0" : "#5f6670";
     var line = dark ? "rgba(255,255,255,.16)" : "#dfe2e6";
-    var size = big ? 18 : 12;
+    // The big screen's text follows its rem, which follows the display (screen.css): 18 px at 1920×1080.
+    var size = big ? Math.round(1.125 * parseFloat(getComputedStyle(document.documentElement).fontSize)) || 18 : 12;
     var format = formatter(unit);
     var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var base = {

@@ -19,6 +19,7 @@ ROUTES = {
     # /dashboard/ takes each user to their own dashboard, and is a 404 for those who have none.
     "dashboards:index": page(ok=(), denied=404, staff=302, leader_a=302, chief_a=302),
     "dashboards:district": page(ok=("staff",), denied=404),
+    "dashboards:screen": page(ok=("staff",), denied=404),
     "dashboards:chain": page(ok=("staff", "leader_a"), denied=404, kwargs=chain_a),
     "dashboards:park": page(ok=("staff", "chief_a"), denied=404, kwargs=park_a),
     # The workbook opens for exactly those who open the dashboard.
