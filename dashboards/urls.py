@@ -12,4 +12,5 @@ urlpatterns = [
     path("district/export.xlsx", export_views.district_export, name="district-export"),
     path("chains/<int:pk>/export.xlsx", export_views.chain_export, name="chain-export"),
     path("parks/<int:pk>/export.xlsx", export_views.park_export, name="park-export"),
+    path("chains/<int:pk>/report/", export_views.chain_report_page, name="chain-report"),
 ]

@@ -22,10 +22,11 @@ ROUTES = {
     "dashboards:screen": page(ok=("staff",), denied=404),
     "dashboards:chain": page(ok=("staff", "leader_a"), denied=404, kwargs=chain_a),
     "dashboards:park": page(ok=("staff", "chief_a"), denied=404, kwargs=park_a),
-    # The workbook opens for exactly those who open the dashboard.
+    # The workbook and the printable report open for exactly those who open the dashboard.
     "dashboards:district-export": page(ok=("staff",), denied=404),
     "dashboards:chain-export": page(ok=("staff", "leader_a"), denied=404, kwargs=chain_a),
     "dashboards:park-export": page(ok=("staff", "chief_a"), denied=404, kwargs=park_a),
+    "dashboards:chain-report": page(ok=("staff", "leader_a"), denied=404, kwargs=chain_a),
     "dashboard-district": api(ok=("staff",), denied=404, **NOBODY_ELSE),
     "dashboard-chain": api(ok=("staff", "leader_a"), denied=404, kwargs=chain_a, **NOBODY_ELSE),
     "dashboard-park": api(ok=("staff", "chief_a"), denied=404, kwargs=park_a, **NOBODY_ELSE),
