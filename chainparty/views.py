@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -16,9 +17,33 @@ from django.views.decorators.http import require_safe
 
 from accounts.roles import Role
 from chainparty.api import api_error_response
-from chains.selectors import list_chains_for_user
+from chains.selectors import list_chains_led_by, list_parks_led_by
+from dashboards import subjects
+from dashboards.periods import Period, PeriodKind
+from issues.badges import supervision_count_for_request
+from issues.figures import issue_figures
+from issues.kpis import unit_kpis
+from issues.models import Status
+from issues.selectors import (
+    count_issues_in_status_for_user,
+    count_issues_with_pending_extension_for_user,
+    count_open_issues_at_level_for_user,
+    enterprise_issue_counts_for_user,
+    issue_counts_by_chain,
+    issue_counts_by_park,
+    list_issues_in_handling_for_user,
+    list_issues_to_rate_for_user,
+    open_issue_counts_by_enterprise,
+    queue_counts_for_user,
+)
+from issues.workflow import DISTRICT_RUNG
+from meetings.selectors import count_meetings_without_minutes_for_user
+from partyorgs.selectors import coverage_by_chain, coverage_counts
+from secretaries.selectors import list_own_postings
 
-HOME_CHAIN_CARDS = 12
+# How many cards (chains, parks, postings) and issues a home lists before its "more" link.
+HOME_CARDS = 12
+HOME_ISSUES = 10
 FAVICON = Path(settings.BASE_DIR, "static", "favicon.ico")
 
 # What each back-office list is for, on the administrators' home (which lists a user gets is the
@@ -38,18 +63,156 @@ ADMIN_WORK = {
 
 @login_required
 def home(request):
+    """Each role's home is its dashboard (issue 14): what waits for the user, each count the count of
+    the list it links to, read through the owning apps' selectors in a fixed number of queries per role
+    (tests/home). Someone holding several roles gets each role's panel, in the order of HOME_PANELS.
+    The security and audit administrators' home lists their back-office work instead."""
     user = request.user
     roles = [Role(code).label for code in Role.values if code in user.roles]
     has_business_role = user.has_business_role
-    chains = list(list_chains_for_user(user)[: HOME_CHAIN_CARDS + 1]) if has_business_role else []
+    panels = []
+    if has_business_role:
+        now = timezone.now()
+        for role, build in HOME_PANELS:
+            panel = build(request, now) if user.has_role(role) else None
+            if panel is not None:
+                panels.append(panel)
     context = {
         "roles": roles,
         "has_business_role": has_business_role,
-        "chains": chains[:HOME_CHAIN_CARDS],
-        "more_chains": len(chains) > HOME_CHAIN_CARDS,
+        "panels": panels,
         "admin_work": [] if has_business_role else _admin_work(request),
     }
     return render(request, "home.html", context)
+
+
+def _this_quarter(now) -> Period:
+    return Period.holding(PeriodKind.QUARTER, timezone.localdate(now))
+
+
+def _fraction(percent):
+    """A coverage rate (partyorgs: a percentage) as the fraction that {% rate_light %} reads."""
+    return None if percent is None else percent / 100
+
+
+def _district_staff_panel(request, now) -> dict:
+    """Their to-do (to accept, to dispatch, extensions to decide, escalated to the district, meetings
+    without minutes) beside a few of the district dashboard's headline figures."""
+    user = request.user
+    district = subjects.district_for(user)
+    quarter = _this_quarter(now)
+    coverage = coverage_counts(district.enterprises(), on=timezone.localdate(now))
+    return {
+        "template": "home/_district_staff.html",
+        "to_accept": count_issues_in_status_for_user(user, Status.SUBMITTED),
+        "to_dispatch": count_issues_in_status_for_user(user, Status.ACCEPTED),
+        "extensions": count_issues_with_pending_extension_for_user(user),
+        "escalated": count_open_issues_at_level_for_user(user, DISTRICT_RUNG),
+        "district_rung": DISTRICT_RUNG,
+        "minutes_pending": count_meetings_without_minutes_for_user(user),
+        "quarter": quarter,
+        "issues": issue_figures(district.issues(), start=quarter.start, end=quarter.end, at=now),
+        "coverage": coverage,
+        "coverage_fraction": _fraction(coverage.organization_rate),
+    }
+
+
+def _chain_leader_panel(request, now) -> dict:
+    """The chains they lead as cards of the chain's facts (every enterprise of it, its designated
+    master, its open and escalated issues, its organization coverage), each leading to the chain's
+    dashboard; and their 督办件."""
+    chains = list(list_chains_led_by(request.user)[: HOME_CARDS + 1])
+    shown = chains[:HOME_CARDS]
+    ids = [chain.pk for chain in shown]
+    issues = issue_counts_by_chain(chain_ids=ids) if ids else {}
+    coverage = coverage_by_chain(on=timezone.localdate(now), chain_ids=ids) if ids else {}
+    cards = []
+    for chain in shown:
+        row = coverage.get(chain.pk)
+        rate = row.organization_rate if row else None
+        cards.append(
+            {
+                "chain": chain,
+                "issues": issues.get(chain.pk, {"open": 0, "escalated": 0}),
+                "organization_rate": rate,
+                "organization_fraction": _fraction(rate),
+            }
+        )
+    return {
+        "template": "home/_chain_leader.html",
+        "cards": cards,
+        "more": len(chains) > HOME_CARDS,
+        "supervision": supervision_count_for_request(request),
+    }
+
+
+def _unit_handler_panel(request, now) -> dict | None:
+    """Their unit's queue in its parts, and the unit's rates this quarter with their lights."""
+    user = request.user
+    if not user.unit_id:
+        return None
+    quarter = _this_quarter(now)
+    rows = unit_kpis(unit_ids=[user.unit_id], start=quarter.start, end=quarter.end, at=now)
+    return {
+        "template": "home/_unit_handler.html",
+        "unit": user.unit,
+        "queue": queue_counts_for_user(user),
+        "supervision": supervision_count_for_request(request),
+        "quarter": quarter,
+        "kpis": rows[0] if rows else None,
+    }
+
+
+def _park_chief_panel(request, now) -> dict:
+    """The parks they are chief of, each with its enterprises and open issues and a link to the park's
+    dashboard; and their 督办件."""
+    parks = list(list_parks_led_by(request.user)[: HOME_CARDS + 1])
+    shown = parks[:HOME_CARDS]
+    ids = [park.pk for park in shown]
+    issues = issue_counts_by_park(park_ids=ids) if ids else {}
+    return {
+        "template": "home/_park_chief.html",
+        "parks": [{"park": park, "issues": issues.get(park.pk, {"open": 0, "escalated": 0})} for park in shown],
+        "more": len(parks) > HOME_CARDS,
+        "supervision": supervision_count_for_request(request),
+    }
+
+
+def _first_secretary_panel(request, now) -> dict:
+    """Their postings (active first), each enterprise with its open issues."""
+    user = request.user
+    postings = list(list_own_postings(user)[: HOME_CARDS + 1])
+    shown = postings[:HOME_CARDS]
+    ids = [posting.enterprise_id for posting in shown if posting.enterprise_id]
+    issues = open_issue_counts_by_enterprise(user, enterprise_ids=ids) if ids else {}
+    return {
+        "template": "home/_first_secretary.html",
+        "postings": [{"posting": p, "open_issues": issues.get(p.enterprise_id, 0)} for p in shown],
+        "more": len(postings) > HOME_CARDS,
+    }
+
+
+def _enterprise_contact_panel(request, now) -> dict:
+    """A prominent "submit a problem", their open issues with the time left on each, and what waits
+    for their rating."""
+    user = request.user
+    return {
+        "template": "home/_enterprise_contact.html",
+        "counts": enterprise_issue_counts_for_user(user, at=now),
+        "handling": list(list_issues_in_handling_for_user(user)[:HOME_ISSUES]),
+        "to_rate": list(list_issues_to_rate_for_user(user, at=now)[:HOME_ISSUES]),
+    }
+
+
+# Each business role's panel on the home, in the order shown to someone holding several.
+HOME_PANELS = (
+    (Role.DISTRICT_STAFF, _district_staff_panel),
+    (Role.CHAIN_LEADER, _chain_leader_panel),
+    (Role.UNIT_HANDLER, _unit_handler_panel),
+    (Role.PARK_CHIEF, _park_chief_panel),
+    (Role.FIRST_SECRETARY, _first_secretary_panel),
+    (Role.ENTERPRISE_CONTACT, _enterprise_contact_panel),
+)
 
 
 def _admin_work(request) -> list[dict]:

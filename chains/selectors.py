@@ -225,3 +225,25 @@ def list_dashboard_parks_for_user(user: AnyUser) -> QuerySet[Park]:
     if user.has_role(Role.PARK_CHIEF):
         return Park.objects.filter(pk__in=Park.chiefs.through.objects.filter(user=user).values("park_id"))
     return Park.objects.none()
+
+
+# --- the role homes (issue 14) -----------------------------------------------------------------
+def list_chains_led_by(user: AnyUser) -> QuerySet[Chain]:
+    """The chains the user leads (链长 or 副链长), by name, with the facts of list_chains_with_masters:
+    `member_count` (every enterprise of the chain, not the user's share of it) and
+    `designated_masters`. Two queries."""
+    if not in_business_scope(user) or not user.has_role(Role.CHAIN_LEADER):
+        return Chain.objects.none()
+    return list_chains_with_masters().filter(pk__in=ChainLeadership.objects.filter(user=user).values("chain_id"))
+
+
+def list_parks_led_by(user: AnyUser) -> QuerySet[Park]:
+    """The parks the user is chief of (园长), by name, each with `enterprise_count`: every enterprise
+    in the park. One query."""
+    if not in_business_scope(user) or not user.has_role(Role.PARK_CHIEF):
+        return Park.objects.none()
+    return (
+        Park.objects.filter(pk__in=Park.chiefs.through.objects.filter(user=user).values("park_id"))
+        .annotate(enterprise_count=Count("enterprises"))
+        .order_by("name")
+    )

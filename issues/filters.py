@@ -15,12 +15,15 @@ from issues.models import (
     OPEN_STATUSES,
     CategoryKind,
     ComplaintSession,
+    ExtensionRequest,
+    ExtensionStatus,
     Issue,
     IssueCategory,
     IssueShare,
     RoutingRule,
     Status,
 )
+from issues.selectors import QUEUE_PARTS
 
 
 # An id: a whole number (NumberFilter would take decimals).
@@ -91,6 +94,9 @@ class IssueFilter(ScopedFilterSet):
         label=_("Open (not closed)"), choices=BOOLEAN_CHOICES, empty_label=ANY, method="filter_open"
     )
     park = IdFilter(label=_("Park of the enterprise"), field_name="enterprise__park_id")
+    extension = django_filters.ChoiceFilter(
+        label=_("An extension request"), choices=ExtensionStatus.choices, method="filter_extension"
+    )
     resolved_after = DayFilter("resolved_at", bound=FROM, instant=True, label=_("Resolved from"))
     resolved_before = DayFilter("resolved_at", bound=TO, instant=True, label=_("Resolved until"))
     overdue = django_filters.ChoiceFilter(
@@ -116,6 +122,7 @@ class IssueFilter(ScopedFilterSet):
             "overdue",
             "open",
             "park",
+            "extension",
             "created_after",
             "created_before",
             "resolved_after",
@@ -135,6 +142,11 @@ class IssueFilter(ScopedFilterSet):
         # A unit's live share, lead or co-handling; a subquery so that no row is repeated.
         shares = IssueShare.objects.filter(unit_id=value, status__in=LIVE_SHARES).values("issue_id")
         return queryset.filter(pk__in=shares)
+
+    def filter_extension(self, queryset, name, value):
+        # Pending: the extensions district staff have to decide (the home's to-do).
+        requests = ExtensionRequest.objects.filter(status=value).values("issue_id")
+        return queryset.filter(pk__in=requests)
 
     def filter_open(self, queryset, name, value):
         return queryset.open() if value == "true" else queryset.exclude(status__in=OPEN_STATUSES)
@@ -194,3 +206,27 @@ class RoutingRuleFilter(ScopedFilterSet):
     class Meta:
         model = RoutingRule
         fields = ["q", "category", "ordering"]
+
+
+class QueueFilter(ScopedFilterSet):
+    """我的待办 narrowed to one of its parts (issues.selectors.QUEUE_PARTS), the lists behind the counts
+    of a unit handler's home."""
+
+    show = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=[
+            ("sign", _("To sign for")),
+            ("answer", _("To answer (lead unit)")),
+            ("co", _("Co-handling parts to reply")),
+            ("late", _("Past the deadline")),
+        ],
+        empty_label=_("Everything in the queue"),
+        method="filter_show",
+    )
+
+    class Meta:
+        model = IssueShare
+        fields = ["show"]
+
+    def filter_show(self, queryset, name, value):
+        return queryset.filter(QUEUE_PARTS[value])

@@ -34,6 +34,7 @@ from issues.models import (
     ComplaintSession,
     DispatchMode,
     ExtensionRequest,
+    ExtensionStatus,
     Issue,
     IssueEvent,
     IssueQuerySet,
@@ -44,6 +45,7 @@ from issues.models import (
     ShareRole,
     ShareStatus,
     StagedUpload,
+    Status,
     Supervision,
     Urge,
     overdue_q,
@@ -265,3 +267,132 @@ def staged_on_form(user: AnyUser, token: str | None) -> QuerySet[StagedUpload]:
     if not token:
         return StagedUpload.objects.none()
     return list_staged_uploads_for_user(user).filter(token=token)
+
+
+# --- the role homes (issue 14: each role's home page is its dashboard) ---------------------------
+# Each count is one query in the user's scope, and the count of the list the home links it to: the
+# same condition as one of the issue list's filters (IssueFilter), or a part of the queue
+# (QUEUE_PARTS, the queue page's ?show=).
+def count_issues_in_status_for_user(user, status: str) -> int:
+    """The issues in one status (to accept: submitted; to dispatch: accepted): ?status=."""
+    return Issue.objects.visible_to(user).filter(status=status).count()
+
+
+def count_issues_with_pending_extension_for_user(user) -> int:
+    """The issues whose lead unit asked for more time and waits for the decision: ?extension=pending.
+    At most one pending request per issue (extension_one_pending_per_issue), so this is also the number
+    of requests to decide."""
+    pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).values("issue_id")
+    return Issue.objects.visible_to(user).filter(pk__in=pending).count()
+
+
+def count_open_issues_at_level_for_user(user, level: int = DISTRICT_RUNG) -> int:
+    """The open issues the ladder has taken to `level` (3: the district committee's):
+    ?escalation_level=3&open=true."""
+    return Issue.objects.visible_to(user).open().filter(escalation_level=level).count()
+
+
+# The queue's parts (我的待办, list_queue_for_user), the home's counts and the queue page's ?show=: what
+# waits for the unit's signature, the final answers it owes as lead unit, the parts it owes as a
+# co-handling unit (signed, not yet replied) — the three add up to the queue — and, across them, the
+# shares past their deadline now (the queue's red rows).
+QUEUE_PARTS = {
+    "sign": Q(status=ShareStatus.PENDING),
+    "answer": Q(status=ShareStatus.SIGNED, role=ShareRole.LEAD),
+    "co": Q(status=ShareStatus.SIGNED, role=ShareRole.CO),
+    "late": Q(past_due=True),
+}
+
+
+def queue_counts_for_user(user) -> dict[str, int]:
+    """How many shares of the user's queue are in each of QUEUE_PARTS, and `total`: one query."""
+    counts = {name: Count("pk", filter=part) for name, part in QUEUE_PARTS.items()}
+    return list_queue_for_user(user).order_by().aggregate(total=Count("pk"), **counts)
+
+
+def issue_counts_by_chain(*, chain_ids) -> dict[int, dict[str, int]]:
+    """Chain id -> its `open` issues and those of them `escalated` (ladder level 1 or more): the
+    chain's facts, every issue of it, as the chain's dashboard counts them (issues.figures). Not
+    scoped: the caller shows them for chains the user may open (the chains they lead). One grouped
+    query; a chain without an issue is missing."""
+    rows = (
+        Issue.objects.filter(chain_id__in=chain_ids, status__in=OPEN_STATUSES)
+        .order_by()
+        .values("chain_id")
+        .annotate(open=Count("pk"), escalated=Count("pk", filter=Q(escalation_level__gte=1)))
+    )
+    return {row["chain_id"]: {"open": row["open"], "escalated": row["escalated"]} for row in rows}
+
+
+def issue_counts_by_park(*, park_ids) -> dict[int, dict[str, int]]:
+    """Park id -> the `open` issues of its enterprises and those `escalated`: the park's facts (the
+    park's dashboard's). Not scoped: for the parks the user is chief of. One grouped query."""
+    rows = (
+        Issue.objects.filter(enterprise__park_id__in=park_ids, status__in=OPEN_STATUSES)
+        .order_by()
+        .values("enterprise__park_id")
+        .annotate(open=Count("pk"), escalated=Count("pk", filter=Q(escalation_level__gte=1)))
+    )
+    return {row["enterprise__park_id"]: {"open": row["open"], "escalated": row["escalated"]} for row in rows}
+
+
+def open_issue_counts_by_enterprise(user, *, enterprise_ids) -> dict[int, int]:
+    """Enterprise id -> its open issues that the user may see (?enterprise=&open=true). One query."""
+    rows = (
+        Issue.objects.visible_to(user)
+        .open()
+        .filter(enterprise_id__in=enterprise_ids)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["enterprise_id"]: row["n"] for row in rows}
+
+
+def _running_deadline() -> Case:
+    """The deadline that runs now for the enterprise: acceptance while submitted, resolution while
+    being handled, its own rating once resolved; none while accepted and waiting for dispatch."""
+    return Case(
+        When(status=Status.SUBMITTED, then=F("accept_due_at")),
+        When(status__in=HANDLING_STATUSES, then=F("resolve_due_at")),
+        When(status=Status.RESOLVED, then=F("rate_due_at")),
+        default=None,
+    )
+
+
+def enterprise_issue_counts_for_user(user, *, at) -> dict[str, int]:
+    """The enterprise side's home: its `open` issues (?open=true) and those resolved and waiting for
+    its rating within the rating window (`to_rate`, ?status=resolved; the sweep closes the others
+    unrated within the minute). One query."""
+    return (
+        Issue.objects.visible_to(user)
+        .open()
+        .order_by()
+        .aggregate(
+            open=Count("pk"),
+            to_rate=Count("pk", filter=Q(status=Status.RESOLVED, rate_due_at__gte=at)),
+        )
+    )
+
+
+def list_issues_in_handling_for_user(user) -> QuerySet[Issue]:
+    """Open issues that are not yet answered (submitted, accepted, dispatched, in progress), each
+    with `due`, the deadline that runs now (_running_deadline), the nearest first."""
+    return (
+        Issue.objects.visible_to(user)
+        .open()
+        .exclude(status=Status.RESOLVED)
+        .annotate(due=_running_deadline())
+        .select_related("category")
+        .order_by(F("due").asc(nulls_last=True), "-created_at", "pk")
+    )
+
+
+def list_issues_to_rate_for_user(user, *, at) -> QuerySet[Issue]:
+    """Resolved issues whose rating window is still open at `at`, the nearest end of it first."""
+    return (
+        Issue.objects.visible_to(user)
+        .filter(status=Status.RESOLVED, rate_due_at__gte=at)
+        .select_related("category", "lead_unit")
+        .order_by("rate_due_at", "pk")
+    )

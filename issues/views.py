@@ -26,7 +26,7 @@ from issues import forms as issue_forms
 from issues import kpis, services
 from issues.actions import ISSUE_ACTIONS
 from issues.badges import supervision_count_for_request
-from issues.filters import ComplaintSessionFilter, IssueFilter
+from issues.filters import ComplaintSessionFilter, IssueFilter, QueueFilter
 from issues.models import (
     AlertKind,
     Attachment,
@@ -108,7 +108,9 @@ def queue(request):
     user = request.user
     if not user.unit_id:
         raise PermissionDenied
-    listed = paginate(request, list_queue_for_user(user))
+    # ?show= narrows it to one part (the counts on the handler's home link here).
+    filterset = QueueFilter(request.GET or None, queryset=list_queue_for_user(user), user=user)
+    listed = paginate(request, filterset.page_rows())
     rows = [
         {
             "share": share,
@@ -122,8 +124,15 @@ def queue(request):
         for share in listed["rows"]
     ]
     tabs = _queue_tabs(request, "queue")
-    context = {**listed, "rows": rows, "unit": user.unit, "tabs": tabs, "supervision_count": tabs[-1]["count"]}
-    return render(request, "issues/queue.html", context)
+    context = {
+        **listed,
+        "rows": rows,
+        "form": filterset.form,
+        "unit": user.unit,
+        "tabs": tabs,
+        "supervision_count": tabs[-1]["count"],
+    }
+    return render(request, "issues/queue.html", context, status=400 if filterset.form.errors else 200)
 
 
 @role_page(*OVERSEER_ROLES)

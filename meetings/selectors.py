@@ -108,3 +108,9 @@ def chain_meeting_of(*, chain_id: int, quarter: Quarter) -> Meeting | None:
         .order_by("-starts_at")
         .first()
     )
+
+
+# --- the role homes (issue 14) -----------------------------------------------------------------
+def count_meetings_without_minutes_for_user(user) -> int:
+    """The meetings held whose minutes are still to be recorded (?status=held on the list). One COUNT."""
+    return Meeting.objects.visible_to(user).filter(status=Status.HELD).count()
