@@ -62,11 +62,12 @@ class Pagination(PageNumberPagination):
         return rows
 
     def get_next_link(self):
+        if self.cursor_rows is not None:
+            # A cursor page; one that found no row (a cursor past the end) has nothing after it.
+            return self._cursor_link(keyset.encode(self.last, self.order)) if self.has_next else None
         if self.order is None or self.last is None:
             return super().get_next_link()
-        if self.cursor_rows is None and not self.page.has_next():
-            return None
-        if self.cursor_rows is not None and not self.has_next:
+        if not self.page.has_next():
             return None
         return self._cursor_link(keyset.encode(self.last, self.order))
 

@@ -5,6 +5,8 @@ queries as page 1, and a bad cursor is a 400 naming it."""
 import pytest
 from rest_framework.test import APIClient
 
+from chainparty import keyset
+from chains.models import Enterprise
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,18 @@ def test_a_cursor_page_costs_the_queries_of_page_one(staff_api, django_assert_nu
     second = staff_api.get("/api/v1/enterprises/?page_size=3").json()["next"]
     with django_assert_num_queries(4):  # count, page, honours, memberships
         staff_api.get(second)
+
+
+def test_a_cursor_past_the_last_row_is_an_empty_page(staff_api):
+    # A client's cursor outlives the rows (they were deleted, or left its scope): an empty page with
+    # nothing before or after it, not a 500.
+    last = Enterprise.objects.order_by("name", "pk").last()
+    cursor = keyset.encode(last, [("name", False), ("id", False)])
+    response = staff_api.get("/api/v1/enterprises/", {"cursor": cursor})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["results"], body["next"], body["previous"]) == ([], None, None)
+    assert body["count"] == Enterprise.objects.count()
 
 
 @pytest.mark.parametrize("cursor", ["garbage", "eyJ2IjpbMV0sImIiOmZhbHNlfQ", ""])
