@@ -44,8 +44,12 @@ def ordering(queryset: QuerySet) -> Ordering | None:
     return result
 
 
-def encode(row: Model, order: Ordering, *, backwards: bool = False) -> str:
-    values = [_plain(getattr(row, name)) for name, _ in order]
+def encode(row: Model | dict, order: Ordering, *, backwards: bool = False) -> str:
+    """The cursor of a row: a model instance, or a dict of `.values()` holding the order's columns."""
+    if isinstance(row, dict):
+        values = [_plain(row[name]) for name, _ in order]
+    else:
+        values = [_plain(getattr(row, name)) for name, _ in order]
     payload = json.dumps({"v": values, "b": backwards}, separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 

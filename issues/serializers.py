@@ -2,6 +2,8 @@
 row); input serializers parse and shape types only — every rule lives in issues.services and the
 workflow table. Users appear as {id, full_name}; phone numbers are never serialized."""
 
+from collections.abc import Iterable
+
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from rest_framework import serializers
 
 from accounts.models import Unit, User
 from chainparty.dates import DAY_VALIDATORS
+from chainparty.rows import datetime_format, ref
 from chains.models import Chain
 from chains.serializers import (
     ChainRefSerializer,
@@ -155,7 +158,9 @@ class SessionIssuesInputSerializer(serializers.Serializer):
 
 # --- issues: output ------------------------------------------------------------------------------
 class IssueListSerializer(serializers.ModelSerializer):
-    """One row of the list; reads only the select_related of list_issues_for_user."""
+    """One row of the list: the documented shape. The list itself builds its rows with
+    issue_list_rows (the same output, without instances); this serializes instances elsewhere (the
+    rows a complaint session's entry made)."""
 
     category = CategoryRefSerializer(read_only=True)
     enterprise = EnterpriseRefSerializer(read_only=True)
@@ -180,6 +185,56 @@ class IssueListSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+# The list's page as values (chainparty.rows): these columns, shaped by issue_list_rows into exactly
+# what IssueListSerializer gives (tests/issues/test_api.py compares the two). No description, answer
+# or other text the list does not show is read.
+ISSUE_LIST_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "status",
+    "category__code",
+    "category__name",
+    "category__kind",
+    "enterprise_id",
+    "enterprise__name",
+    "chain_id",
+    "chain__name",
+    "dispatch_mode",
+    "lead_unit_id",
+    "lead_unit__name",
+    "escalation_level",
+    "resolve_due_at",
+    "reopen_count",
+    "created_at",
+    "updated_at",
+)
+
+
+def issue_list_rows(rows: Iterable[dict]) -> list[dict]:
+    """IssueListSerializer(many=True).data, from rows of `.values(*ISSUE_LIST_COLUMNS)`."""
+    moment = datetime_format()
+    return [
+        {
+            "id": row["id"],
+            "number": row["number"],
+            "title": row["title"],
+            "status": row["status"],
+            "category": {"code": row["category__code"], "name": row["category__name"], "kind": row["category__kind"]},
+            "enterprise": {"id": row["enterprise_id"], "name": row["enterprise__name"]},
+            "chain": ref(row["chain_id"], row["chain__name"]),
+            "dispatch_mode": row["dispatch_mode"],
+            "lead_unit": ref(row["lead_unit_id"], row["lead_unit__name"]),
+            "escalation_level": row["escalation_level"],
+            "resolve_due_at": moment(row["resolve_due_at"]),
+            "reopen_count": row["reopen_count"],
+            "created_at": moment(row["created_at"]),
+            "updated_at": moment(row["updated_at"]),
+        }
+        for row in rows
+    ]
 
 
 class DeadlinesSerializer(serializers.Serializer):

@@ -16,11 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from inbox.models import Notification
-from issues import routing, services
+from issues import routing, selectors, services
 from issues.models import (
     Attachment,
     ComplaintSession,
@@ -32,6 +33,7 @@ from issues.models import (
     Rating,
     RoutingRule,
 )
+from issues.serializers import IssueListSerializer
 from tests.clock import at
 from tests.concurrency import race_past_a_lock
 from tests.issues.builders import complaint_session, issue_in, sessions_with_issues
@@ -760,6 +762,19 @@ def test_list_filters(api, world, spread):
     # The unit's handler sees only what was dispatched to it, whatever it asks for.
     assert listed(api, world.handler_b) == {ids["joint"]}
     assert listed(api, world.handler_b, unit=world.dept_a.pk) == {ids["joint"]}
+
+
+@pytest.mark.parametrize("who", ["staff", "handler_a", "leader_a", "contact_a"])
+def test_the_list_rows_are_what_the_list_serializer_gives(api, world, spread, who):
+    # The list builds its rows from values (issues.serializers.issue_list_rows); the documented shape
+    # is IssueListSerializer's over the selector's instances, which the rows must equal: references
+    # present and empty (no chain, lead unit or number), deadlines set and not.
+    Issue.objects.filter(pk=spread["new_a"].pk).update(chain=None, number=None)
+    user = User.objects.get(pk=getattr(world, who).pk)
+    body = ok(as_user(api, user).get(reverse("issue-list")))
+    expected = IssueListSerializer(selectors.list_issues_for_user(user), many=True).data
+    assert body["results"] == json.loads(JSONRenderer().render(expected))
+    assert body["results"]
 
 
 BAD_FILTERS = [
