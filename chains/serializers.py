@@ -4,10 +4,13 @@ per row); input serializers parse types only — the rules live in chains.servic
 Personal data: users appear as {id, full_name}; phone numbers are never serialized.
 """
 
+from collections.abc import Iterable
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Unit, User
+from chainparty.rows import decimal_format, ref
 from chains import models
 
 
@@ -143,6 +146,52 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "memberships",
         ]
         read_only_fields = fields
+
+
+# The list's page as values (chainparty.rows): these columns and chains.selectors.enterprise_page_parts,
+# shaped by enterprise_list_rows into exactly what EnterpriseSerializer gives (tests/chains/test_api.py
+# compares the two).
+ENTERPRISE_LIST_COLUMNS = (
+    "id",
+    "name",
+    "credit_code",
+    "kind",
+    "size_class",
+    "park_id",
+    "park__name",
+    "employees",
+    "annual_output",
+    "address",
+)
+
+
+def enterprise_list_rows(rows: Iterable[dict], honours: dict, memberships: dict) -> list[dict]:
+    """EnterpriseSerializer(many=True).data, from rows of `.values(*ENTERPRISE_LIST_COLUMNS)` and their parts."""
+    output = models.Enterprise._meta.get_field("annual_output")
+    money = decimal_format(max_digits=output.max_digits, decimal_places=output.decimal_places)
+    return [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "credit_code": row["credit_code"],
+            "kind": row["kind"],
+            "size_class": row["size_class"],
+            "is_sme": row["size_class"] in models.SME_SIZES,
+            "park": ref(row["park_id"], row["park__name"]),
+            "employees": row["employees"],
+            "annual_output": money(row["annual_output"]),
+            "address": row["address"],
+            "honours": [{"honour": honour, "year": year} for honour, year in honours.get(row["id"], ())],
+            "memberships": [
+                {
+                    "chain": {"id": chain_id, "name": chain_name},
+                    "segment": {"id": segment_id, "name": segment_name, "position": position},
+                }
+                for chain_id, chain_name, segment_id, segment_name, position in memberships.get(row["id"], ())
+            ],
+        }
+        for row in rows
+    ]
 
 
 class HonourInputSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 actions, query counts and the OpenAPI document."""
 
 import io
+import json
 import re
 from datetime import date
 
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.authtoken.models import Token
+from rest_framework.renderers import JSONRenderer
 
 from accounts.models import User
 from accounts.roles import Role
@@ -26,6 +28,8 @@ from chains.models import (
     Honour,
     SegmentPosition,
 )
+from chains.selectors import list_enterprises_for_user
+from chains.serializers import EnterpriseSerializer
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +235,22 @@ class TestShapes:
         assert ids(api.get(list_url("enterprise"), {"park": world.park_b.pk})) == [world.ent_b1.pk]
         assert ids(api.get(list_url("enterprise"), {"honour": "single_champion"})) == [world.ent_a2.pk]
         assert ids(api.get(list_url("enterprise"), {"size_class": "large"})) == []
+
+    @pytest.mark.parametrize("who", ["staff", "leader_a", "contact_b", "handler_b"])
+    def test_the_list_rows_are_what_the_enterprise_serializer_gives(self, world, api, who):
+        # The list builds its rows from values (chains.serializers.enterprise_list_rows); the documented
+        # shape is EnterpriseSerializer's over the selector's instances, which the rows must equal:
+        # honours in order, memberships only on chains the user sees, a park and none, money.
+        f.HonourFactory(enterprise=world.ent_a1, honour=Honour.LITTLE_GIANT, year=2022)
+        f.HonourFactory(enterprise=world.ent_a1, honour=Honour.HIGH_TECH, year=2019)
+        f.MembershipFactory(enterprise=world.ent_a1, segment=world.seg_b)
+        f.MembershipFactory(enterprise=world.ent_b1, segment=world.seg_a)
+        Enterprise.objects.filter(pk=world.ent_b1.pk).update(annual_output="12345.6", employees=7, address="一路1号")
+        user = User.objects.get(pk=getattr(world, who).pk)
+        body = as_user(api, user).get(list_url("enterprise"), {"page_size": 200}).json()
+        expected = EnterpriseSerializer(list_enterprises_for_user(user), many=True).data
+        assert body["results"] == json.loads(JSONRenderer().render(expected))
+        assert body["results"]
 
     def test_park_detail(self, world, api):
         world.park_a.management_unit = world.town
