@@ -1,9 +1,13 @@
 """Shared REST plumbing: pagination, the user-scoped filter backend, input parsing, and one error
 shape for every API error, with its OpenAPI responses."""
 
+from collections.abc import Sequence
+from functools import partial
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
@@ -19,6 +23,17 @@ from chainparty.errors import IdempotencyKeyReused, InvalidTransition, RateLimit
 from chainparty.scope import get_visible_or_404
 
 
+class ValuesPaginator(DjangoPaginator):
+    """Django's paginator counting the queryset as it is and reading the page as `.values(*columns)`."""
+
+    def __init__(self, object_list, per_page, *, columns: Sequence[str], **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.columns = columns
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(object_list.values(*self.columns), number, paginator)
+
+
 class Pagination(PageNumberPagination):
     """Numbered pages (`?page=`), and keyset pages (`?cursor=`) wherever the list's order allows
     (chainparty.keyset): `next` is then a cursor after the page's last row, so a client walking the
@@ -28,13 +43,18 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
     cursor_query_param = "cursor"
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, *, columns: Sequence[str] = ()):
+        """The page's rows: model instances, or with `columns` dicts of `.values(*columns)` (a lean
+        list, chainparty.rows), which only the page's query reads: the count stays the queryset's
+        own, without the joins that values across relations add."""
         self.order = keyset.ordering(queryset)
         self.cursor_rows = None
         token = request.query_params.get(self.cursor_query_param)
         if token is None or self.order is None:
             if token is not None:
                 raise exceptions.ValidationError({self.cursor_query_param: [_("This list has numbered pages only.")]})
+            if columns:
+                self.django_paginator_class = partial(ValuesPaginator, columns=columns)
             rows = super().paginate_queryset(queryset, request, view)
             self.first = self.last = None
             if rows:
@@ -49,7 +69,8 @@ class Pagination(PageNumberPagination):
         self.request = request
         size = self.get_page_size(request) or api_settings.PAGE_SIZE
         self.count = queryset.count()
-        fetched = list(keyset.beyond(queryset, self.order, values, backwards=backwards)[: size + 1])
+        beyond = keyset.beyond(queryset, self.order, values, backwards=backwards)
+        fetched = list((beyond.values(*columns) if columns else beyond)[: size + 1])
         more = len(fetched) > size
         rows = fetched[:size]
         if backwards:

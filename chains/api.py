@@ -90,12 +90,10 @@ class EnterpriseViewSet(StaffWritesViewSet):
     def list(self, request, *args, **kwargs):
         # The page as values shaped by enterprise_list_rows: EnterpriseSerializer's output without
         # model instances or nested serializers, which cost more than the SQL for 50 rows (issue 13).
-        enterprises = self.filter_queryset(self.get_queryset()).values(*ENTERPRISE_LIST_COLUMNS)
-        page = self.paginate_queryset(enterprises)
-        rows = list(enterprises if page is None else page)
-        parts = enterprise_page_parts(request.user, [row["id"] for row in rows])
-        data = enterprise_list_rows(rows, *parts)
-        return Response(data) if page is None else self.get_paginated_response(data)
+        enterprises = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(enterprises, request, view=self, columns=ENTERPRISE_LIST_COLUMNS)
+        parts = enterprise_page_parts(request.user, [row["id"] for row in page])
+        return self.get_paginated_response(enterprise_list_rows(page, *parts))
 
     def create(self, request, *args, **kwargs):
         data = validated_input(EnterpriseInputSerializer, request)

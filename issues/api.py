@@ -85,10 +85,8 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def list(self, request, *args, **kwargs):
         # The page as values shaped by issue_list_rows: IssueListSerializer's output without model
         # instances or nested serializers, which cost more than the SQL for 50 rows (issue 13).
-        issues = self.filter_queryset(self.get_queryset()).values(*ISSUE_LIST_COLUMNS)
-        page = self.paginate_queryset(issues)
-        if page is None:
-            return Response(issue_list_rows(issues))
+        issues = self.filter_queryset(self.get_queryset())
+        page = self.paginator.paginate_queryset(issues, request, view=self, columns=ISSUE_LIST_COLUMNS)
         return self.get_paginated_response(issue_list_rows(page))
 
     def retrieve(self, request, *args, **kwargs):
