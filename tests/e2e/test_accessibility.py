@@ -57,6 +57,8 @@ def pages(world, meeting, categories):  # noqa: F811 - the imported fixtures, by
             reverse("secretaries:cadre-list"),
             reverse("secretaries:suggestions"),
             reverse("jobs:import", args=["secretaries.cadres"]),
+            reverse("dashboards:district"),
+            reverse("dashboards:screen"),
         ],
         "handler_a": [
             *business,
@@ -77,6 +79,7 @@ def pages(world, meeting, categories):  # noqa: F811 - the imported fixtures, by
             reverse("issues:issue-detail", args=[escalated.pk]),
             reverse("issues:ranking"),
             reverse("meetings:meeting-list"),
+            reverse("dashboards:chain", args=[w.chain_a.pk]),
         ],
         "contact_a": [
             *business,
@@ -84,7 +87,12 @@ def pages(world, meeting, categories):  # noqa: F811 - the imported fixtures, by
             reverse("issues:issue-submit"),
             reverse("issues:issue-detail", args=[dispatched.pk]),
         ],
-        "chief_b": [*business, reverse("secretaries:parks"), reverse("issues:issue-submit")],
+        "chief_b": [
+            *business,
+            reverse("secretaries:parks"),
+            reverse("issues:issue-submit"),
+            reverse("dashboards:park", args=[w.park_b.pk]),
+        ],
         "secretary_a": [*business, reverse("secretaries:mine")],
         "security": everyone,
         "auditor": everyone,
