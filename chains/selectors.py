@@ -1,11 +1,13 @@
 """Reads shared by pages, API and (later) dashboards. Every list starts from .visible_to(user)."""
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 
 from accounts.models import AnyUser
 from accounts.roles import Role
-from chainparty.scope import in_business_scope
+from chainparty.scope import in_business_scope, sees_everything
 from chains.models import (
     SME_SIZES,
     Chain,
@@ -50,8 +52,11 @@ def list_chains_for_user(user: AnyUser) -> QuerySet[Chain]:
 def _visible_memberships(user: AnyUser) -> QuerySet[ChainMembership]:
     # An enterprise may also sit on a chain the user does not see (a chain leader sees the
     # enterprises of their chains only); such memberships are left out, so nothing names a chain
-    # outside the user's scope.
-    return ChainMembership.objects.filter(chain__in=Chain.objects.visible_to(user).values("pk")).order_by("chain__name")
+    # outside the user's scope. District staff see every chain: no subquery over them.
+    memberships = ChainMembership.objects.order_by("chain__name")
+    if sees_everything(user):
+        return memberships
+    return memberships.filter(chain__in=Chain.objects.visible_to(user).values("pk"))
 
 
 def _honours() -> QuerySet[EnterpriseHonour]:
@@ -70,24 +75,48 @@ def list_enterprises_for_user(user: AnyUser) -> QuerySet[Enterprise]:
     )
 
 
+# A page's parts as two hand-written statements, not querysets: for 50 enterprises, building and
+# compiling the two querysets cost 1.5 ms of a 10 ms request (issue 13, docs/benchmarks.md). They
+# ask what the prefetches of list_enterprises_for_user ask, the same rows in the same order (the API
+# tests compare the list with EnterpriseSerializer over those prefetches). Plain SQL for PostgreSQL
+# and SQLite alike; the chains a user sees come from Chain.visible_to, compiled as a subquery.
+_HONOURS_SQL = (
+    "SELECT h.enterprise_id, h.honour, h.year FROM chains_enterprisehonour h "
+    "WHERE h.enterprise_id IN ({ids}) ORDER BY h.honour"
+)
+_MEMBERSHIPS_SQL = (
+    "SELECT m.enterprise_id, m.chain_id, c.name, m.segment_id, g.name, g.position "
+    "FROM chains_chainmembership m "
+    "JOIN chains_chain c ON c.id = m.chain_id JOIN chains_chainsegment g ON g.id = m.segment_id "
+    "WHERE m.enterprise_id IN ({ids}){chains} ORDER BY c.name"
+)
+
+
 def enterprise_page_parts(user: AnyUser, enterprise_ids: list[int]) -> tuple[dict, dict]:
-    """The honours and the memberships (on chains the user sees) of a page of enterprises read as
-    values, as list_enterprises_for_user prefetches them: {enterprise id: [(honour, year), ...]} and
+    """The honours and the memberships (on chains the user sees) of a page of enterprises, as
+    list_enterprises_for_user prefetches them: {enterprise id: [(honour, year), ...]} and
     {enterprise id: [(chain id, chain name, segment id, segment name, segment position), ...]}, in
     the same order. Two queries, none for an empty page (as prefetching)."""
     honours: dict[int, list[tuple]] = {}
     memberships: dict[int, list[tuple]] = {}
     if not enterprise_ids:
         return honours, memberships
-    for enterprise_id, *honour in (
-        _honours().filter(enterprise_id__in=enterprise_ids).values_list("enterprise_id", "honour", "year")
-    ):
-        honours.setdefault(enterprise_id, []).append(tuple(honour))
-    columns = ("enterprise_id", "chain_id", "chain__name", "segment_id", "segment__name", "segment__position")
-    for enterprise_id, *membership in (
-        _visible_memberships(user).filter(enterprise_id__in=enterprise_ids).values_list(*columns)
-    ):
-        memberships.setdefault(enterprise_id, []).append(tuple(membership))
+    ids = ", ".join(["%s"] * len(enterprise_ids))
+    chains, chain_params = "", ()
+    if not sees_everything(user):
+        try:
+            sql, chain_params = Chain.objects.visible_to(user).values("pk").query.sql_with_params()
+            chains = f" AND m.chain_id IN ({sql})"
+        except EmptyResultSet:  # no chain at all: no membership to show
+            chains = " AND 1 = 0"
+    with connection.cursor() as cursor:
+        cursor.execute(_HONOURS_SQL.format(ids=ids), enterprise_ids)
+        for enterprise_id, *honour in cursor.fetchall():
+            honours.setdefault(enterprise_id, []).append(tuple(honour))
+        # Identifiers from this module and a compiled queryset; every value is a parameter.
+        cursor.execute(_MEMBERSHIPS_SQL.format(ids=ids, chains=chains), [*enterprise_ids, *chain_params])
+        for enterprise_id, *membership in cursor.fetchall():
+            memberships.setdefault(enterprise_id, []).append(tuple(membership))
     return honours, memberships
 
 

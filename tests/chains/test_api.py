@@ -30,7 +30,7 @@ from chains.models import (
     Honour,
     SegmentPosition,
 )
-from chains.selectors import list_enterprises_for_user
+from chains.selectors import enterprise_page_parts, list_enterprises_for_user
 from chains.serializers import EnterpriseSerializer
 from tests import factories as f
 
@@ -238,7 +238,7 @@ class TestShapes:
         assert ids(api.get(list_url("enterprise"), {"honour": "single_champion"})) == [world.ent_a2.pk]
         assert ids(api.get(list_url("enterprise"), {"size_class": "large"})) == []
 
-    @pytest.mark.parametrize("who", ["staff", "leader_a", "contact_b", "handler_b"])
+    @pytest.mark.parametrize("who", ["staff", "leader_a", "contact_b", "handler_b", "chief_a", "secretary_a"])
     def test_the_list_rows_are_what_the_enterprise_serializer_gives(self, world, api, who):
         # The list builds its rows from values (chains.serializers.enterprise_list_rows); the documented
         # shape is EnterpriseSerializer's over the selector's instances, which the rows must equal:
@@ -253,6 +253,15 @@ class TestShapes:
         expected = EnterpriseSerializer(list_enterprises_for_user(user), many=True).data
         assert body["results"] == json.loads(JSONRenderer().render(expected))
         assert body["results"]
+
+    def test_page_parts_name_no_chain_to_a_user_who_sees_none(self, world):
+        f.HonourFactory(enterprise=world.ent_a1, honour=Honour.LITTLE_GIANT, year=2022)
+        honours, memberships = enterprise_page_parts(world.security, [world.ent_a1.pk])
+        assert (honours, memberships) == ({world.ent_a1.pk: [("little_giant", 2022)]}, {})
+        _, memberships = enterprise_page_parts(world.leader_a, [world.ent_a1.pk, world.ent_b1.pk])
+        assert memberships == {
+            world.ent_a1.pk: [(world.chain_a.pk, "生物医药链A", world.seg_a.pk, "研发A", "midstream")]
+        }
 
     def test_the_list_counts_without_the_pages_joins(self, world, api):
         # The page reads its park's name as a value across the relation (a join); the count is the
