@@ -8,12 +8,18 @@ from chainparty.bench import Bound, floor_rows, register
 
 PAGE_SIZE = 50
 SEARCH = "科技"
-# The page as the API gives it (the enterprise, its park, its honours and chains) and the count, in one
-# statement: the to-many parts as arrays for the page's 50 rows only.
+# The page as the API gives it (the enterprise, its park, its honours with their years, its chains with
+# their names and segments) and the count, in one statement: the to-many parts as arrays (of text,
+# which PostgreSQL builds faster than JSON) for the page's 50 rows only. Until 2026-12-07 the floor
+# left out the honours' years and the chains' names and segments, which the page shows (about 0.6 ms).
 _FLOOR = """
-SELECT e.id, e.name, e.credit_code, e.kind, e.size_class, e.employees, e.annual_output, e.address, p.name,
-       ARRAY(SELECT h.honour FROM chains_enterprisehonour h WHERE h.enterprise_id = e.id ORDER BY h.honour),
-       ARRAY(SELECT m.chain_id FROM chains_chainmembership m WHERE m.enterprise_id = e.id ORDER BY m.chain_id),
+SELECT e.id, e.name, e.credit_code, e.kind, e.size_class, e.employees, e.annual_output, e.address, e.park_id, p.name,
+       ARRAY(SELECT h.honour || ' ' || h.year FROM chains_enterprisehonour h WHERE h.enterprise_id = e.id
+             ORDER BY h.honour),
+       ARRAY(SELECT m.chain_id || ' ' || c.name || ' ' || g.id || ' ' || g.name || ' ' || g.position
+             FROM chains_chainmembership m
+             JOIN chains_chain c ON c.id = m.chain_id JOIN chains_chainsegment g ON g.id = m.segment_id
+             WHERE m.enterprise_id = e.id ORDER BY c.name),
        (SELECT count(*) FROM chains_enterprise x WHERE {where_x})
 FROM chains_enterprise e
 LEFT JOIN chains_park p ON p.id = e.park_id
