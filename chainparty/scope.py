@@ -75,12 +75,16 @@ class ScopedQuerySet(QuerySet[M], Generic[M]):
             return self.none()
         if sees_everything(user):
             return self
-        scope, ids = self.scope(user), self.scope_ids(user)
+        scope, ids = self.scope_with_ids(user)
         visible = self.filter(scope if ids is None else CountedScope(scope, ids))
         return visible.distinct() if self.distinct_scope else visible
 
     def scope(self, user: "User") -> Q:
         raise NotImplementedError
+
+    def scope_with_ids(self, user: "User") -> tuple[Q, QuerySet | None]:
+        """scope(user) and scope_ids(user); a queryset whose two share their parts builds them once."""
+        return self.scope(user), self.scope_ids(user)
 
     def scope_ids(self, user: "User") -> QuerySet | None:
         """Optionally, the ids of the rows `scope(user)` admits as one query (a UNION of each role's

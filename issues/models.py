@@ -195,12 +195,19 @@ class IssueQuerySet(ScopedQuerySet["Issue"]):
         return scope
 
     def scope_ids(self, user: User) -> QuerySet | None:
+        return self.scope_with_ids(user)[1]
+
+    def scope_with_ids(self, user: User) -> tuple[Q, QuerySet | None]:
+        # The roles' sets built once for both (visible_to asks for both on every list).
+        scope, sets = Q(pk__in=[]), []
+        for clause, ids in self._scope_sets(user):
+            scope |= clause
+            sets.append(ids)
         # The list's count: the UNION of the roles' sets (an index-only scan of the unit's shares,
         # issue_escalated_lead for the committee's), not the OR on each of the table's rows.
-        sets = [ids for _, ids in self._scope_sets(user)]
         if not sets:
-            return None
-        return sets[0].union(*sets[1:]) if len(sets) > 1 else sets[0]
+            return scope, None
+        return scope, (sets[0].union(*sets[1:]) if len(sets) > 1 else sets[0])
 
     def _scope_sets(self, user: User) -> list[tuple[Q, QuerySet]]:
         """Each role's clause, with the ids it admits. No clause joins: the page's plan walks the
