@@ -85,7 +85,7 @@ class IssueViewSet(ActionRoutesMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def list(self, request, *args, **kwargs):
         # The page as values shaped by issue_list_rows: IssueListSerializer's output without model
         # instances or nested serializers, which cost more than the SQL for 50 rows (issue 13).
-        issues = self.filter_queryset(self.get_queryset())
+        issues = self.filter_queryset(selectors.visible_issues_for_user(request.user))
         page = self.paginator.paginate_queryset(issues, request, view=self, columns=ISSUE_LIST_COLUMNS)
         return self.get_paginated_response(issue_list_rows(page))
 
