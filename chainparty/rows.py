@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 
 def ref(pk: Any, name: Any) -> dict | None:
@@ -26,11 +27,19 @@ def ref(pk: Any, name: Any) -> dict | None:
 
 def datetime_format() -> Callable[[datetime | None], str | None]:
     """DRF's DateTimeField.to_representation (ISO 8601 in the current time zone, None for None), with
-    the time zone read once."""
-    field = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+    the time zone read once; an aware value in ISO 8601, DRF's default, without its per-value checks
+    (three datetimes on each of 50 rows)."""
+    zone = timezone.get_current_timezone()
+    field = serializers.DateTimeField(default_timezone=zone)
+    iso = str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
 
     def format_datetime(value: datetime | None) -> str | None:
-        return None if value is None else field.to_representation(value)
+        if value is None:
+            return None
+        if not iso or value.tzinfo is None:
+            return field.to_representation(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     return format_datetime
 
