@@ -44,14 +44,17 @@ run: $(VENV)/.installed assets
 
 # The checks, cheapest first, then the whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL,
 # or their usual local addresses). ruff, import-linter (.importlinter) and mypy read their settings
-# from the repository, so these lines are the same ones .pre-commit-config.yaml runs.
+# from the repository, so these lines are the same ones .pre-commit-config.yaml runs. The suite runs
+# in one pytest-xdist worker per core (PYTEST_WORKERS=0: in one process, without workers), each worker
+# with its own test database, Redis database and Celery queue (chainparty/test_settings.py).
+PYTEST_WORKERS ?= logical
 test: $(VENV)/.installed assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest --create-db $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --create-db -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

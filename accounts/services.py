@@ -7,8 +7,15 @@ from accounts.roles import Role, role_combination_error
 
 
 def ensure_role_groups() -> dict[str, Group]:
-    """Create the role groups if missing; safe to call any number of times."""
-    return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in Role}
+    """Create the role groups if missing; safe to call any number of times, and at once from two
+    processes (the name is unique: a group the other one created first is read back). One query once
+    they exist: every role assignment asks."""
+    names = [role.value for role in Role]
+    groups = {group.name: group for group in Group.objects.filter(name__in=names)}
+    if len(groups) < len(names):
+        Group.objects.bulk_create([Group(name=name) for name in names if name not in groups], ignore_conflicts=True)
+        groups = {group.name: group for group in Group.objects.filter(name__in=names)}
+    return groups
 
 
 @transaction.atomic

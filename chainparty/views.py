@@ -2,6 +2,7 @@
 They live here, above every app, so that no app needs to import another to build them."""
 
 from pathlib import Path
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib import admin
@@ -9,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.http import require_safe
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
 
 from accounts.roles import Role
 from chainparty.api import api_error_response
@@ -280,3 +283,29 @@ def server_error(request):
     if _is_api(request):
         return api_error_response(500)
     return defaults.server_error(request)
+
+
+class SchemaView(SpectacularAPIView):
+    """/api/schema/: the OpenAPI document, generated once per process for each API version and
+    language, then served from memory. It describes the code, which does not change while the process
+    runs, and it is the same for every caller (SERVE_PUBLIC: no endpoint is left out for a caller's
+    permissions); generating it costs about a second of CPU for each request that asks. Who may read
+    it is still checked on every request (SERVE_PERMISSIONS), before this runs."""
+
+    _documents: ClassVar[dict[tuple[str | None, str | None], dict]] = {}
+
+    def _get_schema_response(self, request):
+        # drf-spectacular's own method (SpectacularAPIView.get calls it, inside its `?lang=` override),
+        # keeping the generated document.
+        if not self.serve_public:
+            return super()._get_schema_response(request)
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (version, translation.get_language())
+        document = self._documents.get(key)
+        if document is None:
+            generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
+            document = self._documents[key] = generator.get_schema(request=request, public=True)
+        return Response(
+            data=document,
+            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
+        )

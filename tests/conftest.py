@@ -6,12 +6,16 @@ chain_b (lead unit dept_b, leader `leader_b`) holds ent_b1 (in park_b, contact `
 Every "cannot see it" test picks the user on one side and the object on the other.
 """
 
+import copy
 import socket
+from contextlib import contextmanager
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.db import transaction
+from pytest_django.fixtures import validate_django_db
 from rest_framework.test import APIClient
 
 from accounts.models import UnitKind
@@ -87,9 +91,67 @@ def build_world() -> SimpleNamespace:
     return SimpleNamespace(**{k: v for k, v in locals().items() if not k.startswith("_")})
 
 
+def _transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test as a TransactionTestCase (its own rule, in
+    pytest_django.fixtures._django_db_helper): its rows are committed, and the tables flushed after."""
+    marker = item.get_closest_marker("django_db")
+    transactional, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    return bool(transactional or reset_sequences or {"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+def _uses_the_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames)
+    )
+
+
+def _may_share_the_world(module_items: list[pytest.Item]) -> bool:
+    """A module's tests may share one cast when every test of it that touches the database asks for
+    the cast, and none is transactional: a test that commits (`django_db(transaction=True)`, a live
+    server) cannot run inside the open transaction that holds the cast, and a test that did not ask
+    for the cast must not find its rows there."""
+    database_tests = [item for item in module_items if _uses_the_database(item)]
+    return all("world" in item.fixturenames and not _transactional(item) for item in database_tests)
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """A transaction open around the tests of a module (or a class) for the rows they share, rolled
+    back at its end. Each test runs in a savepoint within it (pytest-django's own per-test atomic
+    block, as in the permission matrix), so what one test writes is gone before the next. Build the
+    shared rows inside, with `django_db_blocker.unblock()`."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _module_world(request, django_db_setup, django_db_blocker):
+    """The cast built once for the module, when its tests may share it (`_may_share_the_world`); else
+    None, and each test builds its own. As Django's TestCase.setUpTestData: building the cast costs
+    some 200 queries, and nearly every test asks for it."""
+    module_items = [item for item in request.session.items if item.module is request.module]
+    if not _may_share_the_world(module_items):
+        yield None
+        return
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock():
+            world = build_world()
+        yield world
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(db, _module_world):
+    """The cast for one test. A copy of the module's (the rows are the same: each test's writes are
+    rolled back), so that a test changing an object in Python leaves the next one the object as built;
+    or, where the module's tests may not share it, its own."""
+    return build_world() if _module_world is None else copy.deepcopy(_module_world)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from chains import demo_data
 from chains import models as chain_models
 from chains.credit_code import validate_credit_code
 from secretaries.models import Posting
+from tests.conftest import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -89,31 +90,6 @@ def test_every_seeded_credit_code_is_valid():
         validate_credit_code(code)
 
 
-def test_each_role_has_one_demo_account_with_the_demo_password():
-    seed()
-
-    for role in Role:
-        accounts = [a for a in demo_data.DEMO_ACCOUNTS if a.role == role]
-        assert len(accounts) == 1, role
-        user = User.objects.get(username=accounts[0].username)
-        assert role.value in user.roles
-        assert user.check_password(demo_data.DEMO_PASSWORD)
-    assert not User.objects.filter(is_superuser=True).exists()
-    assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {
-        "staff",
-        "security",
-        "auditor",
-    }
-    # The rest of the cast are people, not logins (but for the two extra handlers the issue demo
-    # needs to act a joint flow and the first rung of the ladder).
-    from issues.demo_data import EXTRA_HANDLERS
-
-    logins = [a.username for a in demo_data.DEMO_ACCOUNTS] + [username for username, _, _ in EXTRA_HANDLERS]
-    others = User.objects.exclude(username__in=logins)
-    assert others.exists()
-    assert not any(user.has_usable_password() for user in others)
-
-
 def test_demo_accounts_all_see_the_demo_enterprise_through_their_own_relation():
     seed("--enterprises", "200")
     users = {
@@ -153,64 +129,6 @@ def test_reset_passwords_only_when_asked():
     assert "passwords reset: 8" in output
 
 
-def test_units_of_every_kind_and_industry_committees_for_member_departments():
-    seed()
-
-    assert set(Unit.objects.values_list("kind", flat=True)) == set(UnitKind.values)
-    assert Unit.objects.get(name="区科学技术局").industry_committee.name == "区科技系统行业党委"
-    assert Unit.objects.get(name="区工业和信息化局").industry_committee.name == "区工信系统行业党委"
-
-
-def test_parks_as_in_the_document():
-    seed()
-
-    science_city = chain_models.Park.objects.get(name="广州科学城")
-    accelerator = chain_models.Park.objects.get(kind=chain_models.ParkKind.ACCELERATOR)
-    assert science_city.kind == chain_models.ParkKind.SCIENCE_CITY
-    assert science_city.chiefs.count() == 2
-    assert set(accelerator.facilities.values_list("name", "kind")) >= {
-        ("红创谷", "venue"),
-        ("中小企业先行示范馆", "venue"),
-        ("明珞党建展厅", "venue"),
-        ("科技创新促进会", "platform"),
-        ("金融服务超市", "platform"),
-    }
-
-
-def test_every_chain_is_complete():
-    seed()
-
-    chains = chain_models.Chain.objects.annotate(n=Count("memberships")).prefetch_related(
-        "segments", "leaderships__user__groups", "cooperating_units"
-    )
-    assert len(chains) == len(demo_data.CHAINS) >= 5
-    for chain in chains:
-        assert 8 <= chain.n <= 15, chain
-        assert chain.cooperating_units.all()
-        assert chain.industry_committee.kind == UnitKind.INDUSTRY_PARTY_COMMITTEE
-        assert {s.position for s in chain.segments.all()} == set(chain_models.SegmentPosition.values), chain
-        roles = {leadership.role for leadership in chain.leaderships.all()}
-        assert roles == {chain_models.LeaderRole.LEADER, chain_models.LeaderRole.DEPUTY}, chain
-        for leadership in chain.leaderships.all():
-            assert Role.CHAIN_LEADER in leadership.user.roles
-        designated = chain_models.ChainMaster.objects.get(chain=chain, status=chain_models.ChainMasterStatus.DESIGNATED)
-        assert all(score > 0 for _label, score in designated.scores)
-        assert {m.source for m in designated.task_force.all()} >= {
-            chain_models.MemberSource.INTERNAL,
-            chain_models.MemberSource.SECONDED,
-        }
-        assert {m.kind for m in designated.measures.all()} == set(chain_models.MeasureKind.values)
-    # Memberships: the segment belongs to the membership's chain.
-    assert not chain_models.ChainMembership.objects.exclude(segment__chain=F("chain")).exists()
-    assert set(chain_models.ChainMaster.objects.values_list("measures__status", flat=True)) >= set(
-        chain_models.MeasureStatus.values
-    )
-    maipu = chain_models.ChainMaster.objects.get(
-        chain__code="biomedicine", status=chain_models.ChainMasterStatus.DESIGNATED
-    )
-    assert maipu.enterprise.name == "广州迈普再生医学科技股份有限公司"
-
-
 def test_a_scaled_registry_has_the_document_honour_counts():
     seed("--enterprises", "1500")
 
@@ -234,3 +152,91 @@ def test_a_scaled_registry_has_the_document_honour_counts():
 
     seed("--enterprises", "1500")
     assert chain_models.EnterpriseHonour.objects.filter(honour=chain_models.Honour.TWO_HIGH_FOUR_NEW).count() == 343
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """The plain `seed_demo` once for the class's tests, which only read what it left; each test's
+    own writes (none) would roll back to it."""
+    with rolled_back(django_db_blocker):
+        with django_db_blocker.unblock():
+            seed()
+        yield
+
+
+@pytest.mark.usefixtures("seeded")
+class TestTheSeededDemo:
+    """What one `seed_demo` leaves, read by each test (seeded once for the class: see `seeded`)."""
+
+    def test_each_role_has_one_demo_account_with_the_demo_password(self):
+        for role in Role:
+            accounts = [a for a in demo_data.DEMO_ACCOUNTS if a.role == role]
+            assert len(accounts) == 1, role
+            user = User.objects.get(username=accounts[0].username)
+            assert role.value in user.roles
+            assert user.check_password(demo_data.DEMO_PASSWORD)
+        assert not User.objects.filter(is_superuser=True).exists()
+        assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {
+            "staff",
+            "security",
+            "auditor",
+        }
+        # The rest of the cast are people, not logins (but for the two extra handlers the issue demo
+        # needs to act a joint flow and the first rung of the ladder).
+        from issues.demo_data import EXTRA_HANDLERS
+
+        logins = [a.username for a in demo_data.DEMO_ACCOUNTS] + [username for username, _, _ in EXTRA_HANDLERS]
+        others = User.objects.exclude(username__in=logins)
+        assert others.exists()
+        assert not any(user.has_usable_password() for user in others)
+
+    def test_units_of_every_kind_and_industry_committees_for_member_departments(self):
+        assert set(Unit.objects.values_list("kind", flat=True)) == set(UnitKind.values)
+        assert Unit.objects.get(name="区科学技术局").industry_committee.name == "区科技系统行业党委"
+        assert Unit.objects.get(name="区工业和信息化局").industry_committee.name == "区工信系统行业党委"
+
+    def test_parks_as_in_the_document(self):
+        science_city = chain_models.Park.objects.get(name="广州科学城")
+        accelerator = chain_models.Park.objects.get(kind=chain_models.ParkKind.ACCELERATOR)
+        assert science_city.kind == chain_models.ParkKind.SCIENCE_CITY
+        assert science_city.chiefs.count() == 2
+        assert set(accelerator.facilities.values_list("name", "kind")) >= {
+            ("红创谷", "venue"),
+            ("中小企业先行示范馆", "venue"),
+            ("明珞党建展厅", "venue"),
+            ("科技创新促进会", "platform"),
+            ("金融服务超市", "platform"),
+        }
+
+    def test_every_chain_is_complete(self):
+        chains = chain_models.Chain.objects.annotate(n=Count("memberships")).prefetch_related(
+            "segments", "leaderships__user__groups", "cooperating_units"
+        )
+        assert len(chains) == len(demo_data.CHAINS) >= 5
+        for chain in chains:
+            assert 8 <= chain.n <= 15, chain
+            assert chain.cooperating_units.all()
+            assert chain.industry_committee.kind == UnitKind.INDUSTRY_PARTY_COMMITTEE
+            assert {s.position for s in chain.segments.all()} == set(chain_models.SegmentPosition.values), chain
+            roles = {leadership.role for leadership in chain.leaderships.all()}
+            assert roles == {chain_models.LeaderRole.LEADER, chain_models.LeaderRole.DEPUTY}, chain
+            for leadership in chain.leaderships.all():
+                assert Role.CHAIN_LEADER in leadership.user.roles
+            designated = chain_models.ChainMaster.objects.get(
+                chain=chain, status=chain_models.ChainMasterStatus.DESIGNATED
+            )
+            assert all(score > 0 for _label, score in designated.scores)
+            assert {m.source for m in designated.task_force.all()} >= {
+                chain_models.MemberSource.INTERNAL,
+                chain_models.MemberSource.SECONDED,
+            }
+            assert {m.kind for m in designated.measures.all()} == set(chain_models.MeasureKind.values)
+        # Memberships: the segment belongs to the membership's chain.
+        assert not chain_models.ChainMembership.objects.exclude(segment__chain=F("chain")).exists()
+        assert set(chain_models.ChainMaster.objects.values_list("measures__status", flat=True)) >= set(
+            chain_models.MeasureStatus.values
+        )
+        maipu = chain_models.ChainMaster.objects.get(
+            chain__code="biomedicine", status=chain_models.ChainMasterStatus.DESIGNATED
+        )
+        assert maipu.enterprise.name == "广州迈普再生医学科技股份有限公司"
