@@ -1,5 +1,8 @@
 """Reads shared by pages, API and (later) dashboards. Every list starts from .visible_to(user)."""
 
+from collections.abc import Iterable
+from typing import TypeVar
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Prefetch, Q, QuerySet, When, Window
@@ -15,6 +18,7 @@ from chains.models import (
     ChainMaster,
     ChainMasterStatus,
     ChainMembership,
+    ChainSegment,
     CultivationMeasure,
     Enterprise,
     EnterpriseHonour,
@@ -124,6 +128,14 @@ def list_parks_for_user(user: AnyUser) -> QuerySet[Park]:
     return Park.objects.visible_to(user).select_related("management_unit").prefetch_related("chiefs", "facilities")
 
 
+SegmentT = TypeVar("SegmentT", bound=ChainSegment)
+
+
+def upstream_first(segments: Iterable[SegmentT]) -> list[SegmentT]:
+    """Segments in the chain map's order: upstream to downstream, then their order, then name."""
+    return sorted(segments, key=lambda segment: (_POSITION_ORDER[segment.position], segment.order, segment.name))
+
+
 def segment_map(*, chain: Chain, user: AnyUser, limit: int | None = None) -> list[dict]:
     """The chain's segments, upstream to downstream, each with the enterprises on it that the user may see.
 
@@ -133,10 +145,7 @@ def segment_map(*, chain: Chain, user: AnyUser, limit: int | None = None) -> lis
     """
     visible = Enterprise.objects.visible_to(user).values("pk")
     on_segment = Q(memberships__enterprise__in=visible)
-    segments = sorted(
-        chain.segments.annotate(visible_count=Count("memberships", filter=on_segment)),
-        key=lambda segment: (_POSITION_ORDER[segment.position], segment.order, segment.name),
-    )
+    segments = upstream_first(chain.segments.annotate(visible_count=Count("memberships", filter=on_segment)))
     memberships = (
         ChainMembership.objects.filter(chain=chain, enterprise__in=visible)
         .select_related("enterprise")

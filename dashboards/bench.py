@@ -18,7 +18,7 @@ from chainparty.dates import start_of_day
 from chains.models import SME_SIZES, Chain
 from dashboards.periods import Period, PeriodKind
 from issues.bench import _KPI_FLOOR, LIVE
-from issues.figures import SATISFIED
+from issues.kpis import SATISFIED
 from issues.models import HANDLING_STATUSES, OPEN_STATUSES
 from secretaries.models import ENTERPRISE_KINDS, PostingStatus
 

@@ -3,7 +3,7 @@ default) or a custom range of days, from the same query parameters on the page a
 ``?period=quarter&on=2026-08-15`` or ``?period=custom&start=2026-01-01&end=2026-06-30``."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -29,10 +29,6 @@ class PeriodKind(models.TextChoices):
 def _month_start(day: date, back: int = 0) -> date:
     index = day.year * 12 + day.month - 1 - back
     return date(index // 12, index % 12 + 1, 1)
-
-
-def _next_month(first: date) -> date:
-    return date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ class Period:
         first = max(first, _month_start(self.end, MAX_TREND_MONTHS - 1))
         months = [first]
         while months[-1] < last:
-            months.append(_next_month(months[-1]))
+            months.append(last_of_month(months[-1]) + timedelta(days=1))
         return months
 
     def as_query(self) -> dict[str, str]:

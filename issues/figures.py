@@ -33,12 +33,11 @@ from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 
 from chainparty.dates import SHANGHAI, last_of_month
-from issues.kpis import period_bounds, rate
-from issues.models import OPEN_STATUSES, Issue, Rating, Satisfaction, overdue_q
+from issues.kpis import SATISFIED, period_bounds, rate
+from issues.models import OPEN_STATUSES, Issue, Rating, overdue_q
 from issues.workflow import DISTRICT_RUNG
 
 LEVELS = range(1, DISTRICT_RUNG + 1)
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
 DAY_SECONDS = 86400
 
 

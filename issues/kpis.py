@@ -50,6 +50,8 @@ from issues.models import (
 )
 
 FOUR_PLACES = Decimal("0.0001")
+# What counts as satisfied in a rate (§4.6): satisfied and basically satisfied.
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
 # The counts of each unit's row, in this order.
 FIGURES = (
     "dispatched",
@@ -108,7 +110,7 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
             satisfied=Count(
                 "issue__ratings",
                 distinct=True,
-                filter=lead & Q(issue__ratings__satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY]),
+                filter=lead & Q(issue__ratings__satisfaction__in=SATISFIED),
             ),
             returns=Count("pk", distinct=True, filter=Q(status=ShareStatus.RETURNED)),
             extensions=Count(

@@ -49,8 +49,8 @@ from chains.models import (
     ChainSegment,
     Enterprise,
     Park,
-    SegmentPosition,
 )
+from chains.selectors import upstream_first
 from partyorgs import tree
 from partyorgs.compliance import OrgCompliance, Quarter, Rollup, compliance_for, roll_up
 from partyorgs.models import (
@@ -447,10 +447,7 @@ def coverage_by_segment(*, chain_id: int, on: date) -> list[CoverageRow]:
         row["segment_id"]: row
         for row in _rows(ChainMembership.objects.filter(chain_id=chain_id).values("segment_id"), on, "enterprise_id")
     }
-    position = {value: index for index, value in enumerate(SegmentPosition.values)}
-    segments = sorted(
-        ChainSegment.objects.filter(chain_id=chain_id), key=lambda s: (position[s.position], s.order, s.name)
-    )
+    segments = upstream_first(ChainSegment.objects.filter(chain_id=chain_id))
     return [
         CoverageRow(
             "segment",
