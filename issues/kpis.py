@@ -1,6 +1,7 @@
 """Unit KPIs for the ranking of design §4.6 ("units are ranked on response, on-time resolution and
-satisfaction rates"), computed in SQL with conditional aggregation: one query for the figures of
-every unit asked for, one for the units themselves, whatever their number.
+satisfaction rates"), computed in SQL with conditional aggregation, whatever the number of units:
+one query for the units, one for the figures of their shares, one each for the ratings, the
+extension requests and the urges.
 
 The cohort of a period is the shares (IssueShare rows) created in it, by local date in
 Asia/Shanghai, both ends included. For each unit:
@@ -21,16 +22,17 @@ Asia/Shanghai, both ends included. For each unit:
 A lead share counts only while it is live (pending, signed or replied): once returned, the issue's
 resolution and ratings belong to the next lead unit.
 
-Rates are Decimals from 0 to 1 (four places), or None when nothing is there to divide by. A
-multi-valued join (ratings, extension requests) would multiply rows, so every count is DISTINCT
-on the row it counts.
+Rates are Decimals from 0 to 1 (four places), or None when nothing is there to divide by. Each
+statement joins only what meets each counted row once (a share and its issue; a lead share and its
+issue's ratings; a request and, as a semi-join, the unit's shares of its issue), so the counts are
+plain: a COUNT(DISTINCT) over the multiplied rows sorted every share of a year through a disk spill.
 """
 
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Unit
@@ -40,6 +42,7 @@ from chainparty.scope import in_business_scope
 from chains.models import Chain
 from issues.models import (
     LIVE_SHARES,
+    ExtensionRequest,
     IssueShare,
     Satisfaction,
     ShareRole,
@@ -87,52 +90,57 @@ def unit_kpis(*, unit_ids=None, start: date, end: date, at: datetime | None = No
     chosen = Unit.objects.filter(is_active=True) if unit_ids is None else Unit.objects.filter(pk__in=list(unit_ids))
     units = list(chosen.order_by("kind", "name"))
 
+    unit_pks = [unit.pk for unit in units]
+    cohort = IssueShare.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=unit_pks)
     lead = Q(role=ShareRole.LEAD, status__in=LIVE_SHARES)
     not_cancelled = ~Q(status=ShareStatus.CANCELLED)
     done = Q(issue__status__in=[Status.RESOLVED, Status.CLOSED], issue__resolved_at__isnull=False)
+    # A share and its issue are one row each: plain counts, no DISTINCT (and no sort).
     figures = (
-        IssueShare.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=[u.pk for u in units])
+        cohort.values("unit_id")
+        .order_by()
+        .annotate(
+            dispatched=Count("pk"),
+            response_due=Count("pk", filter=not_cancelled & (Q(signed_at__isnull=False) | Q(sign_due_at__lt=now))),
+            responded_on_time=Count("pk", filter=not_cancelled & Q(signed_at__lte=F("sign_due_at"))),
+            resolved=Count("pk", filter=lead & done),
+            resolved_on_time=Count("pk", filter=lead & done & Q(issue__resolved_at__lte=F("issue__resolve_due_at"))),
+            returns=Count("pk", filter=Q(status=ShareStatus.RETURNED)),
+            overdue=Count("pk", filter=lead & overdue_q(now, prefix="issue__")),
+        )
+    )
+    # The ratings of the issues each unit leads: a unit has at most one live share of an issue
+    # (share_one_live_per_unit), so each rating meets each unit once.
+    ratings = (
+        cohort.filter(lead)
         .values("unit_id")
         .order_by()
         .annotate(
-            dispatched=Count("pk", distinct=True),
-            response_due=Count(
-                "pk",
-                distinct=True,
-                filter=not_cancelled & (Q(signed_at__isnull=False) | Q(sign_due_at__lt=now)),
-            ),
-            responded_on_time=Count("pk", distinct=True, filter=not_cancelled & Q(signed_at__lte=F("sign_due_at"))),
-            resolved=Count("pk", distinct=True, filter=lead & done),
-            resolved_on_time=Count(
-                "pk", distinct=True, filter=lead & done & Q(issue__resolved_at__lte=F("issue__resolve_due_at"))
-            ),
-            rated=Count("issue__ratings", distinct=True, filter=lead),
-            satisfied=Count(
-                "issue__ratings",
-                distinct=True,
-                filter=lead & Q(issue__ratings__satisfaction__in=SATISFIED),
-            ),
-            returns=Count("pk", distinct=True, filter=Q(status=ShareStatus.RETURNED)),
-            extensions=Count(
-                "issue__extension_requests",
-                distinct=True,
-                filter=Q(issue__extension_requests__unit_id=F("unit_id")),
-            ),
-            overdue=Count("pk", distinct=True, filter=lead & overdue_q(now, prefix="issue__")),
+            rated=Count("issue__ratings"),
+            satisfied=Count("issue__ratings", filter=Q(issue__ratings__satisfaction__in=SATISFIED)),
         )
     )
-    by_unit: dict[int, dict[str, Any]] = {}
-    for figure in figures:
-        counts: dict[str, Any] = dict(figure)
-        by_unit[counts.pop("unit_id")] = counts
-    urged = (
-        Urge.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=[u.pk for u in units])
+    # The extension requests a unit made on an issue it has a share of in the cohort (a semi-join:
+    # a unit's returned and live shares of one issue count its requests once).
+    extensions = (
+        ExtensionRequest.objects.filter(unit__in=unit_pks)
+        .filter(Exists(cohort.filter(issue_id=OuterRef("issue_id"), unit_id=OuterRef("unit_id"))))
         .values("unit_id")
         .order_by()
-        .annotate(n=Count("pk"))
+        .annotate(extensions=Count("pk"))
     )
-    for urges in urged:
-        by_unit.setdefault(urges["unit_id"], {})["urged"] = urges["n"]
+    urged = (
+        Urge.objects.filter(created_at__gte=since, created_at__lt=until, unit__in=unit_pks)
+        .values("unit_id")
+        .order_by()
+        .annotate(urged=Count("pk"))
+    )
+    by_unit: dict[int, dict[str, Any]] = {}
+    parts: tuple[Any, ...] = (figures, ratings, extensions, urged)
+    for part in parts:
+        for counts in part:
+            row_of_unit = by_unit.setdefault(counts["unit_id"], {})
+            row_of_unit.update((name, value) for name, value in counts.items() if name != "unit_id")
     zero = dict.fromkeys(FIGURES, 0)
     result = []
     for unit in units:

@@ -298,7 +298,7 @@ def test_the_dashboard_page_offers_the_export_for_the_period_shown(ledger, clien
 
 # The export's queries: the dashboard's figures with the subject's access (as on the API,
 # tests/dashboards/test_pages.py), the session, the user, their roles, and the audit entry.
-QUERIES = {"district": 23, "chain_a": 29, "park_a": 17}
+QUERIES = {"district": 25, "chain_a": 31, "park_a": 17}
 
 
 @pytest.mark.parametrize("dashboard", list(QUERIES))

@@ -142,7 +142,7 @@ def test_the_screen_ranks_only_the_best_units_and_the_dashboard_all():
 # The district's figures (figures.build: 19, as on the API) plus the session, the user, their roles and
 # the two counts of the menu's badges (督办件, unread), which the context processor asks for every page;
 # nothing for the dashboards to switch to (the screen has no menu).
-SCREEN_QUERIES = 24
+SCREEN_QUERIES = 26
 
 
 def test_the_screen_query_count_does_not_grow_with_the_data(ledger, client, django_assert_num_queries):

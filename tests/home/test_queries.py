@@ -111,7 +111,7 @@ def shown(response):
     [
         ("staff", grow_district, 14),
         ("leader_a", grow_leader, 10),
-        ("handler_a", grow_queue, 10),
+        ("handler_a", grow_queue, 12),
         ("chief_a", grow_parks, 8),
         ("secretary_a", grow_postings, 7),
         ("contact_a", grow_own_issues, 8),

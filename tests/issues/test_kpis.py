@@ -171,12 +171,32 @@ def test_the_period_bounds_are_shanghai_days_both_included(history):
 
 
 def test_unit_kpis_take_the_same_queries_for_one_unit_or_all(history, django_assert_num_queries):
-    with django_assert_num_queries(3):  # the shares' figures, the units, the urges
+    with django_assert_num_queries(5):  # the units, the shares' figures, the ratings, the extensions, the urges
         one = unit_kpis(unit_ids=[history.dept_a.pk], start=START, end=END, at=NOW)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         every = unit_kpis(start=START, end=END, at=NOW)
     assert len(one) == 1
     assert len(every) == 6
+
+
+def test_a_unit_given_back_an_issue_it_returned_counts_its_request_and_ratings_once(world, categories, calendar_2026):
+    """Returned by dept_a, dispatched to it again: two shares of one issue (one returned, one live).
+    Its extension request and the issue's rating meet the unit once, not once per share."""
+    a = world.handler_a
+    issue = issue_in(world, "dispatched", at=at(11, 3)).pk
+    with on(3, 11):
+        services.return_issue(issue_id=issue, actor=a, reason="请重新研判")
+        services.dispatch_issue(issue_id=issue, actor=world.staff, mode="transfer", lead_unit_id=world.dept_a.pk)
+    with on(4):
+        services.sign_issue(issue_id=issue, actor=a)
+        services.request_extension(issue_id=issue, actor=a, days=2, reason="需协调")
+        services.decide_extension(issue_id=issue, actor=world.staff, grant=True)
+    with on(5):
+        services.resolve_issue(issue_id=issue, actor=a, answer="已办结")
+        services.rate_issue(issue_id=issue, actor=world.contact_a, satisfaction="satisfied")
+    (row,) = unit_kpis(unit_ids=[world.dept_a.pk], start=START, end=END, at=NOW)
+    assert (row["dispatched"], row["returns"], row["resolved"], row["resolved_on_time"]) == (2, 1, 1, 1)
+    assert (row["extensions"], row["rated"], row["satisfied"]) == (1, 1, 1)
 
 
 def test_unit_ranking(history):
