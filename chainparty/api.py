@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
@@ -23,15 +24,57 @@ from chainparty.errors import IdempotencyKeyReused, InvalidTransition, RateLimit
 from chainparty.scope import get_visible_or_404
 
 
+class RowCount(Subquery):
+    """The number of rows of a query, as a value of another statement: (SELECT COUNT(*) FROM (…)),
+    uncorrelated, so the database computes it once for the statement."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
 class ValuesPaginator(DjangoPaginator):
-    """Django's paginator counting the queryset as it is and reading the page as `.values(*columns)`."""
+    """Django's paginator reading the page as `.values(*columns)`, with the count in the page's own
+    statement (a RowCount of what the queryset's count() counts): one round trip and one compiled
+    query fewer per page. A page that finds no row (an empty list, or past the end) counts apart, and
+    Django's paginator then answers as usual (an empty first page, or EmptyPage)."""
+
+    TOTAL = "_paginator_total"
 
     def __init__(self, object_list, per_page, *, columns: Sequence[str], **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.columns = columns
 
+    def page(self, number):
+        if "count" in self.__dict__ or not hasattr(self.object_list, "counted"):
+            return super().page(number)  # counted already (`?page=last`), or not a ScopedQuerySet
+        if isinstance(number, str) and number.isdigit():
+            number = int(number)
+        if not isinstance(number, int) or number < 1:
+            return super().page(number)  # Django's own answer to a bad number
+        bottom = (number - 1) * self.per_page
+        page = self.object_list.values(*self.columns).annotate(**{self.TOTAL: RowCount(self._counted())})
+        rows = list(page[bottom : bottom + self.per_page])
+        if not rows:
+            return super().page(number)
+        self.count = rows[0][self.TOTAL]
+        for row in rows:
+            del row[self.TOTAL]
+        return self._get_page(rows, number, self)
+
+    def _counted(self) -> QuerySet:
+        """What count() counts, as a query to count the rows of (its ids alone where that is the same)."""
+        counted = self.object_list.counted()
+        if counted is not self.object_list:
+            return counted  # the scope's ids
+        query = counted.query
+        if query.group_by or any(getattr(value, "contains_aggregate", False) for value in query.annotations.values()):
+            return counted.order_by()
+        return counted.order_by().values("pk")
+
     def _get_page(self, object_list, number, paginator):
-        return super()._get_page(object_list.values(*self.columns), number, paginator)
+        if isinstance(object_list, QuerySet):
+            object_list = object_list.values(*self.columns)
+        return super()._get_page(object_list, number, paginator)
 
 
 class Pagination(PageNumberPagination):

@@ -91,14 +91,20 @@ class ScopedQuerySet(QuerySet[M], Generic[M]):
         set), for count() to count when the scope is the only filter. None: count the filter."""
         return None
 
-    def count(self) -> int:
+    def counted(self) -> QuerySet:
+        """The query whose rows count() counts: the scope's `ids` when the scope is the only filter,
+        else this queryset itself."""
         where, query = self.query.where, self.query
         only_scope = len(where.children) == 1 and not where.negated
         if self._result_cache is None and not query.is_sliced and not query.distinct and only_scope:
-            counted = getattr(where.children[0], "lhs", None)
-            if isinstance(counted, CountedScope):
-                return counted.ids.count()
-        return super().count()
+            scope = getattr(where.children[0], "lhs", None)
+            if isinstance(scope, CountedScope):
+                return scope.ids
+        return self
+
+    def count(self) -> int:
+        counted = self.counted()
+        return super().count() if counted is self else counted.count()
 
 
 def get_visible_or_404(queryset: QuerySet[M], **lookup: object) -> M:
