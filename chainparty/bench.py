@@ -86,17 +86,19 @@ class Case:
     # Or passes when the read's median is within this many ms of the trivial endpoint's (TRIVIAL):
     # a read whose floor is a millisecond or two is judged on what it adds to any request.
     slack_ms: float | None = None
+    # And, when set, passes only with the read's median under this many ms (an absolute target).
+    limit_ms: float | None = None
 
 
 CASES: dict[str, Case] = {}
 
 
-def register(name: str, *, goal: float, slack_ms: float | None = None):
+def register(name: str, *, goal: float, slack_ms: float | None = None, limit_ms: float | None = None):
     """Register a bench case: `@register("issues.list.handler", goal=2)` on a generator function
     taking the bench context and yielding a Bound (or None to skip, saying why on the context)."""
 
     def decorator(function):
-        CASES[name] = Case(name, goal, contextmanager(function), slack_ms)
+        CASES[name] = Case(name, goal, contextmanager(function), slack_ms, limit_ms)
         return function
 
     return decorator
@@ -126,10 +128,13 @@ class Measure:
         return statistics.median(self.read_ms) / max(statistics.median(self.floor_ms), 0.001)
 
     def passed(self, trivial_ms: float | None) -> bool:
+        median, limit = statistics.median(self.read_ms), self.case.limit_ms
+        if limit is not None and median >= limit:
+            return False
         if self.ratio <= self.case.goal:
             return True
         slack = self.case.slack_ms
-        return slack is not None and trivial_ms is not None and statistics.median(self.read_ms) <= trivial_ms + slack
+        return slack is not None and trivial_ms is not None and median <= trivial_ms + slack
 
 
 def p95(values: Sequence[float]) -> float:

@@ -320,6 +320,11 @@ SPECTACULAR_SETTINGS = {
 
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
+# The dashboards' figures, kept for the minute they may be served again (dashboards.figures.current):
+# in each process's memory, so nothing else has to run and nothing is lost when something is down;
+# each process computes a dashboard at most once a minute.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chainparty"}}
+
 # --- background jobs -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 CELERY_QUEUE_DIR = VAR_DIR / "celery-queue"

@@ -37,7 +37,7 @@ def _period(request):
 
 class _DashboardView(APIView):
     def respond(self, request, subject):
-        data = figures.build(subject, _period(request))
+        data = figures.current(subject, _period(request))
         return Response(DashboardSerializer(data).data)
 
 

@@ -2,12 +2,18 @@
 the other apps' selectors, in a fixed number of queries whatever the data's size (a test holds the
 count at two sizes). The page, the API and the export all read this one dict.
 
-Each figure that counts records has its link in `links`: the filtered list behind the number."""
+Each figure that counts records has its link in `links`: the filtered list behind the number.
 
-from datetime import datetime
+The pages and the API read `current`: the figures as computed at most FRESH_SECONDS ago (issue 14:
+"fresh within a minute of a change"), kept in Django's cache (settings.CACHES); the exports and the
+quarterly report compute theirs when asked (`build`)."""
+
+import logging
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 
 from chainparty.dates import last_of_month
 from chains.models import Honour
@@ -30,6 +36,48 @@ from partyorgs.selectors import (
 from secretaries.selectors import active_cadre_counts
 
 ATTENTION_ISSUES = 10
+# How long computed figures are served again: a change shows within this many seconds.
+FRESH_SECONDS = 60
+
+log = logging.getLogger(__name__)
+
+
+def current(subject: Subject, period: Period) -> dict[str, Any]:
+    """The figures of `subject` for `period` as of now, or the same ones computed less than
+    FRESH_SECONDS ago (in the same language: the labels are translated). Whoever may open the subject
+    reads the same figures (they are the subject's, not the reader's), so a cached copy is shared by
+    everyone who opens it; the caller has checked that the user may. A cache that cannot be read or
+    written (its server down) costs the computation, never the page."""
+    now = timezone.now()
+    key = _cache_key(subject, period)
+    try:
+        cached = cache.get(key)
+    except Exception:  # any cache backend's failure (a Redis cache's connection error, say)
+        log.warning("dashboard cache unreadable; computing %s", key, exc_info=True)
+        cached = None
+    if cached is not None and timedelta(0) <= now - cached["computed_at"] < timedelta(seconds=FRESH_SECONDS):
+        return cached
+    figures = build(subject, period, at=now)
+    try:
+        cache.set(key, figures, FRESH_SECONDS)
+    except Exception:
+        log.warning("dashboard cache unwritable; %s not kept", key, exc_info=True)
+    return figures
+
+
+def _cache_key(subject: Subject, period: Period) -> str:
+    owner = subject.chain or subject.park
+    return ":".join(
+        (
+            "dashboard",
+            str(subject.kind),
+            str(owner.pk if owner is not None else ""),
+            str(period.kind),
+            period.start.isoformat(),
+            period.end.isoformat(),
+            translation.get_language() or "",
+        )
+    )
 
 
 def _coverage(row) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The dashboard pages: the district's (district staff), a chain's (its leaders and the district),
 a park's (its chiefs and the district), and the district's big screen (大屏) for the meeting-room
-display. Each reads figures.build once and renders it; the period is the API's parameters
-(dashboards.periods)."""
+display. Each reads figures.current once (figures computed at most a minute ago) and renders them;
+the period is the API's parameters (dashboards.periods)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -59,7 +59,7 @@ def _render(request, subject):
     }
     if not form.is_valid():
         return render(request, "dashboards/dashboard.html", context, status=400)
-    data = figures.build(subject, form.value)
+    data = figures.current(subject, form.value)
     context.update(figures=data, links=data["links"], charts=charts.for_page(data), period=form.value)
     return render(request, "dashboards/dashboard.html", context)
 
@@ -79,6 +79,6 @@ def screen(request):
     context = {"subject": subject, "form": form, "refresh_seconds": SCREEN_REFRESH_SECONDS}
     if not form.is_valid():
         return render(request, "dashboards/screen.html", context, status=400)
-    data = figures.build(subject, form.value)
+    data = figures.current(subject, form.value)
     context.update(figures=data, links=data["links"], charts=charts.for_screen(data), period=form.value)
     return render(request, "dashboards/screen.html", context)

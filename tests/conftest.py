@@ -181,6 +181,17 @@ def _fresh_workday_calendar():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """What one test computed and cached (a dashboard's figures) is not another's: the rows it was
+    computed from rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's language: a request with another Accept-Language leaves its
     language active on the thread, and a service message asserted in Chinese would read English."""

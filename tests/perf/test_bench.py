@@ -38,3 +38,10 @@ def test_bench_tops_up_and_check_fails_a_ratio_over_its_goal(monkeypatch):
     with pytest.raises(CommandError, match="Over the goal: issues.kpis"):
         run("--case", "issues.kpis", "--check")
     assert Issue.objects.filter(title__startswith=MARK).count() == 60  # topped up once, not twice
+
+
+def test_check_fails_a_read_over_its_time_limit_whatever_its_ratio(monkeypatch):
+    factory = bench.CASES["issues.kpis"].factory
+    monkeypatch.setitem(bench.CASES, "issues.kpis", bench.Case("issues.kpis", float("inf"), factory, limit_ms=0.0))
+    with pytest.raises(CommandError, match="Over the goal: issues.kpis"):
+        run("--case", "issues.kpis", "--check")

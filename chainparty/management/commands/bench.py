@@ -101,6 +101,8 @@ class Command(BaseCommand):
             goal = "—" if m.case.name == bench.TRIVIAL else f"≤ {m.case.goal:g}×"
             if m.case.slack_ms is not None:
                 goal += f" or ≤ trivial + {m.case.slack_ms:g} ms"
+            if m.case.limit_ms is not None:
+                goal += f" and < {m.case.limit_ms:g} ms"
             verdict = "ok" if m.passed(trivial_ms) else "**over**"
             if verdict != "ok":
                 failed.append(m.case.name)
