@@ -408,11 +408,13 @@ def _date_rows(issue: Issue) -> None:
 
 def _replay_sweeps(issue_ids: list[int]) -> None:
     """The sweeps the schedule would have run over the back-dated scenarios: one just after each of
-    their deadlines that has passed, in order, so each warning and rung is dated when it fell due."""
+    their deadlines that has passed, in order, so each warning and rung is dated when it fell due. A
+    deadline that passed less than SWEEP_DELAY ago (a seed run in the first minute after midnight,
+    when the days' deadlines fall) is swept now, so the ladder the scenarios expect is there."""
     now = timezone.now()
     instants = set()
     for row in Issue.objects.filter(pk__in=issue_ids).values(*DEADLINES):
-        instants.update(value + SWEEP_DELAY for value in row.values() if value and value + SWEEP_DELAY < now)
+        instants.update(min(value + SWEEP_DELAY, now) for value in row.values() if value and value <= now)
     for at in sorted(instants):
         sweep_deadlines(at=at)
 

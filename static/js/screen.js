@@ -11,7 +11,7 @@
   var seconds = parseInt(body.getAttribute("data-refresh-seconds"), 10) || 60;
   var timeZone = body.getAttribute("data-time-zone") || undefined;
   var lang = document.documentElement.lang || undefined;
-  var offset = 0; // the server's clock minus this display's, so the clock agrees with "figures as of"
+  var offset = 0; // the server's clock minus this display's: the clock shows the server's time
 
   function serverOffset(root) {
     var clock = root.querySelector("#screen-clock");

@@ -95,3 +95,14 @@ def test_the_figures_say_when_they_were_computed(ledger, api):
     with time_machine.travel(NOW + timedelta(seconds=30), tick=False):
         assert received(api)[1] == computed == api.get(DISTRICT).json()["computed_at"]
     assert datetime.fromisoformat(computed) == NOW
+
+
+def test_the_big_screen_clock_is_the_servers_now_not_the_figures_time(ledger, client):
+    client.force_login(ledger.world.staff)
+    with time_machine.travel(NOW, tick=False):
+        client.get(reverse("dashboards:screen"))
+    later = NOW + timedelta(seconds=30)
+    with time_machine.travel(later, tick=False):
+        response = client.get(reverse("dashboards:screen"))
+    assert response.context["figures"]["computed_at"] == NOW  # served again
+    assert f'data-server-now="{int(later.timestamp())}"' in response.content.decode()

@@ -2,15 +2,17 @@
 time and late, rated and not, extensions, joint handling, reopened, supervised and urged issues)
 whose timelines run in order and agree with the deadline sweep; `--issues N` gives N."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from chainparty.dates import SHANGHAI
 from issues.demo import year_issue_count
-from issues.demo_data import YEAR_ISSUES
+from issues.demo_data import COMMITTEE_URGE_NOTE, DISTRICT_URGE_NOTE, YEAR_ISSUES
 from issues.models import (
     AlertKind,
     ExtensionStatus,
@@ -143,3 +145,15 @@ def test_issues_n_gives_n_and_a_second_run_adds_nothing():
     assert "Nothing to do" in output
     seed("--issues", "10")  # a smaller N removes nothing
     assert year_issue_count() == 70
+
+
+@pytest.mark.parametrize("seconds", [0, 20, 39])
+def test_the_demo_seeds_in_the_first_minute_after_midnight(seconds):
+    """The days' deadlines fall at midnight, Shanghai: a seed run within the sweep's delay after them
+    still finds the ladder its scenarios urge and supervise (it used to stop there: InvalidTransition)."""
+    midnight = datetime(2026, 12, 8, tzinfo=SHANGHAI)  # a Tuesday
+    with time_machine.travel(midnight + timedelta(seconds=seconds), tick=False):
+        seed("--issues", "10")
+    # The committee urged the level-1 issue, the district the level-3 one.
+    notes = set(Urge.objects.filter(note__in=[COMMITTEE_URGE_NOTE, DISTRICT_URGE_NOTE]).values_list("note", flat=True))
+    assert notes == {COMMITTEE_URGE_NOTE, DISTRICT_URGE_NOTE}
