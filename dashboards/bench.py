@@ -5,7 +5,7 @@ ratings; the district's unit ranking over the period's shares). The figures over
 (chains, meetings, plans) and the trends ride along in the read only, so the floor is, if anything,
 generous to it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -17,10 +17,12 @@ from accounts.roles import Role
 from chainparty.bench import Bound, floor_rows, register
 from chainparty.dates import start_of_day
 from chains.models import SME_SIZES, Chain
+from dashboards.figures import ATTENTION_ISSUES
 from dashboards.periods import Period, PeriodKind
 from issues.bench import _KPI_FLOOR, LIVE
 from issues.kpis import SATISFIED
 from issues.models import HANDLING_STATUSES, OPEN_STATUSES
+from partyorgs.models import SHOULD_ESTABLISH_MEMBERS
 from secretaries.models import ENTERPRISE_KINDS, PostingStatus
 
 _ACTIVE_UNITS = "s.unit_id IN (SELECT id FROM accounts_unit WHERE is_active)"
@@ -55,6 +57,27 @@ JOIN issues_issue i ON i.id = r.issue_id
 WHERE r.created_at >= %(since)s AND r.created_at < %(until)s AND {issues}
 """
 
+_SHOULD_ESTABLISH = """
+SELECT count(*) FROM chains_enterprise e JOIN partyorgs_enterprisepartyprofile p ON p.enterprise_id = e.id
+WHERE p.formal_members >= %(members)s AND e.id NOT IN (SELECT enterprise_id FROM partyorgs_orgcoverage)
+  AND {enterprises}
+"""
+# The trend's months: received and resolved issues per month, Asia/Shanghai.
+_TREND = """
+SELECT 'received', date_trunc('month', created_at AT TIME ZONE 'Asia/Shanghai')::date, count(*) FROM issues_issue i
+WHERE created_at >= %(trend_since)s AND created_at < %(until)s AND {issues} GROUP BY 2
+UNION ALL
+SELECT 'resolved', date_trunc('month', resolved_at AT TIME ZONE 'Asia/Shanghai')::date, count(*) FROM issues_issue i
+WHERE resolved_at >= %(trend_since)s AND resolved_at < %(until)s AND {issues} GROUP BY 2
+"""
+# The open issues that most need a leader's eye (a chain's and a park's dashboards).
+_ATTENTION = """
+SELECT id FROM issues_issue i
+WHERE {issues} AND status = ANY(%(open)s)
+  AND (escalation_level >= 1 OR (status = ANY(%(handling)s) AND resolve_due_at < %(now)s))
+ORDER BY escalation_level DESC, resolve_due_at ASC NULLS LAST, id LIMIT %(attention)s
+"""
+
 
 def _staff() -> User | None:
     return User.objects.filter(is_active=True, groups__name=Role.DISTRICT_STAFF).order_by("pk").first()
@@ -70,7 +93,9 @@ def _case(
     served: bool = False,
 ):
     """The floor has the units' statement too (issues.bench's KPI floor over the period's shares):
-    every active unit's for the district (`unit_ids` None), those of `unit_ids` for a chain.
+    every active unit's for the district (`unit_ids` None), those of `unit_ids` for a chain; and
+    (since 2026-12-08) the 应建未建 count, the trend's issues by month and, for a chain, its
+    attention list, which the read always had.
 
     The read computes the figures each time (the cache emptied first), as the first reader of each
     minute does; with `served`, it is every other reader of the minute's (figures.current's cache)."""
@@ -98,6 +123,9 @@ def _case(
         "chain": chain_id,
         "live": LIVE,
         "units": unit_ids,
+        "members": SHOULD_ESTABLISH_MEMBERS,
+        "trend_since": start_of_day(period.months[0]),
+        "attention": ATTENTION_ISSUES,
     }
     units_floor = _KPI_FLOOR if unit_ids is None else _KPI_FLOOR.replace(_ACTIVE_UNITS, "s.unit_id = ANY(%(units)s)")
 
@@ -116,6 +144,14 @@ def _case(
             ),
             (data["issues"]["rated"], data["issues"]["satisfied"]),
             sorted((row["id"], row["dispatched"], row["overdue"]) for row in data["units"] if row["dispatched"]),
+            data["coverage"]["should_establish"],
+            sorted(
+                (name, date.fromisoformat(point["month"]), point[name])
+                for point in data["trend"]
+                for name in ("received", "resolved")
+                if point[name]
+            ),
+            [issue["id"] for issue in data["attention"]],
         )
 
     def read():
@@ -133,6 +169,9 @@ def _case(
             tuple(floor_rows(_ISSUES.format(issues=issues), now)[0]),
             tuple(floor_rows(_RATINGS.format(issues=issues), now)[0]),
             sorted((row[0], row[1], row[10]) for row in floor_rows(units_floor, now)),
+            floor_rows(_SHOULD_ESTABLISH.format(enterprises=enterprises), now)[0][0],
+            sorted(tuple(row) for row in floor_rows(_TREND.format(issues=issues), now)),
+            [row[0] for row in floor_rows(_ATTENTION.format(issues=issues), now)] if chain_id is not None else [],
         )
 
     yield Bound(
