@@ -1,9 +1,9 @@
 """Bench cases of the dashboards (chainparty.bench; figures in docs/benchmarks.md): the district's and
 the largest chain's dashboard as the API serves them, each beside its floor — the bare SQL aggregates
 that produce the same numbers over the big tables (enterprises and their honours, coverage, postings, issues,
-ratings; the district's unit ranking over the period's shares). The figures over small tables
-(chains, meetings, plans) and the trends ride along in the read only, so the floor is, if anything,
-generous to it."""
+ratings; the units' KPIs over the period's shares; 应建未建; the trend's issues by month; a chain's
+attention list). The figures over small tables (chains, meetings, plans, segments) and the coverage
+trend ride along in the read only, so the floor is, if anything, generous to it."""
 
 from datetime import date, timedelta
 
